@@ -1,0 +1,92 @@
+//! The crate's one error type. Every error a user can cause says where: input errors name
+//! the file, line, column and value; parameter errors name the parameter and its value.
+
+use std::fmt;
+
+/// One broken rule in one row of an input file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// 1-based line in the file where the row starts (the header is line 1).
+    pub line: u64,
+    /// The column, when the problem is in one cell.
+    pub column: Option<String>,
+    /// The offending cell as written (debug-quoted, shortened when long).
+    pub value: Option<String>,
+    /// The rule in words.
+    pub rule: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}", self.line)?;
+        if let Some(c) = &self.column {
+            write!(f, ", column {c}")?;
+        }
+        if let Some(v) = &self.value {
+            write!(f, ", value {v}")?;
+        }
+        write!(f, ": {}", self.rule)
+    }
+}
+
+/// The rows of a file that broke the schema. The file was refused as a whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidRows {
+    /// The file (or the name given for a reader).
+    pub source: String,
+    /// The first problems, in file order.
+    pub problems: Vec<Problem>,
+    /// Problems found beyond those listed.
+    pub more: u64,
+    /// Data rows read.
+    pub rows: u64,
+    /// Data rows with at least one problem.
+    pub broken_rows: u64,
+}
+
+impl fmt::Display for InvalidRows {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "{}: {} of {} rows break the microdata schema; the file was not used",
+            self.source, self.broken_rows, self.rows
+        )?;
+        for p in &self.problems {
+            writeln!(f, "{}: {p}", self.source)?;
+        }
+        if self.more > 0 {
+            writeln!(f, "{}: ... and {} more problems", self.source, self.more)?;
+        }
+        Ok(())
+    }
+}
+
+/// Everything that can go wrong in this crate.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The file could not be opened, read or written.
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The header row is missing, unreadable or lacks schema columns.
+    #[error("{file}: line 1 (header): {message}")]
+    Header { file: String, message: String },
+    /// Rows that break the schema.
+    #[error("{0}")]
+    InvalidRows(Box<InvalidRows>),
+    /// A parameter outside its allowed range.
+    #[error("invalid parameter {name} = {value}: {reason}")]
+    InvalidParameter { name: &'static str, value: String, reason: String },
+}
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub(crate) fn io(path: impl fmt::Display, source: std::io::Error) -> Error {
+        Error::Io { path: path.to_string(), source }
+    }
+}

@@ -1,0 +1,27 @@
+//! # banenafspraak
+//!
+//! Who outside the Dutch *doelgroepregister* (the register of people who cannot earn the
+//! minimum wage on their own, kept for the jobs agreement, the *banenafspraak*) is
+//! comparable to the people in it, how many of them receive WW (unemployment insurance),
+//! WIA (work-incapacity benefit), bijstand (social assistance) or are NUG (registered
+//! jobseekers without benefit), and how many would find and keep a job. The method is
+//! Panteia's (2023) for the Ministry of Social Affairs; this crate makes it reproducible on
+//! researchers' own CBS microdata extracts.
+//!
+//! The pipeline flows one way:
+//! [`schema`] (read and validate microdata) -> model -> estimate -> report.
+//!
+//! ```
+//! use banenafspraak::schema::{read_csv_path, ReadOptions};
+//! let pop = read_csv_path("data/sample.csv", &ReadOptions::default())?;
+//! let in_register = pop.in_register().iter().filter(|&&r| r).count();
+//! assert!(in_register > 0);
+//! # Ok::<(), banenafspraak::Error>(())
+//! ```
+
+pub mod error;
+pub mod model;
+pub mod schema;
+pub mod synth;
+
+pub use error::{Error, Result};

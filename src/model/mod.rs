@@ -1,0 +1,13 @@
+//! Learning P(outcome | features): feature encoding, training designs, the classification
+//! tree and the logistic model, and their validation metrics. Reads populations from
+//! `schema`; knows nothing of estimates or reports.
+
+pub mod features;
+
+pub use features::{FeatureColumn, FeatureKind, FeatureMatrix};
+
+/// A fitted model that gives each row of a feature matrix a probability of the outcome.
+pub trait ProbabilityModel: Send + Sync {
+    /// P(outcome = 1) for every row of `x`, in row order.
+    fn predict_proba(&self, x: &FeatureMatrix) -> Vec<f64>;
+}

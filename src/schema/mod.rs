@@ -1,0 +1,21 @@
+//! The microdata contract, schema v1 (`shared/spec/microdata-schema.md`): the codes, the
+//! columns, column-wise storage of persons, and the validating CSV reader and writer.
+//! This stage knows nothing of models or estimates.
+
+mod codes;
+mod columns;
+mod population;
+mod read;
+mod write;
+
+pub use codes::{
+    AgeBand, Days, Education, EducationLevel, Generation, Migration, RegisterBasis, Sex, WiaClass,
+    DAYS_PER_MONTH, WINDOW_DAYS,
+};
+pub use columns::{
+    Column, ColumnSpec, Empty, ValueType, COLUMNS, DEFAULT_REFERENCE_YEAR, FIRST_ENTRY_YEAR,
+    N_COLUMNS,
+};
+pub use population::{DaysColumn, Person, Population, RuleViolation, TextColumn, WindowDays};
+pub use read::{read_csv, read_csv_path, ReadOptions};
+pub use write::{write_csv, write_csv_path};

@@ -1,0 +1,660 @@
+//! Column-wise storage of persons ([`Population`]) and the row view ([`Person`]).
+//!
+//! Each column is a `Vec` of a compact type (u16 days, u8 codes and bools), so twelve
+//! million persons take about 0.7 GB. Owns storage and the cross-column rules of a
+//! record ([`Person::check`]); reading and writing CSV live in `read` and `write`.
+
+use super::codes::{Education, Migration, RegisterBasis, Sex, WiaClass, WINDOW_DAYS};
+use super::columns::{Column, FIRST_ENTRY_YEAR};
+
+/// The ten `days_*` columns: days in the three-year window on which a situation applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DaysColumn {
+    Employee,
+    Ww,
+    Bijstand,
+    SicknessDisability,
+    OtherSocialBenefit,
+    AnyBenefit,
+    InSchool,
+    StudentWithIncome,
+    NoIncome,
+    Nug,
+}
+
+impl DaysColumn {
+    /// All ten, in schema order.
+    pub const ALL: [DaysColumn; 10] = [
+        DaysColumn::Employee,
+        DaysColumn::Ww,
+        DaysColumn::Bijstand,
+        DaysColumn::SicknessDisability,
+        DaysColumn::OtherSocialBenefit,
+        DaysColumn::AnyBenefit,
+        DaysColumn::InSchool,
+        DaysColumn::StudentWithIncome,
+        DaysColumn::NoIncome,
+        DaysColumn::Nug,
+    ];
+
+    /// The schema column.
+    pub const fn column(self) -> Column {
+        match self {
+            DaysColumn::Employee => Column::DaysEmployee,
+            DaysColumn::Ww => Column::DaysWw,
+            DaysColumn::Bijstand => Column::DaysBijstand,
+            DaysColumn::SicknessDisability => Column::DaysSicknessDisability,
+            DaysColumn::OtherSocialBenefit => Column::DaysOtherSocialBenefit,
+            DaysColumn::AnyBenefit => Column::DaysAnyBenefit,
+            DaysColumn::InSchool => Column::DaysInSchool,
+            DaysColumn::StudentWithIncome => Column::DaysStudentWithIncome,
+            DaysColumn::NoIncome => Column::DaysNoIncome,
+            DaysColumn::Nug => Column::DaysNug,
+        }
+    }
+}
+
+/// The `days_*` values of one person, indexed by [`DaysColumn`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct WindowDays(pub [u16; 10]);
+
+impl WindowDays {
+    pub fn get(&self, c: DaysColumn) -> u16 {
+        self.0[c as usize]
+    }
+    pub fn set(&mut self, c: DaysColumn, days: u16) {
+        self.0[c as usize] = days;
+    }
+}
+
+impl std::ops::Index<DaysColumn> for WindowDays {
+    type Output = u16;
+    fn index(&self, c: DaysColumn) -> &u16 {
+        &self.0[c as usize]
+    }
+}
+
+/// One person: a row of the microdata. Returned by [`Population::person`], accepted by
+/// [`Population::push`].
+///
+/// ```
+/// use banenafspraak::schema::{Person, DaysColumn};
+/// let mut p = Person::example();
+/// p.days.set(DaysColumn::Bijstand, 400);
+/// p.days.set(DaysColumn::AnyBenefit, 400);
+/// assert!(p.check(2019).is_empty());
+/// p.days.set(DaysColumn::AnyBenefit, 10); // less than days_bijstand
+/// assert_eq!(p.check(2019)[0].column, banenafspraak::schema::Column::DaysAnyBenefit);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person<'a> {
+    pub person_id: &'a str,
+    pub sex: Sex,
+    pub age: u8,
+    pub migration: Migration,
+    /// 0 none, 1 born abroad, 2 born in NL with a parent born abroad.
+    pub generation: u8,
+    pub education: Education,
+    pub years_special_secondary: u8,
+    pub days: WindowDays,
+    pub employed: bool,
+    pub ww: bool,
+    pub bijstand: bool,
+    pub nug: bool,
+    pub wia_class: WiaClass,
+    pub disability_pct: u8,
+    pub months_without_work: Option<u16>,
+    pub months_bijstand: Option<u16>,
+    pub in_register: bool,
+    pub register_basis: Option<RegisterBasis>,
+    pub register_entry_year: Option<u16>,
+    pub found_job_within_year: Option<bool>,
+    pub kept_job_one_year: Option<bool>,
+}
+
+/// A broken cross-column rule: the column whose value is wrong, that value and the rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleViolation {
+    pub column: Column,
+    pub value: String,
+    pub rule: String,
+}
+
+impl<'a> Person<'a> {
+    /// A valid person outside the register with no benefits: a starting point for tests
+    /// and examples.
+    pub fn example() -> Person<'static> {
+        Person {
+            person_id: "p1",
+            sex: Sex::Female,
+            age: 30,
+            migration: Migration::None,
+            generation: 0,
+            education: Education::Mbo2,
+            years_special_secondary: 0,
+            days: WindowDays([1095, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+            employed: true,
+            ww: false,
+            bijstand: false,
+            nug: false,
+            wia_class: WiaClass::None,
+            disability_pct: 0,
+            months_without_work: None,
+            months_bijstand: None,
+            in_register: false,
+            register_basis: None,
+            register_entry_year: None,
+            found_job_within_year: None,
+            kept_job_one_year: None,
+        }
+    }
+
+    /// Checks the rules that span columns (schema v1); ranges and codes are the reader's.
+    /// Returns every broken rule, empty when the record is valid.
+    pub fn check(&self, reference_year: u16) -> Vec<RuleViolation> {
+        let mut out = Vec::new();
+        let mut fail = |column: Column, value: String, rule: String| {
+            out.push(RuleViolation { column, value, rule })
+        };
+        if (self.generation == 0) != (self.migration == Migration::None) {
+            fail(
+                Column::Generation,
+                self.generation.to_string(),
+                format!(
+                    "generation must be 0 exactly when migration is none (migration = {})",
+                    self.migration
+                ),
+            );
+        }
+        for c in DaysColumn::ALL {
+            if self.days[c] > WINDOW_DAYS {
+                fail(c.column(), self.days[c].to_string(), format!("days must be at most {WINDOW_DAYS}"));
+            }
+        }
+        let parts = [
+            DaysColumn::Ww,
+            DaysColumn::Bijstand,
+            DaysColumn::SicknessDisability,
+            DaysColumn::OtherSocialBenefit,
+        ];
+        let largest = parts.iter().map(|&c| self.days[c]).max().unwrap_or(0);
+        let sum: u32 = parts.iter().map(|&c| u32::from(self.days[c])).sum();
+        let upper = sum.min(u32::from(WINDOW_DAYS));
+        let any = self.days[DaysColumn::AnyBenefit];
+        if any < largest || u32::from(any) > upper {
+            fail(
+                Column::DaysAnyBenefit,
+                any.to_string(),
+                format!(
+                    "days_any_benefit must be at least the largest of days_ww, days_bijstand, \
+                     days_sickness_disability, days_other_social_benefit ({largest}) and at most \
+                     their sum capped at {WINDOW_DAYS} ({upper})"
+                ),
+            );
+        }
+        if self.days[DaysColumn::StudentWithIncome] > self.days[DaysColumn::InSchool] {
+            fail(
+                Column::DaysStudentWithIncome,
+                self.days[DaysColumn::StudentWithIncome].to_string(),
+                format!(
+                    "days_student_with_income must be at most days_in_school ({})",
+                    self.days[DaysColumn::InSchool]
+                ),
+            );
+        }
+        if (self.ww || self.nug) && self.months_without_work.is_none() {
+            fail(
+                Column::MonthsWithoutWork,
+                String::new(),
+                "months_without_work is required when ww or nug is 1".into(),
+            );
+        }
+        if self.bijstand && self.months_bijstand.is_none() {
+            fail(Column::MonthsBijstand, String::new(), "months_bijstand is required when bijstand is 1".into());
+        }
+        let register_rule = |col: Column, present: bool, value: String, fail: &mut dyn FnMut(Column, String, String)| {
+            if present != self.in_register {
+                let rule = if self.in_register {
+                    format!("{col} is required when in_register is 1")
+                } else {
+                    format!("{col} must be empty when in_register is 0")
+                };
+                fail(col, value, rule);
+            }
+        };
+        register_rule(
+            Column::RegisterBasis,
+            self.register_basis.is_some(),
+            self.register_basis.map(|b| b.code().to_string()).unwrap_or_default(),
+            &mut fail,
+        );
+        register_rule(
+            Column::RegisterEntryYear,
+            self.register_entry_year.is_some(),
+            self.register_entry_year.map(|y| y.to_string()).unwrap_or_default(),
+            &mut fail,
+        );
+        if let Some(year) = self.register_entry_year {
+            if !(FIRST_ENTRY_YEAR..=reference_year).contains(&year) {
+                fail(
+                    Column::RegisterEntryYear,
+                    year.to_string(),
+                    format!("register_entry_year must be in {FIRST_ENTRY_YEAR} ..= {reference_year} (the reference year)"),
+                );
+            }
+        }
+        if let Some(found) = self.found_job_within_year {
+            if !self.in_register || self.register_entry_year != Some(reference_year - 1) {
+                fail(
+                    Column::FoundJobWithinYear,
+                    u8::from(found).to_string(),
+                    format!(
+                        "found_job_within_year must be empty unless in_register is 1 and \
+                         register_entry_year is {} (the year before the reference year)",
+                        reference_year - 1
+                    ),
+                );
+            }
+        }
+        if let Some(kept) = self.kept_job_one_year {
+            if !self.in_register {
+                fail(
+                    Column::KeptJobOneYear,
+                    u8::from(kept).to_string(),
+                    "kept_job_one_year must be empty when in_register is 0".into(),
+                );
+            }
+        }
+        out
+    }
+}
+
+/// Sentinel for a missing month count in storage.
+const NO_MONTHS: u16 = u16::MAX;
+
+/// A text column stored in one buffer with offsets (no allocation per cell).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TextColumn {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl TextColumn {
+    /// The cell of row `i`.
+    ///
+    /// # Panics
+    /// When `i` is out of range.
+    pub fn get(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.text[start..self.ends[i]]
+    }
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+    pub fn push(&mut self, s: &str) {
+        self.text.push_str(s);
+        self.ends.push(self.text.len());
+    }
+    /// Iterates over the cells.
+    pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        (0..self.len()).map(move |i| self.get(i))
+    }
+    fn select(&self, rows: &[usize]) -> TextColumn {
+        let mut out = TextColumn::default();
+        for &i in rows {
+            out.push(self.get(i));
+        }
+        out
+    }
+}
+
+/// Persons stored column-wise, with any extra (non-schema) columns as text.
+///
+/// ```
+/// use banenafspraak::schema::{Person, Population};
+/// let mut pop = Population::new();
+/// pop.push(&Person::example());
+/// assert_eq!(pop.len(), 1);
+/// assert_eq!(pop.person(0).age, 30);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Population {
+    person_id: TextColumn,
+    sex: Vec<Sex>,
+    age: Vec<u8>,
+    migration: Vec<Migration>,
+    generation: Vec<u8>,
+    education: Vec<Education>,
+    years_special_secondary: Vec<u8>,
+    days: [Vec<u16>; 10],
+    employed: Vec<bool>,
+    ww: Vec<bool>,
+    bijstand: Vec<bool>,
+    nug: Vec<bool>,
+    wia_class: Vec<WiaClass>,
+    disability_pct: Vec<u8>,
+    months_without_work: Vec<u16>,
+    months_bijstand: Vec<u16>,
+    in_register: Vec<bool>,
+    register_basis: Vec<Option<RegisterBasis>>,
+    register_entry_year: Vec<Option<u16>>,
+    found_job_within_year: Vec<Option<bool>>,
+    kept_job_one_year: Vec<Option<bool>>,
+    extra: Vec<(String, TextColumn)>,
+}
+
+impl Population {
+    /// An empty population without extra columns.
+    pub fn new() -> Population {
+        Population::default()
+    }
+
+    /// An empty population that carries the named extra columns.
+    pub fn with_extra_columns(names: impl IntoIterator<Item = String>) -> Population {
+        Population {
+            extra: names.into_iter().map(|n| (n, TextColumn::default())).collect(),
+            ..Population::default()
+        }
+    }
+
+    /// Reserves room for `n` more persons.
+    pub fn reserve(&mut self, n: usize) {
+        self.sex.reserve(n);
+        self.age.reserve(n);
+        self.migration.reserve(n);
+        self.generation.reserve(n);
+        self.education.reserve(n);
+        self.years_special_secondary.reserve(n);
+        for d in &mut self.days {
+            d.reserve(n);
+        }
+        self.employed.reserve(n);
+        self.ww.reserve(n);
+        self.bijstand.reserve(n);
+        self.nug.reserve(n);
+        self.wia_class.reserve(n);
+        self.disability_pct.reserve(n);
+        self.months_without_work.reserve(n);
+        self.months_bijstand.reserve(n);
+        self.in_register.reserve(n);
+        self.register_basis.reserve(n);
+        self.register_entry_year.reserve(n);
+        self.found_job_within_year.reserve(n);
+        self.kept_job_one_year.reserve(n);
+    }
+
+    /// Number of persons.
+    pub fn len(&self) -> usize {
+        self.sex.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Appends a person with empty extra cells. The record is stored as given; use
+    /// [`Person::check`] first when it does not come from the reader.
+    pub fn push(&mut self, p: &Person<'_>) {
+        self.person_id.push(p.person_id);
+        self.sex.push(p.sex);
+        self.age.push(p.age);
+        self.migration.push(p.migration);
+        self.generation.push(p.generation);
+        self.education.push(p.education);
+        self.years_special_secondary.push(p.years_special_secondary);
+        for (col, &d) in self.days.iter_mut().zip(p.days.0.iter()) {
+            col.push(d);
+        }
+        self.employed.push(p.employed);
+        self.ww.push(p.ww);
+        self.bijstand.push(p.bijstand);
+        self.nug.push(p.nug);
+        self.wia_class.push(p.wia_class);
+        self.disability_pct.push(p.disability_pct);
+        self.months_without_work.push(p.months_without_work.unwrap_or(NO_MONTHS));
+        self.months_bijstand.push(p.months_bijstand.unwrap_or(NO_MONTHS));
+        self.in_register.push(p.in_register);
+        self.register_basis.push(p.register_basis);
+        self.register_entry_year.push(p.register_entry_year);
+        self.found_job_within_year.push(p.found_job_within_year);
+        self.kept_job_one_year.push(p.kept_job_one_year);
+        for (_, col) in &mut self.extra {
+            col.push("");
+        }
+    }
+
+    /// Appends a person with the given extra cells, one per extra column in order.
+    pub(crate) fn push_with_extra<'s>(&mut self, p: &Person<'_>, extra: impl Iterator<Item = &'s str>) {
+        let n_extra = self.extra.len();
+        let saved = std::mem::take(&mut self.extra);
+        self.push(p);
+        self.extra = saved;
+        let mut pushed = 0;
+        for ((_, col), cell) in self.extra.iter_mut().zip(extra) {
+            col.push(cell);
+            pushed += 1;
+        }
+        for (_, col) in self.extra.iter_mut().skip(pushed) {
+            col.push("");
+        }
+        debug_assert_eq!(self.extra.iter().filter(|(_, c)| c.len() == self.len()).count(), n_extra);
+    }
+
+    /// The person in row `i`.
+    ///
+    /// # Panics
+    /// When `i >= self.len()`.
+    pub fn person(&self, i: usize) -> Person<'_> {
+        let months = |v: u16| (v != NO_MONTHS).then_some(v);
+        Person {
+            person_id: self.person_id.get(i),
+            sex: self.sex[i],
+            age: self.age[i],
+            migration: self.migration[i],
+            generation: self.generation[i],
+            education: self.education[i],
+            years_special_secondary: self.years_special_secondary[i],
+            days: WindowDays(std::array::from_fn(|k| self.days[k][i])),
+            employed: self.employed[i],
+            ww: self.ww[i],
+            bijstand: self.bijstand[i],
+            nug: self.nug[i],
+            wia_class: self.wia_class[i],
+            disability_pct: self.disability_pct[i],
+            months_without_work: months(self.months_without_work[i]),
+            months_bijstand: months(self.months_bijstand[i]),
+            in_register: self.in_register[i],
+            register_basis: self.register_basis[i],
+            register_entry_year: self.register_entry_year[i],
+            found_job_within_year: self.found_job_within_year[i],
+            kept_job_one_year: self.kept_job_one_year[i],
+        }
+    }
+
+    /// Iterates over all persons.
+    pub fn persons(&self) -> impl Iterator<Item = Person<'_>> + '_ {
+        (0..self.len()).map(move |i| self.person(i))
+    }
+
+    /// Row indices of the persons for which `keep` holds.
+    pub fn rows_where(&self, mut keep: impl FnMut(&Person<'_>) -> bool) -> Vec<usize> {
+        (0..self.len()).filter(|&i| keep(&self.person(i))).collect()
+    }
+
+    /// A new population of the given rows (in that order), extra columns included.
+    pub fn select(&self, rows: &[usize]) -> Population {
+        fn pick<T: Copy>(v: &[T], rows: &[usize]) -> Vec<T> {
+            rows.iter().map(|&i| v[i]).collect()
+        }
+        Population {
+            person_id: self.person_id.select(rows),
+            sex: pick(&self.sex, rows),
+            age: pick(&self.age, rows),
+            migration: pick(&self.migration, rows),
+            generation: pick(&self.generation, rows),
+            education: pick(&self.education, rows),
+            years_special_secondary: pick(&self.years_special_secondary, rows),
+            days: std::array::from_fn(|k| pick(&self.days[k], rows)),
+            employed: pick(&self.employed, rows),
+            ww: pick(&self.ww, rows),
+            bijstand: pick(&self.bijstand, rows),
+            nug: pick(&self.nug, rows),
+            wia_class: pick(&self.wia_class, rows),
+            disability_pct: pick(&self.disability_pct, rows),
+            months_without_work: pick(&self.months_without_work, rows),
+            months_bijstand: pick(&self.months_bijstand, rows),
+            in_register: pick(&self.in_register, rows),
+            register_basis: pick(&self.register_basis, rows),
+            register_entry_year: pick(&self.register_entry_year, rows),
+            found_job_within_year: pick(&self.found_job_within_year, rows),
+            kept_job_one_year: pick(&self.kept_job_one_year, rows),
+            extra: self.extra.iter().map(|(n, c)| (n.clone(), c.select(rows))).collect(),
+        }
+    }
+
+    // Column access for models and scoring: plain slices, no copies.
+
+    pub fn person_ids(&self) -> &TextColumn {
+        &self.person_id
+    }
+    pub fn sex(&self) -> &[Sex] {
+        &self.sex
+    }
+    pub fn age(&self) -> &[u8] {
+        &self.age
+    }
+    pub fn migration(&self) -> &[Migration] {
+        &self.migration
+    }
+    pub fn generation(&self) -> &[u8] {
+        &self.generation
+    }
+    pub fn education(&self) -> &[Education] {
+        &self.education
+    }
+    pub fn years_special_secondary(&self) -> &[u8] {
+        &self.years_special_secondary
+    }
+    pub fn days(&self, c: DaysColumn) -> &[u16] {
+        &self.days[c as usize]
+    }
+    pub fn employed(&self) -> &[bool] {
+        &self.employed
+    }
+    pub fn ww(&self) -> &[bool] {
+        &self.ww
+    }
+    pub fn bijstand(&self) -> &[bool] {
+        &self.bijstand
+    }
+    pub fn nug(&self) -> &[bool] {
+        &self.nug
+    }
+    pub fn wia_class(&self) -> &[WiaClass] {
+        &self.wia_class
+    }
+    pub fn disability_pct(&self) -> &[u8] {
+        &self.disability_pct
+    }
+    pub fn in_register(&self) -> &[bool] {
+        &self.in_register
+    }
+    pub fn register_basis(&self) -> &[Option<RegisterBasis>] {
+        &self.register_basis
+    }
+    pub fn register_entry_year(&self) -> &[Option<u16>] {
+        &self.register_entry_year
+    }
+    pub fn found_job_within_year(&self) -> &[Option<bool>] {
+        &self.found_job_within_year
+    }
+    pub fn kept_job_one_year(&self) -> &[Option<bool>] {
+        &self.kept_job_one_year
+    }
+
+    /// Names of the extra (non-schema) columns, in file order.
+    pub fn extra_column_names(&self) -> impl Iterator<Item = &str> + '_ {
+        self.extra.iter().map(|(n, _)| n.as_str())
+    }
+
+    /// An extra column by name.
+    pub fn extra(&self, name: &str) -> Option<&TextColumn> {
+        self.extra.iter().find(|(n, _)| n == name).map(|(_, c)| c)
+    }
+
+    /// Bytes held by the columns (without allocator slack), for memory reports.
+    pub fn heap_bytes(&self) -> usize {
+        let n = self.len();
+        let text = |c: &TextColumn| c.text.len() + c.ends.len() * std::mem::size_of::<usize>();
+        text(&self.person_id)
+            + n * (6 + 10 * 2 + 4 + 2 + 2 * 2 + 1 + 1 + 4 + 2)
+            + self.extra.iter().map(|(_, c)| text(c)).sum::<usize>()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn push_and_view_round_trip() {
+        let mut pop = Population::with_extra_columns(["region".to_string()]);
+        let mut p = Person::example();
+        p.in_register = true;
+        p.register_basis = Some(RegisterBasis::Indicatie);
+        p.register_entry_year = Some(2018);
+        p.found_job_within_year = Some(true);
+        p.months_bijstand = Some(0);
+        pop.push_with_extra(&p, ["utrecht"].into_iter());
+        pop.push(&Person::example());
+        assert_eq!(pop.person(0), p);
+        assert_eq!(pop.person(1), Person::example());
+        assert_eq!(pop.extra("region").map(|c| c.get(0)), Some("utrecht"));
+        assert_eq!(pop.extra("region").map(|c| c.get(1)), Some(""));
+        let sel = pop.select(&[1, 0]);
+        assert_eq!(sel.person(1), p);
+        assert_eq!(sel.extra("region").map(|c| c.get(1)), Some("utrecht"));
+    }
+
+    #[test]
+    fn example_is_valid_and_each_rule_can_fail() {
+        assert!(Person::example().check(2019).is_empty());
+        let broken = |f: &dyn Fn(&mut Person)| {
+            let mut p = Person::example();
+            f(&mut p);
+            p.check(2019).into_iter().map(|v| v.column).collect::<Vec<_>>()
+        };
+        assert_eq!(broken(&|p| p.generation = 1), [Column::Generation]);
+        assert_eq!(broken(&|p| p.migration = Migration::Western), [Column::Generation]);
+        assert_eq!(broken(&|p| p.days.set(DaysColumn::Ww, 5)), [Column::DaysAnyBenefit]);
+        assert_eq!(
+            broken(&|p| p.days.set(DaysColumn::StudentWithIncome, 5)),
+            [Column::DaysStudentWithIncome]
+        );
+        assert_eq!(broken(&|p| p.nug = true), [Column::MonthsWithoutWork]);
+        assert_eq!(broken(&|p| p.bijstand = true), [Column::MonthsBijstand]);
+        assert_eq!(
+            broken(&|p| p.in_register = true),
+            [Column::RegisterBasis, Column::RegisterEntryYear]
+        );
+        assert_eq!(broken(&|p| p.kept_job_one_year = Some(true)), [Column::KeptJobOneYear]);
+        assert_eq!(broken(&|p| p.found_job_within_year = Some(false)), [Column::FoundJobWithinYear]);
+    }
+
+    #[test]
+    fn any_benefit_bounds() {
+        let mut p = Person::example();
+        p.days.set(DaysColumn::Ww, 800);
+        p.days.set(DaysColumn::Bijstand, 700);
+        p.days.set(DaysColumn::AnyBenefit, 1095); // sum 1500 capped at 1095
+        assert!(p.check(2019).is_empty());
+        p.days.set(DaysColumn::AnyBenefit, 799);
+        assert_eq!(p.check(2019).len(), 1);
+        p.days.set(DaysColumn::Bijstand, 0);
+        p.days.set(DaysColumn::AnyBenefit, 801);
+        assert_eq!(p.check(2019).len(), 1);
+    }
+}
