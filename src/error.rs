@@ -79,7 +79,11 @@ pub enum Error {
     InvalidRows(Box<InvalidRows>),
     /// A parameter outside its allowed range.
     #[error("invalid parameter {name} = {value}: {reason}")]
-    InvalidParameter { name: &'static str, value: String, reason: String },
+    InvalidParameter {
+        name: &'static str,
+        value: String,
+        reason: String,
+    },
 }
 
 /// `Result` with this crate's [`Error`].
@@ -87,6 +91,9 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub(crate) fn io(path: impl fmt::Display, source: std::io::Error) -> Error {
-        Error::Io { path: path.to_string(), source }
+        Error::Io {
+            path: path.to_string(),
+            source,
+        }
     }
 }

@@ -20,8 +20,14 @@
 //! ```
 
 pub mod error;
+pub mod estimate;
 pub mod model;
 pub mod schema;
 pub mod synth;
 
 pub use error::{Error, Result};
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

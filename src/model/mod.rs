@@ -2,6 +2,7 @@
 //! tree and the logistic model, and their validation metrics. Reads populations from
 //! `schema`; knows nothing of estimates or reports.
 
+pub mod design;
 pub mod features;
 
 pub use features::{FeatureColumn, FeatureKind, FeatureMatrix};

@@ -159,7 +159,10 @@ impl RegisterBasis {
     /// The old groups without inflow since 2015, left out of the comparability model's
     /// training and counted by the correction factor (method section 1).
     pub const fn is_old_group(self) -> bool {
-        matches!(self, RegisterBasis::Wajong | RegisterBasis::Wsw | RegisterBasis::WiwId)
+        matches!(
+            self,
+            RegisterBasis::Wajong | RegisterBasis::Wsw | RegisterBasis::WiwId
+        )
     }
 }
 

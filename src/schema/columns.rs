@@ -55,7 +55,10 @@ macro_rules! columns {
     };
 }
 
-const DAYS: ValueType = ValueType::Int { min: 0, max: super::codes::WINDOW_DAYS };
+const DAYS: ValueType = ValueType::Int {
+    min: 0,
+    max: super::codes::WINDOW_DAYS,
+};
 const MONTHS: ValueType = ValueType::Int { min: 0, max: 600 };
 const OUTCOME_EMPTY: &str = "not in the outcome's cohort";
 

@@ -154,7 +154,11 @@ impl<'a> Person<'a> {
     pub fn check(&self, reference_year: u16) -> Vec<RuleViolation> {
         let mut out = Vec::new();
         let mut fail = |column: Column, value: String, rule: String| {
-            out.push(RuleViolation { column, value, rule })
+            out.push(RuleViolation {
+                column,
+                value,
+                rule,
+            })
         };
         if (self.generation == 0) != (self.migration == Migration::None) {
             fail(
@@ -168,7 +172,11 @@ impl<'a> Person<'a> {
         }
         for c in DaysColumn::ALL {
             if self.days[c] > WINDOW_DAYS {
-                fail(c.column(), self.days[c].to_string(), format!("days must be at most {WINDOW_DAYS}"));
+                fail(
+                    c.column(),
+                    self.days[c].to_string(),
+                    format!("days must be at most {WINDOW_DAYS}"),
+                );
             }
         }
         let parts = [
@@ -210,28 +218,40 @@ impl<'a> Person<'a> {
             );
         }
         if self.bijstand && self.months_bijstand.is_none() {
-            fail(Column::MonthsBijstand, String::new(), "months_bijstand is required when bijstand is 1".into());
+            fail(
+                Column::MonthsBijstand,
+                String::new(),
+                "months_bijstand is required when bijstand is 1".into(),
+            );
         }
-        let register_rule = |col: Column, present: bool, value: String, fail: &mut dyn FnMut(Column, String, String)| {
-            if present != self.in_register {
-                let rule = if self.in_register {
-                    format!("{col} is required when in_register is 1")
-                } else {
-                    format!("{col} must be empty when in_register is 0")
-                };
-                fail(col, value, rule);
-            }
-        };
+        let register_rule =
+            |col: Column,
+             present: bool,
+             value: String,
+             fail: &mut dyn FnMut(Column, String, String)| {
+                if present != self.in_register {
+                    let rule = if self.in_register {
+                        format!("{col} is required when in_register is 1")
+                    } else {
+                        format!("{col} must be empty when in_register is 0")
+                    };
+                    fail(col, value, rule);
+                }
+            };
         register_rule(
             Column::RegisterBasis,
             self.register_basis.is_some(),
-            self.register_basis.map(|b| b.code().to_string()).unwrap_or_default(),
+            self.register_basis
+                .map(|b| b.code().to_string())
+                .unwrap_or_default(),
             &mut fail,
         );
         register_rule(
             Column::RegisterEntryYear,
             self.register_entry_year.is_some(),
-            self.register_entry_year.map(|y| y.to_string()).unwrap_or_default(),
+            self.register_entry_year
+                .map(|y| y.to_string())
+                .unwrap_or_default(),
             &mut fail,
         );
         if let Some(year) = self.register_entry_year {
@@ -355,7 +375,10 @@ impl Population {
     /// An empty population that carries the named extra columns.
     pub fn with_extra_columns(names: impl IntoIterator<Item = String>) -> Population {
         Population {
-            extra: names.into_iter().map(|n| (n, TextColumn::default())).collect(),
+            extra: names
+                .into_iter()
+                .map(|n| (n, TextColumn::default()))
+                .collect(),
             ..Population::default()
         }
     }
@@ -414,8 +437,10 @@ impl Population {
         self.nug.push(p.nug);
         self.wia_class.push(p.wia_class);
         self.disability_pct.push(p.disability_pct);
-        self.months_without_work.push(p.months_without_work.unwrap_or(NO_MONTHS));
-        self.months_bijstand.push(p.months_bijstand.unwrap_or(NO_MONTHS));
+        self.months_without_work
+            .push(p.months_without_work.unwrap_or(NO_MONTHS));
+        self.months_bijstand
+            .push(p.months_bijstand.unwrap_or(NO_MONTHS));
         self.in_register.push(p.in_register);
         self.register_basis.push(p.register_basis);
         self.register_entry_year.push(p.register_entry_year);
@@ -427,7 +452,11 @@ impl Population {
     }
 
     /// Appends a person with the given extra cells, one per extra column in order.
-    pub(crate) fn push_with_extra<'s>(&mut self, p: &Person<'_>, extra: impl Iterator<Item = &'s str>) {
+    pub(crate) fn push_with_extra<'s>(
+        &mut self,
+        p: &Person<'_>,
+        extra: impl Iterator<Item = &'s str>,
+    ) {
         let n_extra = self.extra.len();
         let saved = std::mem::take(&mut self.extra);
         self.push(p);
@@ -440,7 +469,13 @@ impl Population {
         for (_, col) in self.extra.iter_mut().skip(pushed) {
             col.push("");
         }
-        debug_assert_eq!(self.extra.iter().filter(|(_, c)| c.len() == self.len()).count(), n_extra);
+        debug_assert_eq!(
+            self.extra
+                .iter()
+                .filter(|(_, c)| c.len() == self.len())
+                .count(),
+            n_extra
+        );
     }
 
     /// The person in row `i`.
@@ -511,7 +546,11 @@ impl Population {
             register_entry_year: pick(&self.register_entry_year, rows),
             found_job_within_year: pick(&self.found_job_within_year, rows),
             kept_job_one_year: pick(&self.kept_job_one_year, rows),
-            extra: self.extra.iter().map(|(n, c)| (n.clone(), c.select(rows))).collect(),
+            extra: self
+                .extra
+                .iter()
+                .map(|(n, c)| (n.clone(), c.select(rows)))
+                .collect(),
         }
     }
 
@@ -625,11 +664,20 @@ mod tests {
         let broken = |f: &dyn Fn(&mut Person)| {
             let mut p = Person::example();
             f(&mut p);
-            p.check(2019).into_iter().map(|v| v.column).collect::<Vec<_>>()
+            p.check(2019)
+                .into_iter()
+                .map(|v| v.column)
+                .collect::<Vec<_>>()
         };
         assert_eq!(broken(&|p| p.generation = 1), [Column::Generation]);
-        assert_eq!(broken(&|p| p.migration = Migration::Western), [Column::Generation]);
-        assert_eq!(broken(&|p| p.days.set(DaysColumn::Ww, 5)), [Column::DaysAnyBenefit]);
+        assert_eq!(
+            broken(&|p| p.migration = Migration::Western),
+            [Column::Generation]
+        );
+        assert_eq!(
+            broken(&|p| p.days.set(DaysColumn::Ww, 5)),
+            [Column::DaysAnyBenefit]
+        );
         assert_eq!(
             broken(&|p| p.days.set(DaysColumn::StudentWithIncome, 5)),
             [Column::DaysStudentWithIncome]
@@ -640,8 +688,14 @@ mod tests {
             broken(&|p| p.in_register = true),
             [Column::RegisterBasis, Column::RegisterEntryYear]
         );
-        assert_eq!(broken(&|p| p.kept_job_one_year = Some(true)), [Column::KeptJobOneYear]);
-        assert_eq!(broken(&|p| p.found_job_within_year = Some(false)), [Column::FoundJobWithinYear]);
+        assert_eq!(
+            broken(&|p| p.kept_job_one_year = Some(true)),
+            [Column::KeptJobOneYear]
+        );
+        assert_eq!(
+            broken(&|p| p.found_job_within_year = Some(false)),
+            [Column::FoundJobWithinYear]
+        );
     }
 
     #[test]

@@ -31,7 +31,10 @@ pub struct ReadOptions {
 
 impl Default for ReadOptions {
     fn default() -> Self {
-        ReadOptions { reference_year: DEFAULT_REFERENCE_YEAR, max_problems: 100 }
+        ReadOptions {
+            reference_year: DEFAULT_REFERENCE_YEAR,
+            max_problems: 100,
+        }
     }
 }
 
@@ -61,7 +64,10 @@ pub fn read_csv<R: Read>(input: R, source: &str, opts: &ReadOptions) -> Result<P
     };
     let mut record = csv::ByteRecord::new();
     if !csv.read_byte_record(&mut record).map_err(io_error)? {
-        return Err(header_error(source, "the file is empty: expected a header row".into()));
+        return Err(header_error(
+            source,
+            "the file is empty: expected a header row".into(),
+        ));
     }
     let layout = Layout::from_header(&record, source)?;
     let mut pop = Population::with_extra_columns(layout.extra.iter().map(|(n, _)| n.clone()));
@@ -71,7 +77,13 @@ pub fn read_csv<R: Read>(input: R, source: &str, opts: &ReadOptions) -> Result<P
         let line = record.position().map_or(0, |p| p.line());
         state.rows += 1;
         row_problems.clear();
-        if let Some(person) = parse_row(&record, &layout, line, opts.reference_year, &mut row_problems) {
+        if let Some(person) = parse_row(
+            &record,
+            &layout,
+            line,
+            opts.reference_year,
+            &mut row_problems,
+        ) {
             let extras = layout.extra.iter().map(|&(_, k)| {
                 // Extra cells were checked for UTF-8 in parse_row.
                 std::str::from_utf8(record.get(k).unwrap_or_default()).unwrap_or_default()
@@ -103,15 +115,28 @@ impl Layout {
     fn from_header(header: &csv::ByteRecord, source: &str) -> Result<Layout> {
         let mut names = Vec::with_capacity(header.len());
         for (k, raw) in header.iter().enumerate() {
-            let raw = if k == 0 { raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw) } else { raw };
+            let raw = if k == 0 {
+                raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw)
+            } else {
+                raw
+            };
             let name = std::str::from_utf8(raw).map_err(|_| {
-                header_error(source, format!("column {} name {} is not valid UTF-8", k + 1, show(raw)))
+                header_error(
+                    source,
+                    format!("column {} name {} is not valid UTF-8", k + 1, show(raw)),
+                )
             })?;
             if name.is_empty() {
-                return Err(header_error(source, format!("column {} has no name", k + 1)));
+                return Err(header_error(
+                    source,
+                    format!("column {} has no name", k + 1),
+                ));
             }
             if names.contains(&name) {
-                return Err(header_error(source, format!("column name {name:?} appears twice")));
+                return Err(header_error(
+                    source,
+                    format!("column name {name:?} appears twice"),
+                ));
             }
             names.push(name);
         }
@@ -129,7 +154,10 @@ impl Layout {
             .map(|c| {
                 let near = names.iter().find(|n| n.trim().eq_ignore_ascii_case(c.name));
                 match near {
-                    Some(n) => format!("{} (found {n:?}: names are exact, lower case, no spaces)", c.name),
+                    Some(n) => format!(
+                        "{} (found {n:?}: names are exact, lower case, no spaces)",
+                        c.name
+                    ),
                     None => c.name.to_string(),
                 }
             })
@@ -140,12 +168,19 @@ impl Layout {
                 format!("missing schema column(s): {}", missing.join(", ")),
             ));
         }
-        Ok(Layout { width: names.len(), position, extra })
+        Ok(Layout {
+            width: names.len(),
+            position,
+            extra,
+        })
     }
 }
 
 fn header_error(source: &str, message: String) -> Error {
-    Error::Header { file: source.into(), message }
+    Error::Header {
+        file: source.into(),
+        message,
+    }
 }
 
 /// Running tally of problems and the person_id index.
@@ -289,7 +324,9 @@ struct Cells<'r, 'p> {
 
 impl<'r> Cells<'r, '_> {
     fn raw(&self, c: Column) -> &'r [u8] {
-        self.record.get(self.layout.position[c as usize]).unwrap_or_default()
+        self.record
+            .get(self.layout.position[c as usize])
+            .unwrap_or_default()
     }
 
     fn fail(&mut self, c: Column, raw: &[u8], rule: String) {
@@ -320,7 +357,11 @@ impl<'r> Cells<'r, '_> {
         match parse_uint(raw) {
             Some(v) if (u64::from(min)..=u64::from(max)).contains(&v) => u16::try_from(v).ok(),
             _ => {
-                self.fail(c, raw, format!("expected a whole number in {min} ..= {max}"));
+                self.fail(
+                    c,
+                    raw,
+                    format!("expected a whole number in {min} ..= {max}"),
+                );
                 None
             }
         }
@@ -417,7 +458,11 @@ fn parse_row<'r>(
             line,
             column: None,
             value: None,
-            rule: format!("the row has {} fields, the header has {}", record.len(), layout.width),
+            rule: format!(
+                "the row has {} fields, the header has {}",
+                record.len(),
+                layout.width
+            ),
         });
         return None;
     }
@@ -432,7 +477,13 @@ fn parse_row<'r>(
             });
         }
     }
-    let mut cells = Cells { record, layout, line, reference_year, problems };
+    let mut cells = Cells {
+        record,
+        layout,
+        line,
+        reference_year,
+        problems,
+    };
     use Column as C;
     let person_id = cells.text(C::PersonId);
     let sex = cells.code(C::Sex, Sex::from_code);
@@ -515,7 +566,10 @@ mod tests {
         assert_eq!(parse_uint(b" 1"), None);
         assert_eq!(parse_uint(b""), None);
         assert_eq!(parse_uint(b"99999999999999999999999"), None);
-        assert_eq!(parse_uint(b"9999999999999999999"), Some(9_999_999_999_999_999_999));
+        assert_eq!(
+            parse_uint(b"9999999999999999999"),
+            Some(9_999_999_999_999_999_999)
+        );
     }
 
     #[test]

@@ -12,7 +12,11 @@ use crate::error::{Error, Result};
 pub fn write_csv_path(pop: &Population, path: impl AsRef<Path>) -> Result<()> {
     let path = path.as_ref();
     let file = std::fs::File::create(path).map_err(|e| Error::io(path.display(), e))?;
-    write_csv(pop, std::io::BufWriter::with_capacity(1 << 20, file), &path.display().to_string())
+    write_csv(
+        pop,
+        std::io::BufWriter::with_capacity(1 << 20, file),
+        &path.display().to_string(),
+    )
 }
 
 /// Writes a population as schema v1 CSV; `target` names the destination in errors.
@@ -31,7 +35,9 @@ pub fn write_csv<W: Write>(pop: &Population, out: W, target: &str) -> Result<()>
         csv::ErrorKind::Io(io) => Error::io(target, io),
         other => Error::io(target, std::io::Error::other(format!("{other:?}"))),
     };
-    let mut w = csv::WriterBuilder::new().buffer_capacity(1 << 20).from_writer(out);
+    let mut w = csv::WriterBuilder::new()
+        .buffer_capacity(1 << 20)
+        .from_writer(out);
     let extra: Vec<&str> = pop.extra_column_names().collect();
     let header = COLUMNS.iter().map(|c| c.name).chain(extra.iter().copied());
     w.write_record(header).map_err(io)?;
@@ -44,7 +50,10 @@ pub fn write_csv<W: Write>(pop: &Population, out: W, target: &str) -> Result<()>
             cell.clear();
             format_cell(&p, spec.column, cell);
         }
-        let row = cells.iter().map(String::as_str).chain(extra_cols.iter().map(|c| c.get(i)));
+        let row = cells
+            .iter()
+            .map(String::as_str)
+            .chain(extra_cols.iter().map(|c| c.get(i)));
         w.write_record(row).map_err(io)?;
     }
     w.flush().map_err(|e| Error::io(target, e))

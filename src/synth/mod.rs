@@ -10,8 +10,8 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::error::{Error, Result};
 use crate::schema::{
-    DaysColumn, Education, Migration, Person, Population, RegisterBasis, Sex, WiaClass,
-    WindowDays, DEFAULT_REFERENCE_YEAR, WINDOW_DAYS,
+    DaysColumn, Education, Migration, Person, Population, RegisterBasis, Sex, WiaClass, WindowDays,
+    DEFAULT_REFERENCE_YEAR, WINDOW_DAYS,
 };
 
 /// What to generate.
@@ -33,7 +33,11 @@ pub struct SynthParams {
 
 impl Default for SynthParams {
     fn default() -> Self {
-        SynthParams { persons: 10_000, seed: 1, reference_year: DEFAULT_REFERENCE_YEAR }
+        SynthParams {
+            persons: 10_000,
+            seed: 1,
+            reference_year: DEFAULT_REFERENCE_YEAR,
+        }
     }
 }
 
@@ -55,7 +59,11 @@ impl SynthParams {
             id.clear();
             id.push_str(&format!("P{i:08}"));
             let p = draw_person(&mut rng, &id, self.reference_year);
-            debug_assert!(p.check(self.reference_year).is_empty(), "{:?}", p.check(self.reference_year));
+            debug_assert!(
+                p.check(self.reference_year).is_empty(),
+                "{:?}",
+                p.check(self.reference_year)
+            );
             pop.push(&p);
         }
         Ok(pop)
@@ -72,7 +80,11 @@ fn days(rng: &mut ChaCha8Rng, p_any: f64) -> u16 {
 
 fn draw_person<'a>(rng: &mut ChaCha8Rng, id: &'a str, reference_year: u16) -> Person<'a> {
     let age: u8 = rng.gen_range(16..=66);
-    let sex = if rng.gen_bool(0.5) { Sex::Male } else { Sex::Female };
+    let sex = if rng.gen_bool(0.5) {
+        Sex::Male
+    } else {
+        Sex::Female
+    };
     let (migration, generation) = match rng.gen_range(0..100) {
         0..=74 => (Migration::None, 0),
         75..=86 => (Migration::Western, rng.gen_range(1..=2)),
@@ -80,7 +92,14 @@ fn draw_person<'a>(rng: &mut ChaCha8Rng, id: &'a str, reference_year: u16) -> Pe
     };
     let vso = rng.gen_bool(0.03);
     let education = if vso && rng.gen_bool(0.6) {
-        *pick(rng, &[Education::None, Education::Primary, Education::Praktijkonderwijs])
+        *pick(
+            rng,
+            &[
+                Education::None,
+                Education::Primary,
+                Education::Praktijkonderwijs,
+            ],
+        )
     } else {
         Education::ALL[rng.gen_range(0..Education::ALL.len())]
     };
@@ -94,7 +113,15 @@ fn draw_person<'a>(rng: &mut ChaCha8Rng, id: &'a str, reference_year: u16) -> Pe
     let ww = !bijstand && rng.gen_bool(0.02);
     let nug = !bijstand && !ww && rng.gen_bool(0.06);
     let wia_class = if rng.gen_bool(0.05) {
-        *pick(rng, &[WiaClass::Wia35Min, WiaClass::Wga35To80, WiaClass::Wga80To100, WiaClass::Iva])
+        *pick(
+            rng,
+            &[
+                WiaClass::Wia35Min,
+                WiaClass::Wga35To80,
+                WiaClass::Wga80To100,
+                WiaClass::Iva,
+            ],
+        )
     } else {
         WiaClass::None
     };
@@ -106,22 +133,62 @@ fn draw_person<'a>(rng: &mut ChaCha8Rng, id: &'a str, reference_year: u16) -> Pe
     };
 
     let mut d = WindowDays::default();
-    d.set(DaysColumn::Bijstand, if bijstand { rng.gen_range(30..=WINDOW_DAYS) } else { days(rng, 0.02) });
-    d.set(DaysColumn::Ww, if ww { rng.gen_range(30..=730) } else { days(rng, 0.05) });
-    let sick = if wia_class != WiaClass::None { rng.gen_range(100..=WINDOW_DAYS) } else { days(rng, 0.04) };
+    d.set(
+        DaysColumn::Bijstand,
+        if bijstand {
+            rng.gen_range(30..=WINDOW_DAYS)
+        } else {
+            days(rng, 0.02)
+        },
+    );
+    d.set(
+        DaysColumn::Ww,
+        if ww {
+            rng.gen_range(30..=730)
+        } else {
+            days(rng, 0.05)
+        },
+    );
+    let sick = if wia_class != WiaClass::None {
+        rng.gen_range(100..=WINDOW_DAYS)
+    } else {
+        days(rng, 0.04)
+    };
     d.set(DaysColumn::SicknessDisability, sick);
     d.set(DaysColumn::OtherSocialBenefit, days(rng, 0.03));
-    let parts = [DaysColumn::Ww, DaysColumn::Bijstand, DaysColumn::SicknessDisability, DaysColumn::OtherSocialBenefit];
+    let parts = [
+        DaysColumn::Ww,
+        DaysColumn::Bijstand,
+        DaysColumn::SicknessDisability,
+        DaysColumn::OtherSocialBenefit,
+    ];
     let largest = parts.iter().map(|&c| d[c]).max().unwrap_or(0);
     let sum: u16 = parts.iter().map(|&c| d[c]).sum::<u16>().min(WINDOW_DAYS);
     d.set(DaysColumn::AnyBenefit, rng.gen_range(largest..=sum));
-    let school = if age < 25 { rng.gen_range(0..=WINDOW_DAYS) } else { days(rng, 0.05) };
+    let school = if age < 25 {
+        rng.gen_range(0..=WINDOW_DAYS)
+    } else {
+        days(rng, 0.05)
+    };
     d.set(DaysColumn::InSchool, school);
     d.set(DaysColumn::StudentWithIncome, rng.gen_range(0..=school));
-    d.set(DaysColumn::NoIncome, days(rng, if low_education { 0.3 } else { 0.1 }));
-    d.set(DaysColumn::Nug, if nug { rng.gen_range(30..=WINDOW_DAYS) } else { days(rng, 0.03) });
+    d.set(
+        DaysColumn::NoIncome,
+        days(rng, if low_education { 0.3 } else { 0.1 }),
+    );
+    d.set(
+        DaysColumn::Nug,
+        if nug {
+            rng.gen_range(30..=WINDOW_DAYS)
+        } else {
+            days(rng, 0.03)
+        },
+    );
     let benefit_days = d[DaysColumn::AnyBenefit];
-    d.set(DaysColumn::Employee, rng.gen_range(0..=WINDOW_DAYS - benefit_days / 2));
+    d.set(
+        DaysColumn::Employee,
+        rng.gen_range(0..=WINDOW_DAYS - benefit_days / 2),
+    );
     let employed = !nug && rng.gen_bool(if benefit_days > 500 { 0.2 } else { 0.7 });
 
     // Registration: a logistic index in the features the report found discriminating.
@@ -133,7 +200,14 @@ fn draw_person<'a>(rng: &mut ChaCha8Rng, id: &'a str, reference_year: u16) -> Pe
     let in_register = rng.gen_bool(1.0 / (1.0 + (-index).exp()));
     let (register_basis, register_entry_year) = if in_register {
         let basis = if age >= 30 && rng.gen_bool(0.6) {
-            *pick(rng, &[RegisterBasis::Wajong, RegisterBasis::Wsw, RegisterBasis::WiwId])
+            *pick(
+                rng,
+                &[
+                    RegisterBasis::Wajong,
+                    RegisterBasis::Wsw,
+                    RegisterBasis::WiwId,
+                ],
+            )
         } else {
             *pick(
                 rng,
@@ -152,7 +226,8 @@ fn draw_person<'a>(rng: &mut ChaCha8Rng, id: &'a str, reference_year: u16) -> Pe
         (None, None)
     };
     let new_entrant = register_entry_year == Some(reference_year - 1);
-    let found_job_within_year = (new_entrant && rng.gen_bool(0.9)).then(|| rng.gen_bool(if age < 27 { 0.35 } else { 0.2 }));
+    let found_job_within_year =
+        (new_entrant && rng.gen_bool(0.9)).then(|| rng.gen_bool(if age < 27 { 0.35 } else { 0.2 }));
     let kept_job_one_year = (in_register
         && !register_basis.is_some_and(RegisterBasis::is_old_group)
         && rng.gen_bool(0.15))
@@ -193,7 +268,11 @@ mod tests {
 
     #[test]
     fn same_seed_same_population_and_all_valid() {
-        let params = SynthParams { persons: 3000, seed: 11, ..SynthParams::default() };
+        let params = SynthParams {
+            persons: 3000,
+            seed: 11,
+            ..SynthParams::default()
+        };
         let a = params.generate().unwrap();
         let b = params.generate().unwrap();
         assert_eq!(a, b);

@@ -1,0 +1,257 @@
+//! The populations that are scored: the report's WW, WIA, bijstand and NUG with their
+//! sub-groups (schema v1, "The populations of the report"), and populations a user defines
+//! with a predicate. Every population is restricted to the scoring scope: persons aged
+//! 16 ..= 66 who are not in the doelgroepregister.
+
+use std::fmt;
+use std::sync::Arc;
+
+use crate::model::design::{MAX_AGE, MIN_AGE};
+use crate::schema::{Person, Population, WiaClass};
+
+type Predicate = Arc<dyn Fn(&Person<'_>) -> bool + Send + Sync>;
+
+/// Whether a person is in the scoring scope: aged 16 ..= 66 and not in the register.
+pub fn in_scope(p: &Person<'_>) -> bool {
+    (MIN_AGE..=MAX_AGE).contains(&p.age) && !p.in_register
+}
+
+/// A named part of a population.
+#[derive(Clone)]
+pub struct Subgroup {
+    /// Machine name as in results table v1 (`months_0_12`, `wia_35min`, ...).
+    pub name: String,
+    /// Label for people.
+    pub label: String,
+    rule: Predicate,
+}
+
+impl Subgroup {
+    /// A sub-group with a predicate over persons of its population.
+    pub fn new(
+        name: impl Into<String>,
+        label: impl Into<String>,
+        rule: impl Fn(&Person<'_>) -> bool + Send + Sync + 'static,
+    ) -> Subgroup {
+        Subgroup {
+            name: name.into(),
+            label: label.into(),
+            rule: Arc::new(rule),
+        }
+    }
+
+    /// Whether the person belongs to this sub-group.
+    pub fn contains(&self, p: &Person<'_>) -> bool {
+        (self.rule)(p)
+    }
+}
+
+impl fmt::Debug for Subgroup {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Subgroup")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A population to score: a name, a rule and its sub-groups.
+///
+/// ```
+/// use banenafspraak::estimate::ScoredPopulation;
+/// use banenafspraak::schema::Person;
+/// let young = ScoredPopulation::custom("bijstand_under_30_vso", |p: &Person| {
+///     p.bijstand && p.age < 30 && p.years_special_secondary > 0
+/// });
+/// let mut p = Person::example();
+/// assert!(!young.contains(&p));
+/// p.bijstand = true;
+/// p.months_bijstand = Some(3);
+/// p.years_special_secondary = 4;
+/// p.age = 22;
+/// assert!(young.contains(&p));
+/// ```
+#[derive(Clone)]
+pub struct ScoredPopulation {
+    /// Machine name as in results table v1 (`ww`, `wia`, `bijstand`, `nug`, or the user's).
+    pub name: String,
+    /// Label for people.
+    pub label: String,
+    rule: Predicate,
+    /// Sub-groups; a person is in at most one.
+    pub subgroups: Vec<Subgroup>,
+}
+
+impl fmt::Debug for ScoredPopulation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ScoredPopulation")
+            .field("name", &self.name)
+            .field("subgroups", &self.subgroups)
+            .finish_non_exhaustive()
+    }
+}
+
+fn months_band(m: Option<u16>, lo: u16, hi: Option<u16>) -> bool {
+    m.is_some_and(|m| m >= lo && hi.is_none_or(|hi| m <= hi))
+}
+
+impl ScoredPopulation {
+    /// A user-defined population without sub-groups. The scope (age 16 ..= 66, not in the
+    /// register) applies on top of `rule`.
+    pub fn custom(
+        name: impl Into<String>,
+        rule: impl Fn(&Person<'_>) -> bool + Send + Sync + 'static,
+    ) -> ScoredPopulation {
+        let name = name.into();
+        ScoredPopulation {
+            label: name.clone(),
+            name,
+            rule: Arc::new(rule),
+            subgroups: Vec::new(),
+        }
+    }
+
+    /// Adds a sub-group.
+    pub fn with_subgroup(mut self, subgroup: Subgroup) -> ScoredPopulation {
+        self.subgroups.push(subgroup);
+        self
+    }
+
+    /// WW recipients, by months without work: 0-12, 13-24, 25 and more (report table 4.1).
+    pub fn ww() -> ScoredPopulation {
+        let m = |p: &Person<'_>| p.months_without_work;
+        ScoredPopulation {
+            label: "WW".into(),
+            ..ScoredPopulation::custom("ww", |p| p.ww)
+        }
+        .with_subgroup(Subgroup::new(
+            "months_0_12",
+            "<= 1 year without work",
+            move |p| months_band(m(p), 0, Some(12)),
+        ))
+        .with_subgroup(Subgroup::new(
+            "months_13_24",
+            "1-2 years without work",
+            move |p| months_band(m(p), 13, Some(24)),
+        ))
+        .with_subgroup(Subgroup::new(
+            "months_25_plus",
+            "> 2 years without work",
+            move |p| months_band(m(p), 25, None),
+        ))
+    }
+
+    /// Persons with a WIA assessment, by class (report table 5.1).
+    pub fn wia() -> ScoredPopulation {
+        ScoredPopulation {
+            label: "WIA".into(),
+            ..ScoredPopulation::custom("wia", |p| p.wia_class != WiaClass::None)
+        }
+        .with_subgroup(Subgroup::new("wia_35min", "WIA 35-min", |p| {
+            p.wia_class == WiaClass::Wia35Min
+        }))
+        .with_subgroup(Subgroup::new("wga_35_80", "WGA 35-80", |p| {
+            p.wia_class == WiaClass::Wga35To80
+        }))
+        .with_subgroup(Subgroup::new("wga_80_100_iva", "WGA 80-100 / IVA", |p| {
+            matches!(p.wia_class, WiaClass::Wga80To100 | WiaClass::Iva)
+        }))
+    }
+
+    /// Bijstand recipients, by months in the current spell: < 12, 12-23, 24 and more
+    /// (report table 8.4).
+    pub fn bijstand() -> ScoredPopulation {
+        let m = |p: &Person<'_>| p.months_bijstand;
+        ScoredPopulation {
+            label: "Bijstand".into(),
+            ..ScoredPopulation::custom("bijstand", |p| p.bijstand)
+        }
+        .with_subgroup(Subgroup::new("months_0_11", "< 1 year", move |p| {
+            months_band(m(p), 0, Some(11))
+        }))
+        .with_subgroup(Subgroup::new("months_12_23", "1-2 years", move |p| {
+            months_band(m(p), 12, Some(23))
+        }))
+        .with_subgroup(Subgroup::new("months_24_plus", ">= 2 years", move |p| {
+            months_band(m(p), 24, None)
+        }))
+    }
+
+    /// NUG (registered jobseekers without benefit), by months without work: < 12, 12-23,
+    /// 24 and more (report table 8.11).
+    pub fn nug() -> ScoredPopulation {
+        let m = |p: &Person<'_>| p.months_without_work;
+        ScoredPopulation {
+            label: "NUG".into(),
+            ..ScoredPopulation::custom("nug", |p| p.nug)
+        }
+        .with_subgroup(Subgroup::new("months_0_11", "< 1 year", move |p| {
+            months_band(m(p), 0, Some(11))
+        }))
+        .with_subgroup(Subgroup::new("months_12_23", "1-2 years", move |p| {
+            months_band(m(p), 12, Some(23))
+        }))
+        .with_subgroup(Subgroup::new("months_24_plus", ">= 2 years", move |p| {
+            months_band(m(p), 24, None)
+        }))
+    }
+
+    /// The report's four populations in its order.
+    pub fn report_populations() -> Vec<ScoredPopulation> {
+        vec![Self::ww(), Self::wia(), Self::bijstand(), Self::nug()]
+    }
+
+    /// Whether the person is in this population (scope included).
+    pub fn contains(&self, p: &Person<'_>) -> bool {
+        in_scope(p) && (self.rule)(p)
+    }
+
+    /// Index of the person's sub-group, if any.
+    pub fn subgroup_of(&self, p: &Person<'_>) -> Option<usize> {
+        self.subgroups.iter().position(|s| s.contains(p))
+    }
+
+    /// Row indices of the members of this population.
+    pub fn members(&self, pop: &Population) -> Vec<usize> {
+        pop.rows_where(|p| self.contains(p))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subgroup_edges_follow_the_schema() {
+        let ww = ScoredPopulation::ww();
+        let mut p = Person::example();
+        p.ww = true;
+        p.days.set(crate::schema::DaysColumn::Ww, 10);
+        p.days.set(crate::schema::DaysColumn::AnyBenefit, 10);
+        for (months, sub) in [(0, 0), (12, 0), (13, 1), (24, 1), (25, 2), (600, 2)] {
+            p.months_without_work = Some(months);
+            assert!(ww.contains(&p));
+            assert_eq!(ww.subgroup_of(&p), Some(sub), "months {months}");
+        }
+        let nug = ScoredPopulation::nug();
+        p.ww = false;
+        p.nug = true;
+        for (months, sub) in [(0, 0), (11, 0), (12, 1), (23, 1), (24, 2)] {
+            p.months_without_work = Some(months);
+            assert_eq!(nug.subgroup_of(&p), Some(sub), "months {months}");
+        }
+    }
+
+    #[test]
+    fn scope_excludes_register_members_and_ages() {
+        let wia = ScoredPopulation::wia();
+        let mut p = Person::example();
+        p.wia_class = WiaClass::Iva;
+        assert!(wia.contains(&p));
+        assert_eq!(wia.subgroup_of(&p), Some(2));
+        p.age = 67;
+        assert!(!wia.contains(&p));
+        p.age = 16;
+        p.in_register = true;
+        assert!(!wia.contains(&p));
+    }
+}
