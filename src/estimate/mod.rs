@@ -1,7 +1,15 @@
-//! From scores to expected counts: the populations that are scored and, per population,
-//! sub-group and breakdown, the expected numbers comparable, finding and keeping work.
-//! Uses fitted models from `model`; knows nothing of rendering.
+//! From scores to expected counts: the populations that are scored, the correction of the
+//! comparability probabilities and, per population, sub-group and breakdown, the expected
+//! numbers comparable, finding and keeping work. Uses fitted models from `model`; knows
+//! nothing of rendering.
 
+pub mod aggregate;
+pub mod correction;
 pub mod populations;
 
+pub use aggregate::{
+    Accumulator, Breakdown, ExpectedCounts, Measure, PersonScores, PopulationEstimate,
+    SubgroupCounts,
+};
+pub use correction::{Correction, CorrectionFactor};
 pub use populations::{in_scope, ScoredPopulation, Subgroup};

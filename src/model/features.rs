@@ -50,3 +50,357 @@ impl FeatureMatrix {
         self.columns.iter().position(|c| c.name == name)
     }
 }
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::schema::{DaysColumn, Education, Migration, Population, Sex, WiaClass, WINDOW_DAYS};
+
+/// A person column a model can learn from. Register columns and outcomes are not features.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Feature {
+    /// A `days_*` column: days in the window, 0 ..= 1095.
+    Days(DaysColumn),
+    Sex,
+    Migration,
+    /// Generation 0, 1, 2, as a category (the report's tree splits off the first generation).
+    Generation,
+    /// Highest education, as a category so a split can isolate `mbo1` or `primary`.
+    Education,
+    YearsSpecialSecondary,
+    DisabilityPct,
+    WiaClass,
+    /// Age in whole years. Not allowed in the comparability model (method section 1).
+    Age,
+    /// An extra column of the input file holding whole numbers 0 ..= 65535.
+    ExtraNumber(String),
+    /// An extra column of the input file read as categories (its distinct values).
+    ExtraCategory(String),
+}
+
+impl Feature {
+    /// The feature's name: the schema column name, or the extra column's name.
+    pub fn name(&self) -> String {
+        match self {
+            Feature::Days(d) => d.column().name().to_string(),
+            Feature::Sex => "sex".into(),
+            Feature::Migration => "migration".into(),
+            Feature::Generation => "generation".into(),
+            Feature::Education => "education".into(),
+            Feature::YearsSpecialSecondary => "years_special_secondary".into(),
+            Feature::DisabilityPct => "disability_pct".into(),
+            Feature::WiaClass => "wia_class".into(),
+            Feature::Age => "age".into(),
+            Feature::ExtraNumber(n) | Feature::ExtraCategory(n) => n.clone(),
+        }
+    }
+
+    /// Parses a feature name as used on the command line: a schema column name, or
+    /// `num:NAME` / `cat:NAME` for an extra column.
+    pub fn from_name(name: &str) -> Result<Feature> {
+        if let Some(n) = name.strip_prefix("num:") {
+            return Ok(Feature::ExtraNumber(n.into()));
+        }
+        if let Some(n) = name.strip_prefix("cat:") {
+            return Ok(Feature::ExtraCategory(n.into()));
+        }
+        let fixed = [
+            Feature::Sex,
+            Feature::Migration,
+            Feature::Generation,
+            Feature::Education,
+            Feature::YearsSpecialSecondary,
+            Feature::DisabilityPct,
+            Feature::WiaClass,
+            Feature::Age,
+        ];
+        DaysColumn::ALL
+            .iter()
+            .map(|&d| Feature::Days(d))
+            .chain(fixed)
+            .find(|f| f.name() == name)
+            .ok_or_else(|| Error::InvalidParameter {
+                name: "feature",
+                value: name.into(),
+                reason: "not a feature: use a days_* column, sex, migration, generation, education, \
+                         years_special_secondary, disability_pct, wia_class, age, or num:NAME / cat:NAME \
+                         for an extra column"
+                    .into(),
+            })
+    }
+
+    fn encode(&self, pop: &Population, rows: &[usize]) -> Result<FeatureColumn> {
+        fn codes<T: Copy>(v: &[T], rows: &[usize], f: impl Fn(T) -> u16) -> Vec<u16> {
+            rows.iter().map(|&i| f(v[i])).collect()
+        }
+        fn levels(codes: &[&str]) -> FeatureKind {
+            FeatureKind::Categorical {
+                levels: codes.iter().map(|s| s.to_string()).collect(),
+            }
+        }
+        let (kind, values) = match self {
+            Feature::Days(d) => (
+                FeatureKind::Numeric { max: WINDOW_DAYS },
+                codes(pop.days(*d), rows, |v| v),
+            ),
+            Feature::Sex => (
+                levels(Sex::CODES),
+                codes(pop.sex(), rows, |v| u16::from(v.index())),
+            ),
+            Feature::Migration => (
+                levels(Migration::CODES),
+                codes(pop.migration(), rows, |v| u16::from(v.index())),
+            ),
+            Feature::Generation => (
+                levels(&["0", "1", "2"]),
+                codes(pop.generation(), rows, u16::from),
+            ),
+            Feature::Education => (
+                levels(Education::CODES),
+                codes(pop.education(), rows, |v| u16::from(v.index())),
+            ),
+            Feature::YearsSpecialSecondary => (
+                FeatureKind::Numeric { max: 20 },
+                codes(pop.years_special_secondary(), rows, u16::from),
+            ),
+            Feature::DisabilityPct => (
+                FeatureKind::Numeric { max: 100 },
+                codes(pop.disability_pct(), rows, u16::from),
+            ),
+            Feature::WiaClass => (
+                levels(WiaClass::CODES),
+                codes(pop.wia_class(), rows, |v| u16::from(v.index())),
+            ),
+            Feature::Age => (
+                FeatureKind::Numeric { max: 120 },
+                codes(pop.age(), rows, u16::from),
+            ),
+            Feature::ExtraNumber(name) => {
+                let col = extra_column(pop, name)?;
+                let mut values = Vec::with_capacity(rows.len());
+                let mut max = 0u16;
+                for &i in rows {
+                    let cell = col.get(i);
+                    let v: u16 = cell.parse().map_err(|_| Error::InvalidParameter {
+                        name: "feature",
+                        value: format!("num:{name}"),
+                        reason: format!(
+                            "person_id {}: value {cell:?} is not a whole number in 0 ..= 65535",
+                            pop.person_ids().get(i)
+                        ),
+                    })?;
+                    max = max.max(v);
+                    values.push(v);
+                }
+                (FeatureKind::Numeric { max }, values)
+            }
+            Feature::ExtraCategory(name) => {
+                let col = extra_column(pop, name)?;
+                let mut levels: Vec<String> =
+                    rows.iter().map(|&i| col.get(i).to_string()).collect();
+                levels.sort_unstable();
+                levels.dedup();
+                if levels.len() > usize::from(u16::MAX) {
+                    return Err(Error::InvalidParameter {
+                        name: "feature",
+                        value: format!("cat:{name}"),
+                        reason: format!(
+                            "{} distinct values; at most 65535 categories",
+                            levels.len()
+                        ),
+                    });
+                }
+                let values = rows
+                    .iter()
+                    .map(|&i| {
+                        levels
+                            .binary_search_by(|l| l.as_str().cmp(col.get(i)))
+                            .unwrap_or(0) as u16
+                    })
+                    .collect();
+                (FeatureKind::Categorical { levels }, values)
+            }
+        };
+        Ok(FeatureColumn {
+            name: self.name(),
+            kind,
+            values,
+        })
+    }
+}
+
+fn extra_column<'p>(pop: &'p Population, name: &str) -> Result<&'p crate::schema::TextColumn> {
+    pop.extra(name).ok_or_else(|| Error::InvalidParameter {
+        name: "feature",
+        value: name.into(),
+        reason: "no such extra column in the input".into(),
+    })
+}
+
+/// The features a model learns from, explicit and settable.
+///
+/// ```
+/// use banenafspraak::model::{Feature, FeatureSet};
+/// let set = FeatureSet::comparability();
+/// assert!(!set.features().contains(&Feature::Age));
+/// assert!(FeatureSet::job().features().contains(&Feature::Age));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeatureSet {
+    features: Vec<Feature>,
+}
+
+impl FeatureSet {
+    /// A set of the given features (duplicates removed, order kept).
+    pub fn new(features: impl IntoIterator<Item = Feature>) -> FeatureSet {
+        let mut out: Vec<Feature> = Vec::new();
+        for f in features {
+            if !out.contains(&f) {
+                out.push(f);
+            }
+        }
+        FeatureSet { features: out }
+    }
+
+    /// The comparability model's features (method section 1): the ten `days_*` columns,
+    /// sex, migration, generation, education, years in vso and disability percentage.
+    /// Never age, the register columns or the outcomes.
+    pub fn comparability() -> FeatureSet {
+        FeatureSet::new(DaysColumn::ALL.iter().map(|&d| Feature::Days(d)).chain([
+            Feature::Sex,
+            Feature::Migration,
+            Feature::Generation,
+            Feature::Education,
+            Feature::YearsSpecialSecondary,
+            Feature::DisabilityPct,
+        ]))
+    }
+
+    /// The job-find and job-keep models' features: the comparability features and age.
+    pub fn job() -> FeatureSet {
+        FeatureSet::comparability().with(Feature::Age)
+    }
+
+    /// This set with one more feature.
+    pub fn with(mut self, f: Feature) -> FeatureSet {
+        if !self.features.contains(&f) {
+            self.features.push(f);
+        }
+        self
+    }
+
+    /// This set without a feature.
+    pub fn without(mut self, f: &Feature) -> FeatureSet {
+        self.features.retain(|g| g != f);
+        self
+    }
+
+    pub fn features(&self) -> &[Feature] {
+        &self.features
+    }
+
+    /// Checks the set for the comparability model: not empty, and no age.
+    pub fn check_for_comparability(&self) -> Result<()> {
+        self.check_not_empty()?;
+        if self.features.contains(&Feature::Age) {
+            return Err(Error::InvalidParameter {
+                name: "comparability features",
+                value: "age".into(),
+                reason: "age is not a feature of the comparability model: the register's \
+                         Participatiewet members are young for historical reasons (method section 1)"
+                    .into(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Checks that the set has at least one feature.
+    pub fn check_not_empty(&self) -> Result<()> {
+        if self.features.is_empty() {
+            return Err(Error::InvalidParameter {
+                name: "features",
+                value: "(none)".into(),
+                reason: "a model needs at least one feature".into(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Encodes the given rows of a population (in that order), one column per feature,
+    /// in parallel over features.
+    pub fn encode(&self, pop: &Population, rows: &[usize]) -> Result<FeatureMatrix> {
+        use rayon::prelude::*;
+        let columns = self
+            .features
+            .par_iter()
+            .map(|f| f.encode(pop, rows))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(FeatureMatrix {
+            n_rows: rows.len(),
+            columns,
+        })
+    }
+
+    /// Encodes every row of a population.
+    pub fn encode_all(&self, pop: &Population) -> Result<FeatureMatrix> {
+        let rows: Vec<usize> = (0..pop.len()).collect();
+        self.encode(pop, &rows)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::Person;
+
+    #[test]
+    fn encodes_codes_days_and_extra_columns() {
+        let mut pop = Population::with_extra_columns(["region".to_string(), "score".to_string()]);
+        let mut p = Person::example();
+        p.education = Education::Mbo1;
+        p.days.set(DaysColumn::NoIncome, 40);
+        pop.push_with_extra(&p, ["north", "7"].into_iter());
+        p.education = Education::Primary;
+        pop.push_with_extra(&p, ["east", "12"].into_iter());
+        let set = FeatureSet::new([
+            Feature::Education,
+            Feature::Days(DaysColumn::NoIncome),
+            Feature::ExtraCategory("region".into()),
+            Feature::ExtraNumber("score".into()),
+        ]);
+        let x = set.encode(&pop, &[1, 0]).unwrap();
+        assert_eq!(x.n_rows, 2);
+        assert_eq!(
+            x.columns[0].values,
+            [
+                Education::Primary.index() as u16,
+                Education::Mbo1.index() as u16
+            ]
+        );
+        assert_eq!(x.columns[1].values, [40, 40]);
+        assert_eq!(x.columns[1].kind, FeatureKind::Numeric { max: 1095 });
+        assert_eq!(x.columns[2].values, [0, 1]); // east, north
+        assert_eq!(x.columns[3].values, [12, 7]);
+        let bad = FeatureSet::new([Feature::ExtraNumber("region".into())]).encode(&pop, &[0]);
+        assert!(bad
+            .unwrap_err()
+            .to_string()
+            .contains("person_id p1: value \"north\""));
+    }
+
+    #[test]
+    fn age_is_refused_for_comparability_and_names_parse() {
+        assert!(FeatureSet::comparability()
+            .check_for_comparability()
+            .is_ok());
+        assert!(FeatureSet::job().check_for_comparability().is_err());
+        for f in FeatureSet::job().features() {
+            assert_eq!(&Feature::from_name(&f.name()).unwrap(), f);
+        }
+        assert_eq!(
+            Feature::from_name("cat:region").unwrap(),
+            Feature::ExtraCategory("region".into())
+        );
+        assert!(Feature::from_name("in_register").is_err());
+    }
+}

@@ -5,7 +5,7 @@
 pub mod design;
 pub mod features;
 
-pub use features::{FeatureColumn, FeatureKind, FeatureMatrix};
+pub use features::{Feature, FeatureColumn, FeatureKind, FeatureMatrix, FeatureSet};
 
 /// A fitted model that gives each row of a feature matrix a probability of the outcome.
 pub trait ProbabilityModel: Send + Sync {

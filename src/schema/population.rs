@@ -8,7 +8,10 @@ use super::codes::{Education, Migration, RegisterBasis, Sex, WiaClass, WINDOW_DA
 use super::columns::{Column, FIRST_ENTRY_YEAR};
 
 /// The ten `days_*` columns: days in the three-year window on which a situation applied.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum DaysColumn {
     Employee,
     Ww,
