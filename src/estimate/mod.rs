@@ -6,6 +6,7 @@
 pub mod aggregate;
 pub mod correction;
 pub mod populations;
+pub mod results;
 
 pub use aggregate::{
     Accumulator, Breakdown, ExpectedCounts, Measure, PersonScores, PopulationEstimate,
@@ -13,3 +14,4 @@ pub use aggregate::{
 };
 pub use correction::{Correction, CorrectionFactor};
 pub use populations::{in_scope, ScoredPopulation, Subgroup};
+pub use results::{result_rows, write_results_csv, write_results_json, ResultRow, RESULT_COLUMNS};

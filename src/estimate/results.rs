@@ -1,0 +1,138 @@
+//! Results table version 1 (`shared/spec/microdata-schema.md`): one unrounded row per
+//! population and sub-group, written as CSV or as a JSON array with the same keys.
+
+use std::io::Write;
+
+use serde::{Deserialize, Serialize};
+
+use super::aggregate::{ExpectedCounts, PopulationEstimate};
+use crate::error::{Error, Result};
+
+/// One row of results table v1. Column names and order are the specification's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResultRow {
+    pub population: String,
+    /// `total` or the sub-group's machine name.
+    pub subgroup: String,
+    pub persons: u64,
+    pub comparable: f64,
+    pub mean_probability: f64,
+    pub had_work: f64,
+    pub finds_work: f64,
+    pub keeps_work: f64,
+    /// 95% interval for `comparable`; empty when not computed.
+    pub comparable_low: Option<f64>,
+    pub comparable_high: Option<f64>,
+}
+
+impl ResultRow {
+    fn new(population: &str, subgroup: &str, c: &ExpectedCounts) -> ResultRow {
+        ResultRow {
+            population: population.into(),
+            subgroup: subgroup.into(),
+            persons: c.persons,
+            comparable: c.comparable,
+            mean_probability: c.mean_probability(),
+            had_work: c.had_work,
+            finds_work: c.finds_work,
+            keeps_work: c.keeps_work,
+            comparable_low: None,
+            comparable_high: None,
+        }
+    }
+}
+
+/// The rows of results table v1 for the given estimates: each population's total, then
+/// its sub-groups.
+pub fn result_rows(estimates: &[PopulationEstimate]) -> Vec<ResultRow> {
+    let mut rows = Vec::new();
+    for e in estimates {
+        rows.push(ResultRow::new(&e.name, "total", &e.total));
+        for g in &e.subgroups {
+            rows.push(ResultRow::new(&e.name, &g.name, &g.counts));
+        }
+    }
+    rows
+}
+
+/// Writes results table v1 as CSV (header row, then one row per population and sub-group).
+pub fn write_results_csv<W: Write>(rows: &[ResultRow], out: W) -> Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    for r in rows {
+        w.serialize(r)
+            .map_err(|e| Error::io("results table", std::io::Error::other(e.to_string())))?;
+    }
+    if rows.is_empty() {
+        // serde writes the header with the first row; an empty table still gets one.
+        w.write_record(RESULT_COLUMNS)
+            .map_err(|e| Error::io("results table", std::io::Error::other(e.to_string())))?;
+    }
+    w.flush().map_err(|e| Error::io("results table", e))
+}
+
+/// Writes results table v1 as a JSON array of objects.
+pub fn write_results_json<W: Write>(rows: &[ResultRow], out: W) -> Result<()> {
+    serde_json::to_writer_pretty(out, rows)
+        .map_err(|e| Error::io("results table", std::io::Error::other(e.to_string())))
+}
+
+/// The column names of results table v1, in order.
+pub const RESULT_COLUMNS: [&str; 10] = [
+    "population",
+    "subgroup",
+    "persons",
+    "comparable",
+    "mean_probability",
+    "had_work",
+    "finds_work",
+    "keeps_work",
+    "comparable_low",
+    "comparable_high",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::estimate::aggregate::Accumulator;
+    use crate::estimate::PersonScores;
+    use crate::schema::Person;
+
+    #[test]
+    fn csv_has_the_specified_columns_and_empty_intervals() {
+        let mut acc = Accumulator::new(
+            "ww",
+            "WW",
+            [("months_0_12".to_string(), "<= 1 year".to_string())],
+        );
+        acc.add(
+            &Person::example(),
+            Some(0),
+            PersonScores {
+                comparable: 0.25,
+                find: 0.5,
+                keep: 0.5,
+            },
+        );
+        let rows = result_rows(&[acc.finish()]);
+        let mut out = Vec::new();
+        write_results_csv(&rows, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let mut lines = text.lines();
+        assert_eq!(lines.next().unwrap(), RESULT_COLUMNS.join(","));
+        assert_eq!(lines.next().unwrap(), "ww,total,1,0.25,0.25,0.25,0.0,0.0,,");
+        assert_eq!(
+            lines.next().unwrap(),
+            "ww,months_0_12,1,0.25,0.25,0.25,0.0,0.0,,"
+        );
+        let mut json = Vec::new();
+        write_results_json(&rows, &mut json).unwrap();
+        let back: Vec<ResultRow> = serde_json::from_slice(&json).unwrap();
+        assert_eq!(back, rows);
+        let mut empty = Vec::new();
+        write_results_csv(&[], &mut empty).unwrap();
+        assert_eq!(
+            String::from_utf8(empty).unwrap().trim_end(),
+            RESULT_COLUMNS.join(",")
+        );
+    }
+}
