@@ -77,6 +77,9 @@ pub enum Error {
     /// Rows that break the schema.
     #[error("{0}")]
     InvalidRows(Box<InvalidRows>),
+    /// A model cannot be fitted on the data it was given.
+    #[error("cannot fit the {model} model: {reason}")]
+    Training { model: &'static str, reason: String },
     /// A parameter outside its allowed range.
     #[error("invalid parameter {name} = {value}: {reason}")]
     InvalidParameter {

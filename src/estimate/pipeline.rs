@@ -1,0 +1,372 @@
+//! The method of `shared/spec/method.md` sections 1-5 as one call: fit the comparability
+//! model on a sample of the working-age population, compute the correction factor, fit
+//! the job-find and job-keep models on their cohorts, then score populations and add up
+//! the expected counts.
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::aggregate::{Accumulator, PersonScores, PopulationEstimate};
+use super::correction::{Correction, CorrectionFactor};
+use super::populations::ScoredPopulation;
+use super::results::{result_rows, ResultRow};
+use crate::error::{Error, Result};
+use crate::model::design::{comparability_class, job_find_outcome, job_keep_outcome, SampleSize, TrainingDesign};
+use crate::model::metrics::Validation;
+use crate::model::{FeatureSet, FittedModel, ModelSpec, TreeParams};
+use crate::schema::{Person, Population};
+
+/// Everything the method needs to know, checked once by [`EstimationParams::check`].
+///
+/// ```
+/// use banenafspraak::estimate::EstimationParams;
+/// use banenafspraak::synth::SynthParams;
+/// let pop = SynthParams { persons: 60_000, seed: 3, ..SynthParams::default() }.generate()?;
+/// let mut params = EstimationParams::default();
+/// params.set_min_leaf(200, 20);
+/// let estimates = params.run(&pop)?;
+/// let ww = &estimates.populations[0];
+/// assert_eq!(ww.name, "ww");
+/// assert!(ww.total.comparable <= ww.total.persons as f64);
+/// # Ok::<(), banenafspraak::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct EstimationParams {
+    /// The comparability model (method 1). Default: tree, depth 5, 1,000 per leaf.
+    pub comparability_model: ModelSpec,
+    /// The job-find model (method 3). Default: tree, depth 5, 100 per leaf.
+    pub job_find_model: ModelSpec,
+    /// The job-keep model (method 4). Default: tree, depth 5, 100 per leaf.
+    pub job_keep_model: ModelSpec,
+    /// Features of the comparability model; never age.
+    pub comparability_features: FeatureSet,
+    /// Features of the two job models; age included.
+    pub job_features: FeatureSet,
+    /// Sample size, validation share and seed. The sample size applies to the
+    /// comparability model; the job models use their whole cohorts.
+    pub design: TrainingDesign,
+    pub correction: Correction,
+    /// The populations to score. Default: WW, WIA, bijstand, NUG.
+    pub populations: Vec<ScoredPopulation>,
+}
+
+impl Default for EstimationParams {
+    fn default() -> Self {
+        let job_tree = ModelSpec::Tree(TreeParams { min_leaf: 100, ..TreeParams::default() });
+        EstimationParams {
+            comparability_model: ModelSpec::Tree(TreeParams::default()),
+            job_find_model: job_tree.clone(),
+            job_keep_model: job_tree,
+            comparability_features: FeatureSet::comparability(),
+            job_features: FeatureSet::job(),
+            design: TrainingDesign::default(),
+            correction: Correction::RegisterSize,
+            populations: ScoredPopulation::report_populations(),
+        }
+    }
+}
+
+/// A fitted model with how it was trained and how it validated.
+#[derive(Debug, Clone, Serialize)]
+pub struct FittedStage {
+    /// `comparability`, `job-find` or `job-keep`.
+    pub name: &'static str,
+    pub model: FittedModel,
+    /// Metrics on the held-out part.
+    pub validation: Validation,
+    pub n_train: usize,
+    pub n_validate: usize,
+    /// Persons eligible to train on, and the positives among them.
+    pub eligible: usize,
+    pub eligible_positive: usize,
+}
+
+/// The three fitted models and the correction: everything needed to score any population.
+#[derive(Debug, Clone, Serialize)]
+pub struct FittedPipeline {
+    pub comparability: FittedStage,
+    pub job_find: FittedStage,
+    pub job_keep: FittedStage,
+    pub correction: CorrectionFactor,
+    comparability_features: FeatureSet,
+    job_features: FeatureSet,
+}
+
+/// The fitted pipeline and the estimates of the populations it scored.
+#[derive(Debug, Clone, Serialize)]
+pub struct Estimates {
+    pub fitted: FittedPipeline,
+    pub populations: Vec<PopulationEstimate>,
+    /// What the user should know about the run (e.g. a sample larger than the population).
+    pub notes: Vec<String>,
+}
+
+impl Estimates {
+    /// The rows of results table v1.
+    pub fn result_rows(&self) -> Vec<ResultRow> {
+        result_rows(&self.populations)
+    }
+}
+
+impl EstimationParams {
+    /// The same method with logistic models for all three stages.
+    pub fn logistic() -> EstimationParams {
+        let l = ModelSpec::Logistic(crate::model::LogisticParams::default());
+        EstimationParams {
+            comparability_model: l.clone(),
+            job_find_model: l.clone(),
+            job_keep_model: l,
+            ..EstimationParams::default()
+        }
+    }
+
+    /// Sets the minimum leaf size of tree models: `comparability` for the comparability
+    /// tree, `job` for the two job trees.
+    pub fn set_min_leaf(&mut self, comparability: usize, job: usize) {
+        for (spec, leaf) in [
+            (&mut self.comparability_model, comparability),
+            (&mut self.job_find_model, job),
+            (&mut self.job_keep_model, job),
+        ] {
+            if let ModelSpec::Tree(t) = spec {
+                t.min_leaf = leaf;
+            }
+        }
+    }
+
+    /// Sets the maximum depth of all tree models.
+    pub fn set_max_depth(&mut self, depth: usize) {
+        for spec in [&mut self.comparability_model, &mut self.job_find_model, &mut self.job_keep_model] {
+            if let ModelSpec::Tree(t) = spec {
+                t.max_depth = depth;
+            }
+        }
+    }
+
+    /// Checks every parameter once.
+    pub fn check(&self) -> Result<()> {
+        self.comparability_model.check()?;
+        self.job_find_model.check()?;
+        self.job_keep_model.check()?;
+        self.comparability_features.check_for_comparability()?;
+        self.job_features.check_not_empty()?;
+        self.design.check()?;
+        if let Correction::Fixed(f) = self.correction {
+            CorrectionFactor::fixed(f)?;
+        }
+        Ok(())
+    }
+
+    /// Fits the three models and scores the populations.
+    pub fn run(&self, pop: &Population) -> Result<Estimates> {
+        self.run_with_progress(pop, &mut |_| {})
+    }
+
+    /// As [`Self::run`], reporting each step's name to `progress` before it starts.
+    pub fn run_with_progress(&self, pop: &Population, progress: &mut dyn FnMut(&str)) -> Result<Estimates> {
+        let (fitted, mut notes) = self.fit_with_progress(pop, progress)?;
+        progress("scoring populations");
+        let populations = fitted.estimate(pop, &self.populations)?;
+        for e in &populations {
+            if e.total.persons == 0 {
+                notes.push(format!("population {} has no persons in the data: its counts are zero", e.name));
+            }
+        }
+        Ok(Estimates { fitted, populations, notes })
+    }
+
+    /// Fits the three models and the correction; returns notes for the user.
+    pub fn fit_with_progress(
+        &self,
+        pop: &Population,
+        progress: &mut dyn FnMut(&str),
+    ) -> Result<(FittedPipeline, Vec<String>)> {
+        self.check()?;
+        let mut notes = Vec::new();
+        progress("fitting the comparability model");
+        let comparability = fit_stage(
+            "comparability",
+            pop,
+            &self.comparability_model,
+            &self.comparability_features,
+            &self.design,
+            0,
+            comparability_class,
+            &mut notes,
+        )?;
+        let correction = CorrectionFactor::resolve(self.correction, pop)?;
+        let cohort_design = TrainingDesign { sample_size: SampleSize::All, ..self.design };
+        progress("fitting the job-find model");
+        let job_find = fit_stage(
+            "job-find",
+            pop,
+            &self.job_find_model,
+            &self.job_features,
+            &cohort_design,
+            1,
+            job_find_outcome,
+            &mut notes,
+        )?;
+        progress("fitting the job-keep model");
+        let job_keep = fit_stage(
+            "job-keep",
+            pop,
+            &self.job_keep_model,
+            &self.job_features,
+            &cohort_design,
+            2,
+            job_keep_outcome,
+            &mut notes,
+        )?;
+        let fitted = FittedPipeline {
+            comparability,
+            job_find,
+            job_keep,
+            correction,
+            comparability_features: self.comparability_features.clone(),
+            job_features: self.job_features.clone(),
+        };
+        Ok((fitted, notes))
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn fit_stage(
+    name: &'static str,
+    pop: &Population,
+    spec: &ModelSpec,
+    features: &FeatureSet,
+    design: &TrainingDesign,
+    stream: u64,
+    label: fn(&Person<'_>) -> Option<bool>,
+    notes: &mut Vec<String>,
+) -> Result<FittedStage> {
+    let split = design.split(pop, stream, label)?;
+    let training_error = |reason: String| Error::Training { model: name, reason };
+    let who = match name {
+        "comparability" => "persons aged 16-66 (register members outside wajong, wsw, wiw_id vs non-members)",
+        "job-find" => "register entrants of the year before the reference year (not praktijkroute) with found_job_within_year",
+        _ => "register members (not wajong, wsw, wiw_id) with kept_job_one_year",
+    };
+    if split.eligible_positive == 0 || split.eligible_positive == split.eligible {
+        let missing = if split.eligible_positive == 0 { "no positives" } else { "no negatives" };
+        return Err(training_error(format!(
+            "{missing} among the {} eligible {who}; a model needs both outcomes",
+            split.eligible
+        )));
+    }
+    let needed = spec.min_training_rows();
+    if split.train.len() < needed {
+        return Err(training_error(format!(
+            "{} persons to train on ({} eligible {who}); this {} needs at least {needed}{}",
+            split.train.len(),
+            split.eligible,
+            spec.family(),
+            if spec.family() == "tree" { " (two leaves of the minimum leaf size): lower the minimum leaf size" } else { "" }
+        )));
+    }
+    if split.used_all && design.sample_size != SampleSize::All {
+        notes.push(format!(
+            "{name}: the requested sample is larger than the {} eligible persons; all were used",
+            split.eligible
+        ));
+    }
+    let (rows, labels) = split.rows_and_labels();
+    let x = features.encode(pop, &rows)?;
+    let n_train = split.train.len();
+    let train: Vec<usize> = (0..n_train).collect();
+    let model = spec.fit(&x, &labels, &train)?;
+    let p = model.try_predict_proba(&x)?;
+    let validation = Validation::compute(&labels[n_train..], &p[n_train..]);
+    Ok(FittedStage {
+        name,
+        model,
+        validation,
+        n_train,
+        n_validate: rows.len() - n_train,
+        eligible: split.eligible,
+        eligible_positive: split.eligible_positive,
+    })
+}
+
+impl FittedPipeline {
+    /// The three probabilities of the given rows: corrected comparability, job-find and
+    /// job-keep, in row order.
+    pub fn score(&self, pop: &Population, rows: &[usize]) -> Result<Vec<PersonScores>> {
+        let xc = self.comparability_features.encode(pop, rows)?;
+        let p = self.comparability.model.try_predict_proba(&xc)?;
+        drop(xc);
+        let xj = self.job_features.encode(pop, rows)?;
+        let q = self.job_find.model.try_predict_proba(&xj)?;
+        let k = self.job_keep.model.try_predict_proba(&xj)?;
+        Ok(p.par_iter()
+            .zip(&q)
+            .zip(&k)
+            .map(|((&p, &q), &k)| PersonScores { comparable: self.correction.apply(p), find: q, keep: k })
+            .collect())
+    }
+
+    /// Scores every member of the populations once and adds up their expected counts.
+    pub fn estimate(&self, pop: &Population, populations: &[ScoredPopulation]) -> Result<Vec<PopulationEstimate>> {
+        let members: Vec<Vec<usize>> = populations.par_iter().map(|d| d.members(pop)).collect();
+        let mut union: Vec<usize> = members.iter().flatten().copied().collect();
+        union.sort_unstable();
+        union.dedup();
+        let scores = self.score(pop, &union)?;
+        Ok(populations
+            .par_iter()
+            .zip(&members)
+            .map(|(def, rows)| {
+                let subgroups = def.subgroups.iter().map(|g| (g.name.clone(), g.label.clone()));
+                let mut acc = Accumulator::new(&def.name, &def.label, subgroups);
+                for &i in rows {
+                    let p = pop.person(i);
+                    // union is sorted and holds every member.
+                    let s = union.binary_search(&i).map(|k| scores[k]).unwrap_or_default();
+                    acc.add(&p, def.subgroup_of(&p), s);
+                }
+                acc.finish()
+            })
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::synth::SynthParams;
+
+    fn small_params() -> EstimationParams {
+        let mut p = EstimationParams::default();
+        p.set_min_leaf(100, 20);
+        p
+    }
+
+    #[test]
+    fn same_seed_same_estimates_other_seed_other_sample() {
+        let pop = SynthParams { persons: 30_000, seed: 8, ..SynthParams::default() }.generate().unwrap();
+        let mut params = small_params();
+        params.design.sample_size = SampleSize::Persons(10_000);
+        let a = params.run(&pop).unwrap();
+        let b = params.run(&pop).unwrap();
+        assert_eq!(a.result_rows(), b.result_rows());
+        params.design.seed += 1;
+        let c = params.run(&pop).unwrap();
+        assert_ne!(a.result_rows(), c.result_rows());
+    }
+
+    #[test]
+    fn bad_parameters_and_degenerate_data_are_clear_errors() {
+        let pop = SynthParams { persons: 3_000, seed: 8, ..SynthParams::default() }.generate().unwrap();
+        let mut params = small_params();
+        params.correction = Correction::Fixed(0.0);
+        assert!(params.run(&pop).unwrap_err().to_string().contains("correction factor"));
+        let mut params = EstimationParams::default();
+        params.set_min_leaf(1000, 1000);
+        let e = params.run(&pop).unwrap_err().to_string();
+        assert!(e.contains("lower the minimum leaf size"), "{e}");
+        let no_register = pop.select(&pop.rows_where(|p| !p.in_register));
+        let e = small_params().run(&no_register).unwrap_err().to_string();
+        assert!(e.contains("no positives"), "{e}");
+    }
+}

@@ -1,0 +1,103 @@
+//! The two model families behind one type: the report's classification tree and the
+//! logistic model. `ModelSpec` is a family with its parameters; fitting gives a
+//! `FittedModel` that scores feature matrices.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::logistic::{FittedLogistic, LogisticParams};
+use super::tree::{ClassificationTree, TreeParams};
+use super::{FeatureMatrix, ProbabilityModel};
+use crate::error::Result;
+
+/// A model family and its parameters.
+///
+/// ```
+/// use banenafspraak::model::{ModelSpec, TreeParams};
+/// let spec = ModelSpec::Tree(TreeParams { max_depth: 4, ..TreeParams::default() });
+/// assert!(spec.check().is_ok());
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub enum ModelSpec {
+    Tree(TreeParams),
+    Logistic(LogisticParams),
+}
+
+impl ModelSpec {
+    /// Checks the parameters once.
+    pub fn check(&self) -> Result<()> {
+        match self {
+            ModelSpec::Tree(p) => p.check(),
+            ModelSpec::Logistic(p) => p.check().map(|_| ()),
+        }
+    }
+
+    /// Fits on the given rows of `x` with labels `y` (one per row of `x`).
+    pub fn fit(&self, x: &FeatureMatrix, y: &[bool], rows: &[usize]) -> Result<FittedModel> {
+        Ok(match self {
+            ModelSpec::Tree(p) => FittedModel::Tree(p.fit(x, y, rows)?),
+            ModelSpec::Logistic(p) => FittedModel::Logistic(p.fit(x, y, rows)?),
+        })
+    }
+
+    /// Fewest training rows this specification can learn from: a tree needs two leaves'
+    /// worth to split at all.
+    pub fn min_training_rows(&self) -> usize {
+        match self {
+            ModelSpec::Tree(p) => 2 * p.min_leaf,
+            ModelSpec::Logistic(_) => 50,
+        }
+    }
+
+    /// `tree` or `logistic`.
+    pub fn family(&self) -> &'static str {
+        match self {
+            ModelSpec::Tree(_) => "tree",
+            ModelSpec::Logistic(_) => "logistic",
+        }
+    }
+}
+
+/// A fitted model of either family.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum FittedModel {
+    Tree(ClassificationTree),
+    Logistic(FittedLogistic),
+}
+
+impl FittedModel {
+    /// P(outcome) for every row of `x`; an error when `x` lacks a feature of the model.
+    pub fn try_predict_proba(&self, x: &FeatureMatrix) -> Result<Vec<f64>> {
+        match self {
+            FittedModel::Tree(m) => m.try_predict_proba(x),
+            FittedModel::Logistic(m) => m.try_predict_proba(x),
+        }
+    }
+
+    /// The tree, when this is one.
+    pub fn as_tree(&self) -> Option<&ClassificationTree> {
+        match self {
+            FittedModel::Tree(t) => Some(t),
+            FittedModel::Logistic(_) => None,
+        }
+    }
+}
+
+impl ProbabilityModel for FittedModel {
+    fn predict_proba(&self, x: &FeatureMatrix) -> Vec<f64> {
+        match self {
+            FittedModel::Tree(m) => m.predict_proba(x),
+            FittedModel::Logistic(m) => m.predict_proba(x),
+        }
+    }
+}
+
+impl fmt::Display for FittedModel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FittedModel::Tree(m) => m.fmt(f),
+            FittedModel::Logistic(m) => m.fmt(f),
+        }
+    }
+}
