@@ -93,7 +93,8 @@ pub enum Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
-    pub(crate) fn io(path: impl fmt::Display, source: std::io::Error) -> Error {
+    /// An I/O error on `path`.
+    pub fn io(path: impl fmt::Display, source: std::io::Error) -> Error {
         Error::Io {
             path: path.to_string(),
             source,

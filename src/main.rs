@@ -33,6 +33,9 @@ enum Command {
         #[arg(long, default_value_t = 100)]
         max_problems: usize,
     },
+    /// Fit the comparability, job-find and job-keep models and estimate the expected
+    /// comparable persons, job finders and keepers per population (the report's tables).
+    Estimate(EstimateArgs),
     /// Write a synthetic population (schema v1).
     Synth {
         /// Number of persons.
@@ -45,6 +48,65 @@ enum Command {
         #[arg(long)]
         output: PathBuf,
     },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Family {
+    Tree,
+    Logistic,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// The report's tables, the fitted models and their validation.
+    Text,
+    /// Results table v1 as CSV.
+    Csv,
+    /// Results table v1 as JSON.
+    Json,
+}
+
+#[derive(clap::Args)]
+struct EstimateArgs {
+    /// The microdata CSV file (schema v1).
+    #[arg(long)]
+    input: PathBuf,
+    /// Model family of all three models.
+    #[arg(long, value_enum, default_value_t = Family::Tree)]
+    model: Family,
+    /// Persons in the comparability model's sample (drawn with the register share), or `all`.
+    #[arg(long, default_value = "1000000")]
+    sample_size: SampleSize,
+    /// Seed of the sample and the 80/20 splits.
+    #[arg(long, default_value_t = 2019)]
+    seed: u64,
+    /// Maximum depth of the trees.
+    #[arg(long, default_value_t = 5)]
+    max_depth: usize,
+    /// Minimum persons per leaf of the comparability tree.
+    #[arg(long, default_value_t = 1000)]
+    min_leaf: usize,
+    /// Minimum persons per leaf of the job-find and job-keep trees.
+    #[arg(long, default_value_t = 100)]
+    job_min_leaf: usize,
+    /// L2 penalty of the logistic models.
+    #[arg(long, default_value_t = 1.0)]
+    l2: f64,
+    /// Use this correction factor instead of the register-size factor computed from the data.
+    #[arg(long)]
+    correction_factor: Option<f64>,
+    /// Reference year of the extract.
+    #[arg(long, default_value_t = banenafspraak::schema::DEFAULT_REFERENCE_YEAR)]
+    reference_year: u16,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Write the output here instead of standard output.
+    #[arg(long)]
+    output: Option<PathBuf>,
+    /// No progress on standard error.
+    #[arg(long)]
+    quiet: bool,
 }
 
 fn main() -> ExitCode {
@@ -121,4 +183,78 @@ fn summary(input: &std::path::Path, pop: &Population) -> String {
     let _ = writeln!(s, "  {:<21} {find:>12}", "job-find (entrants)");
     let _ = writeln!(s, "  {:<21} {keep:>12}", "job-keep (starters)");
     s
+}
+
+fn estimate(args: &EstimateArgs) -> Result<()> {
+    let spinner = if args.quiet {
+        indicatif::ProgressBar::hidden()
+    } else {
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} [{elapsed_precise}] {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        bar
+    };
+    let mut params = match args.model {
+        Family::Tree => {
+            let tree = |min_leaf| ModelSpec::Tree(TreeParams { max_depth: args.max_depth, min_leaf, ..TreeParams::default() });
+            EstimationParams {
+                comparability_model: tree(args.min_leaf),
+                job_find_model: tree(args.job_min_leaf),
+                job_keep_model: tree(args.job_min_leaf),
+                ..EstimationParams::default()
+            }
+        }
+        Family::Logistic => {
+            let logistic = ModelSpec::Logistic(LogisticParams { l2: args.l2, ..LogisticParams::default() });
+            EstimationParams {
+                comparability_model: logistic.clone(),
+                job_find_model: logistic.clone(),
+                job_keep_model: logistic,
+                ..EstimationParams::default()
+            }
+        }
+    };
+    params.design.sample_size = args.sample_size;
+    params.design.seed = args.seed;
+    if let Some(f) = args.correction_factor {
+        params.correction = Correction::Fixed(f);
+    }
+    // Parameters are checked before the (long) read.
+    params.check()?;
+    spinner.set_message(format!("reading {}", args.input.display()));
+    let opts = ReadOptions { reference_year: args.reference_year, ..ReadOptions::default() };
+    let pop = read_csv_path(&args.input, &opts)?;
+    let estimates = params.run_with_progress(&pop, &mut |step| spinner.set_message(step.to_string()))?;
+    spinner.finish_and_clear();
+    for note in &estimates.notes {
+        if args.format != Format::Text {
+            eprintln!("note: {note}");
+        }
+    }
+    let target = args.output.as_ref().map_or("standard output".to_string(), |p| p.display().to_string());
+    let out: Box<dyn std::io::Write> = match &args.output {
+        Some(p) => Box::new(std::io::BufWriter::new(std::fs::File::create(p).map_err(|e| Error::io(&target, e))?)),
+        None => Box::new(std::io::stdout().lock()),
+    };
+    write_estimates(&estimates, args.format, out, &target)
+}
+
+fn write_estimates(
+    estimates: &banenafspraak::estimate::Estimates,
+    format: Format,
+    mut out: Box<dyn std::io::Write>,
+    target: &str,
+) -> Result<()> {
+    let rows = estimates.result_rows();
+    match format {
+        Format::Text => out
+            .write_all(render_text(estimates).as_bytes())
+            .and_then(|()| out.flush())
+            .map_err(|e| Error::io(target, e)),
+        Format::Csv => write_results_csv(&rows, out),
+        Format::Json => write_results_json(&rows, out),
+    }
 }

@@ -5,5 +5,7 @@
 pub mod format;
 pub mod table;
 pub mod tables;
+pub mod text;
 
 pub use table::Table;
+pub use text::{render_stage, render_text};
