@@ -3,8 +3,13 @@
 //! `schema`; knows nothing of estimates or reports.
 
 pub mod features;
+pub mod tree;
 
 pub use features::{FeatureColumn, FeatureKind, FeatureMatrix};
+pub use tree::{
+    ClassificationTree, Condition, Counts, Leaf, Node, NodeKind, NodeSpec, Split, SplitRule,
+    TreeFeature, TreeParams,
+};
 
 /// A fitted model that gives each row of a feature matrix a probability of the outcome.
 pub trait ProbabilityModel: Send + Sync {
