@@ -87,6 +87,10 @@ pub enum Error {
         value: String,
         reason: String,
     },
+    /// Data handed to a model that it cannot use: no rows, lengths that disagree, a value
+    /// outside its feature's range, or features other than those the model knows.
+    #[error("invalid model input: {0}")]
+    ModelInput(String),
 }
 
 /// `Result` with this crate's [`Error`].

@@ -4,8 +4,13 @@
 
 pub mod design;
 pub mod features;
+pub mod tree;
 
 pub use features::{Feature, FeatureColumn, FeatureKind, FeatureMatrix, FeatureSet};
+pub use tree::{
+    ClassificationTree, Condition, Counts, Leaf, Node, NodeKind, NodeSpec, Split, SplitRule,
+    TreeFeature, TreeParams,
+};
 
 /// A fitted model that gives each row of a feature matrix a probability of the outcome.
 pub trait ProbabilityModel: Send + Sync {
