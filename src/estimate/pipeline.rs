@@ -289,7 +289,36 @@ fn fit_stage(
     })
 }
 
+impl FittedStage {
+    /// A model given rather than fitted here (a published tree, a model from an earlier
+    /// run): no training or validation rows, so its metrics are NaN.
+    pub fn fixed(name: &'static str, model: FittedModel) -> FittedStage {
+        FittedStage {
+            name,
+            model,
+            validation: Validation::compute(&[], &[]),
+            n_train: 0,
+            n_validate: 0,
+            eligible: 0,
+            eligible_positive: 0,
+        }
+    }
+}
+
 impl FittedPipeline {
+    /// A pipeline of given stages, to score populations with models fitted elsewhere. The
+    /// feature sets must name every feature the models use.
+    pub fn from_stages(
+        comparability: FittedStage,
+        job_find: FittedStage,
+        job_keep: FittedStage,
+        correction: CorrectionFactor,
+        comparability_features: FeatureSet,
+        job_features: FeatureSet,
+    ) -> FittedPipeline {
+        FittedPipeline { comparability, job_find, job_keep, correction, comparability_features, job_features }
+    }
+
     /// The three probabilities of the given rows: corrected comparability, job-find and
     /// job-keep, in row order.
     pub fn score(&self, pop: &Population, rows: &[usize]) -> Result<Vec<PersonScores>> {

@@ -1,0 +1,297 @@
+//! The report's comparability tree (table B3.1, binary reading of
+//! `shared/reference/panteia-2023/tree_b3_1_binary_interpretation.json`) encoded as a fixed
+//! model, used to score a population through the library, and checked against a plain
+//! if/else transcription of the same tree: scoring and aggregation are right independent
+//! of fitting.
+//!
+//! Units as in the schema: 1 week = 7 days, 1 month = 365/12 days, 1 year = 365 days;
+//! "less than 2 weeks" is `<= 13` days (the report's footnote 94 puts the cut-off near one
+//! week; the printed label is kept), "at most 1 month" is `<= 30` days.
+
+use banenafspraak::estimate::{
+    Correction, CorrectionFactor, EstimationParams, FittedPipeline, FittedStage, ScoredPopulation,
+};
+use banenafspraak::model::{
+    ClassificationTree, FeatureKind, FeatureSet, FittedModel, NodeSpec, SplitRule, TreeFeature,
+};
+use banenafspraak::schema::{DaysColumn, Education, Person, Population, Sex};
+use banenafspraak::synth::SynthParams;
+
+fn days(name: &str) -> TreeFeature {
+    TreeFeature { name: name.into(), kind: FeatureKind::Numeric { max: 1095 } }
+}
+
+fn category(name: &str, levels: &[&str]) -> TreeFeature {
+    TreeFeature {
+        name: name.into(),
+        kind: FeatureKind::Categorical { levels: levels.iter().map(|s| s.to_string()).collect() },
+    }
+}
+
+/// Table B3.1 as printed: 21 leaves, probabilities before the correction factor.
+fn tree_b3_1() -> ClassificationTree {
+    use NodeSpec as N;
+    use SplitRule::{AtMost, Equals};
+    let edu = |e: Education| Equals(u16::from(e.index()));
+    let features = vec![
+        days("days_bijstand"),
+        days("days_employee"),
+        days("days_no_income"),
+        days("days_in_school"),
+        days("days_any_benefit"),
+        days("days_nug"),
+        category("education", Education::CODES),
+        category("sex", Sex::CODES),
+        category("generation", &["0", "1", "2"]),
+        TreeFeature { name: "disability_pct".into(), kind: FeatureKind::Numeric { max: 100 } },
+    ];
+    let nodes = vec![
+        /* 0 */ N::split("days_bijstand", AtMost(13), 1, 24),
+        /* 1 */ N::split("education", edu(Education::Mbo1), 16, 2),
+        /* 2 */ N::split("education", edu(Education::Primary), 9, 3),
+        /* 3 */ N::split("disability_pct", AtMost(90), 4, 6),
+        /* 4 */ N::split("education", edu(Education::Mbo2), 5, 8),
+        /* 5 */ N::leaf(0.011),
+        /* 6 */ N::split("education", edu(Education::None), 7, 15),
+        /* 7 */ N::leaf(0.006),
+        /* 8 */ N::leaf(0.002),
+        /* 9 */ N::split("days_employee", AtMost(30), 10, 13),
+        /* 10 */ N::split("days_no_income", AtMost(912), 11, 12),
+        /* 11 */ N::leaf(0.025),
+        /* 12 */ N::leaf(0.002),
+        /* 13 */ N::split("days_employee", AtMost(547), 14, 23),
+        /* 14 */ N::leaf(0.201),
+        /* 15 */ N::leaf(0.020),
+        /* 16 */ N::split("days_in_school", AtMost(91), 17, 22),
+        /* 17 */ N::split("days_any_benefit", AtMost(14), 18, 21),
+        /* 18 */ N::split("sex", Equals(u16::from(Sex::Female.index())), 19, 20),
+        /* 19 */ N::leaf(0.011),
+        /* 20 */ N::leaf(0.019),
+        /* 21 */ N::leaf(0.047),
+        /* 22 */ N::leaf(0.198),
+        /* 23 */ N::leaf(0.039),
+        /* 24 */ N::split("days_no_income", AtMost(30), 25, 40),
+        /* 25 */ N::split("generation", Equals(1), 33, 26),
+        /* 26 */ N::split("days_any_benefit", AtMost(1094), 27, 30),
+        /* 27 */ N::split("days_bijstand", AtMost(152), 28, 29),
+        /* 28 */ N::leaf(0.080),
+        /* 29 */ N::leaf(0.138),
+        /* 30 */ N::split("education", edu(Education::Primary), 31, 32),
+        /* 31 */ N::leaf(0.040),
+        /* 32 */ N::leaf(0.078),
+        /* 33 */ N::split("days_employee", AtMost(60), 34, 37),
+        /* 34 */ N::split("education", edu(Education::Primary), 35, 36),
+        /* 35 */ N::leaf(0.019),
+        /* 36 */ N::leaf(0.043),
+        /* 37 */ N::split("days_nug", AtMost(30), 38, 39),
+        /* 38 */ N::leaf(0.095),
+        /* 39 */ N::leaf(0.051),
+        /* 40 */ N::leaf(0.302),
+    ];
+    ClassificationTree::from_nodes(features, nodes).expect("B3.1 is a valid tree")
+}
+
+/// The same tree as plain conditions on a person, written from the report's text.
+fn b3_1_by_hand(p: &Person<'_>) -> f64 {
+    let d = |c: DaysColumn| p.days[c];
+    use DaysColumn::*;
+    if d(Bijstand) < 14 {
+        if p.education == Education::Mbo1 {
+            if d(InSchool) > 91 {
+                0.198
+            } else if d(AnyBenefit) > 14 {
+                0.047
+            } else if p.sex == Sex::Female {
+                0.011
+            } else {
+                0.019
+            }
+        } else if p.education == Education::Primary {
+            if d(Employee) <= 30 {
+                if d(NoIncome) > 912 {
+                    0.002
+                } else {
+                    0.025
+                }
+            } else if d(Employee) <= 547 {
+                0.201
+            } else {
+                0.039
+            }
+        } else if p.disability_pct <= 90 {
+            if p.education == Education::Mbo2 {
+                0.011
+            } else {
+                0.002
+            }
+        } else if p.education == Education::None {
+            0.006
+        } else {
+            0.020
+        }
+    } else if d(NoIncome) > 30 {
+        0.302
+    } else if p.generation != 1 {
+        if d(AnyBenefit) < 1095 {
+            if d(Bijstand) <= 152 {
+                0.080
+            } else {
+                0.138
+            }
+        } else if p.education == Education::Primary {
+            0.040
+        } else {
+            0.078
+        }
+    } else if d(Employee) <= 60 {
+        if p.education == Education::Primary {
+            0.019
+        } else {
+            0.043
+        }
+    } else if d(Nug) <= 30 {
+        0.095
+    } else {
+        0.051
+    }
+}
+
+fn constant(p: f64) -> FittedModel {
+    FittedModel::Tree(ClassificationTree::from_nodes(vec![], vec![NodeSpec::leaf(p)]).unwrap())
+}
+
+fn pipeline(factor: f64) -> FittedPipeline {
+    FittedPipeline::from_stages(
+        FittedStage::fixed("comparability", FittedModel::Tree(tree_b3_1())),
+        FittedStage::fixed("job-find", constant(0.4)),
+        FittedStage::fixed("job-keep", constant(0.5)),
+        CorrectionFactor::fixed(factor).unwrap(),
+        FeatureSet::comparability(),
+        FeatureSet::job(),
+    )
+}
+
+fn population() -> Population {
+    SynthParams { persons: 80_000, seed: 31, ..SynthParams::default() }.generate().unwrap()
+}
+
+#[test]
+fn the_tree_has_the_report_s_21_leaves_and_maximum() {
+    let tree = tree_b3_1();
+    assert_eq!(tree.n_leaves(), 21);
+    let max = tree.leaves().iter().map(|l| l.probability).fold(0.0, f64::max);
+    assert_eq!(max, 0.302);
+    let text = tree.to_string();
+    assert!(text.contains("days_bijstand <= 13"), "{text}");
+    assert!(text.contains("education = mbo1"), "{text}");
+}
+
+#[test]
+fn scoring_and_aggregation_match_the_tree_by_hand() {
+    let pop = population();
+    let factor = 2.9;
+    let fitted = pipeline(factor);
+    let populations = ScoredPopulation::report_populations();
+    let estimates = fitted.estimate(&pop, &populations).unwrap();
+    let mut leaves_seen = std::collections::BTreeSet::new();
+    for (def, est) in populations.iter().zip(&estimates) {
+        let mut persons = 0u64;
+        let (mut comparable, mut had, mut finds, mut keeps) = (0.0, 0.0, 0.0, 0.0);
+        let mut by_subgroup = vec![0.0; def.subgroups.len()];
+        for p in pop.persons().filter(|p| def.contains(p)) {
+            let raw = b3_1_by_hand(&p);
+            leaves_seen.insert((raw * 1000.0) as u32);
+            let c = (factor * raw).min(1.0);
+            persons += 1;
+            comparable += c;
+            if p.employed {
+                had += c;
+            } else {
+                finds += c * 0.4;
+                keeps += c * 0.4 * 0.5;
+            }
+            if let Some(g) = def.subgroup_of(&p) {
+                by_subgroup[g] += c;
+            }
+        }
+        assert_eq!(est.total.persons, persons, "{}", def.name);
+        assert!(persons > 500, "{} has only {persons} persons", def.name);
+        for (got, want, what) in [
+            (est.total.comparable, comparable, "comparable"),
+            (est.total.had_work, had, "had work"),
+            (est.total.finds_work, finds, "finds work"),
+            (est.total.keeps_work, keeps, "keeps work"),
+        ] {
+            assert!((got - want).abs() < 1e-9 * want.max(1.0), "{} {what}: {got} vs {want}", def.name);
+        }
+        for (g, want) in est.subgroups.iter().zip(by_subgroup) {
+            assert!((g.counts.comparable - want).abs() < 1e-9 * want.max(1.0), "{} {}", def.name, g.name);
+        }
+        let by_level: f64 = est.by_education.cells.iter().map(|c| c.2.comparable).sum();
+        assert!((by_level - comparable).abs() < 1e-9 * comparable.max(1.0));
+    }
+    assert!(leaves_seen.len() >= 12, "only {} distinct leaves reached", leaves_seen.len());
+}
+
+#[test]
+fn every_leaf_is_reached_by_a_constructed_person() {
+    // One person per leaf, built from the conditions on its path.
+    let tree = tree_b3_1();
+    let mut pop = Population::new();
+    let mut ids = Vec::new();
+    for (k, leaf) in tree.leaves().iter().enumerate() {
+        let mut p = Person::example();
+        p.days = Default::default();
+        p.education = Education::HboBachelor;
+        ids.push(format!("leaf{k}"));
+        for cond in &leaf.path {
+            let value = match (cond.rule, cond.holds) {
+                (SplitRule::AtMost(t), true) => t,
+                (SplitRule::AtMost(t), false) => t + 1,
+                (SplitRule::Equals(v), true) => v,
+                (SplitRule::Equals(v), false) => v + 1,
+            };
+            match cond.feature_name.as_str() {
+                "education" => p.education = Education::from_index(value as u8).unwrap(),
+                "sex" => p.sex = Sex::from_index(value as u8).unwrap(),
+                "generation" => {
+                    p.generation = value as u8;
+                    p.migration = if value == 0 {
+                        banenafspraak::schema::Migration::None
+                    } else {
+                        banenafspraak::schema::Migration::NonWestern
+                    };
+                }
+                "disability_pct" => p.disability_pct = value as u8,
+                name => {
+                    let c = DaysColumn::ALL.into_iter().find(|c| c.column().name() == name).unwrap();
+                    p.days.set(c, value);
+                }
+            }
+        }
+        let x = FeatureSet::comparability();
+        let mut one = Population::new();
+        one.push(&p);
+        let probability = tree.try_predict_proba(&x.encode_all(&one).unwrap()).unwrap()[0];
+        assert_eq!(probability, leaf.probability, "leaf {k}");
+        assert_eq!(b3_1_by_hand(&p), leaf.probability, "leaf {k} by hand");
+        pop.push(&p);
+    }
+    assert_eq!(pop.len(), 21);
+}
+
+#[test]
+fn a_fitted_tree_is_compared_with_b3_1_by_the_same_scoring() {
+    // The estimate API scores fitted and fixed pipelines alike: a fixed factor keeps
+    // the two on the same footing.
+    let pop = population();
+    let mut params = EstimationParams::default();
+    params.set_min_leaf(200, 20);
+    params.correction = Correction::Fixed(2.9);
+    let fitted = params.run(&pop).unwrap();
+    let fixed = pipeline(2.9).estimate(&pop, &params.populations).unwrap();
+    assert_eq!(fitted.populations.len(), fixed.len());
+    for (a, b) in fitted.populations.iter().zip(&fixed) {
+        assert_eq!(a.total.persons, b.total.persons);
+    }
+}
