@@ -3,8 +3,14 @@
 //! `schema`; knows nothing of estimates or reports.
 
 pub mod features;
+pub mod logistic;
+pub mod metrics;
 
 pub use features::{FeatureColumn, FeatureKind, FeatureMatrix};
+#[cfg(feature = "linfa")]
+pub use logistic::BinaryLabel;
+pub use logistic::{FeatureEncoding, FittedLogistic, LogisticParams, Solver};
+pub use metrics::{auc, brier, calibration, log_loss, CalibrationBin, Validation};
 
 /// A fitted model that gives each row of a feature matrix a probability of the outcome.
 pub trait ProbabilityModel: Send + Sync {
