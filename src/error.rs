@@ -79,11 +79,7 @@ pub enum Error {
     InvalidRows(Box<InvalidRows>),
     /// A parameter outside its allowed range.
     #[error("invalid parameter {name} = {value}: {reason}")]
-    InvalidParameter {
-        name: &'static str,
-        value: String,
-        reason: String,
-    },
+    InvalidParameter { name: &'static str, value: String, reason: String },
     /// linfa or linfa-logistic failed (only raised with the `linfa` cargo feature; the
     /// variant always exists so that matches do not depend on features).
     #[error("linfa: {0}")]
@@ -95,10 +91,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub(crate) fn io(path: impl fmt::Display, source: std::io::Error) -> Error {
-        Error::Io {
-            path: path.to_string(),
-            source,
-        }
+        Error::Io { path: path.to_string(), source }
     }
 }
 
