@@ -91,6 +91,10 @@ pub enum Error {
     /// outside its feature's range, or features other than those the model knows.
     #[error("invalid model input: {0}")]
     ModelInput(String),
+    /// linfa or linfa-logistic failed (only raised with the `linfa` cargo feature; the
+    /// variant always exists so that matches do not depend on features).
+    #[error("linfa: {0}")]
+    Linfa(String),
 }
 
 /// `Result` with this crate's [`Error`].
@@ -103,5 +107,12 @@ impl Error {
             path: path.to_string(),
             source,
         }
+    }
+}
+
+#[cfg(feature = "linfa")]
+impl From<linfa::Error> for Error {
+    fn from(e: linfa::Error) -> Self {
+        Error::Linfa(e.to_string())
     }
 }

@@ -3,13 +3,18 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use banenafspraak::estimate::ScoredPopulation;
-use banenafspraak::model::design::{job_find_outcome, job_keep_outcome};
+use banenafspraak::estimate::{
+    write_results_csv, write_results_json, Correction, EstimationParams, ScoredPopulation,
+};
+use banenafspraak::model::design::{job_find_outcome, job_keep_outcome, SampleSize};
+use banenafspraak::model::{LogisticParams, ModelSpec, TreeParams};
+use banenafspraak::report::render_text;
 use banenafspraak::schema::{
     read_csv_path, write_csv_path, Population, ReadOptions, RegisterBasis,
 };
 use banenafspraak::synth::SynthParams;
-use clap::{Parser, Subcommand};
+use banenafspraak::{Error, Result};
+use clap::{Parser, Subcommand, ValueEnum};
 
 /// Who outside the doelgroepregister is comparable to the people in it (Panteia 2023 method).
 #[derive(Parser)]
@@ -87,7 +92,7 @@ struct EstimateArgs {
     #[arg(long, default_value_t = 1000)]
     min_leaf: usize,
     /// Minimum persons per leaf of the job-find and job-keep trees.
-    #[arg(long, default_value_t = 100)]
+    #[arg(long, default_value_t = banenafspraak::estimate::pipeline::JOB_MIN_LEAF)]
     job_min_leaf: usize,
     /// L2 penalty of the logistic models.
     #[arg(long, default_value_t = 1.0)]
@@ -123,6 +128,7 @@ fn main() -> ExitCode {
             };
             read_csv_path(&input, &opts).map(|pop| print!("{}", summary(&input, &pop)))
         }
+        Command::Estimate(args) => estimate(&args),
         Command::Synth {
             persons,
             seed,
@@ -199,7 +205,13 @@ fn estimate(args: &EstimateArgs) -> Result<()> {
     };
     let mut params = match args.model {
         Family::Tree => {
-            let tree = |min_leaf| ModelSpec::Tree(TreeParams { max_depth: args.max_depth, min_leaf, ..TreeParams::default() });
+            let tree = |min_leaf| {
+                ModelSpec::Tree(TreeParams {
+                    max_depth: args.max_depth,
+                    min_leaf,
+                    ..TreeParams::default()
+                })
+            };
             EstimationParams {
                 comparability_model: tree(args.min_leaf),
                 job_find_model: tree(args.job_min_leaf),
@@ -208,7 +220,10 @@ fn estimate(args: &EstimateArgs) -> Result<()> {
             }
         }
         Family::Logistic => {
-            let logistic = ModelSpec::Logistic(LogisticParams { l2: args.l2, ..LogisticParams::default() });
+            let logistic = ModelSpec::Logistic(LogisticParams {
+                l2: args.l2,
+                ..LogisticParams::default()
+            });
             EstimationParams {
                 comparability_model: logistic.clone(),
                 job_find_model: logistic.clone(),
@@ -225,18 +240,27 @@ fn estimate(args: &EstimateArgs) -> Result<()> {
     // Parameters are checked before the (long) read.
     params.check()?;
     spinner.set_message(format!("reading {}", args.input.display()));
-    let opts = ReadOptions { reference_year: args.reference_year, ..ReadOptions::default() };
+    let opts = ReadOptions {
+        reference_year: args.reference_year,
+        ..ReadOptions::default()
+    };
     let pop = read_csv_path(&args.input, &opts)?;
-    let estimates = params.run_with_progress(&pop, &mut |step| spinner.set_message(step.to_string()))?;
+    let estimates =
+        params.run_with_progress(&pop, &mut |step| spinner.set_message(step.to_string()))?;
     spinner.finish_and_clear();
     for note in &estimates.notes {
         if args.format != Format::Text {
             eprintln!("note: {note}");
         }
     }
-    let target = args.output.as_ref().map_or("standard output".to_string(), |p| p.display().to_string());
+    let target = args
+        .output
+        .as_ref()
+        .map_or("standard output".to_string(), |p| p.display().to_string());
     let out: Box<dyn std::io::Write> = match &args.output {
-        Some(p) => Box::new(std::io::BufWriter::new(std::fs::File::create(p).map_err(|e| Error::io(&target, e))?)),
+        Some(p) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(p).map_err(|e| Error::io(&target, e))?,
+        )),
         None => Box::new(std::io::stdout().lock()),
     };
     write_estimates(&estimates, args.format, out, &target)

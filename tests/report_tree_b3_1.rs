@@ -18,13 +18,18 @@ use banenafspraak::schema::{DaysColumn, Education, Person, Population, Sex};
 use banenafspraak::synth::SynthParams;
 
 fn days(name: &str) -> TreeFeature {
-    TreeFeature { name: name.into(), kind: FeatureKind::Numeric { max: 1095 } }
+    TreeFeature {
+        name: name.into(),
+        kind: FeatureKind::Numeric { max: 1095 },
+    }
 }
 
 fn category(name: &str, levels: &[&str]) -> TreeFeature {
     TreeFeature {
         name: name.into(),
-        kind: FeatureKind::Categorical { levels: levels.iter().map(|s| s.to_string()).collect() },
+        kind: FeatureKind::Categorical {
+            levels: levels.iter().map(|s| s.to_string()).collect(),
+        },
     }
 }
 
@@ -43,7 +48,10 @@ fn tree_b3_1() -> ClassificationTree {
         category("education", Education::CODES),
         category("sex", Sex::CODES),
         category("generation", &["0", "1", "2"]),
-        TreeFeature { name: "disability_pct".into(), kind: FeatureKind::Numeric { max: 100 } },
+        TreeFeature {
+            name: "disability_pct".into(),
+            kind: FeatureKind::Numeric { max: 100 },
+        },
     ];
     let nodes = vec![
         /* 0 */ N::split("days_bijstand", AtMost(13), 1, 24),
@@ -172,14 +180,24 @@ fn pipeline(factor: f64) -> FittedPipeline {
 }
 
 fn population() -> Population {
-    SynthParams { persons: 80_000, seed: 31, ..SynthParams::default() }.generate().unwrap()
+    SynthParams {
+        persons: 80_000,
+        seed: 31,
+        ..SynthParams::default()
+    }
+    .generate()
+    .unwrap()
 }
 
 #[test]
 fn the_tree_has_the_report_s_21_leaves_and_maximum() {
     let tree = tree_b3_1();
     assert_eq!(tree.n_leaves(), 21);
-    let max = tree.leaves().iter().map(|l| l.probability).fold(0.0, f64::max);
+    let max = tree
+        .leaves()
+        .iter()
+        .map(|l| l.probability)
+        .fold(0.0, f64::max);
     assert_eq!(max, 0.302);
     let text = tree.to_string();
     assert!(text.contains("days_bijstand <= 13"), "{text}");
@@ -222,15 +240,28 @@ fn scoring_and_aggregation_match_the_tree_by_hand() {
             (est.total.finds_work, finds, "finds work"),
             (est.total.keeps_work, keeps, "keeps work"),
         ] {
-            assert!((got - want).abs() < 1e-9 * want.max(1.0), "{} {what}: {got} vs {want}", def.name);
+            assert!(
+                (got - want).abs() < 1e-9 * want.max(1.0),
+                "{} {what}: {got} vs {want}",
+                def.name
+            );
         }
         for (g, want) in est.subgroups.iter().zip(by_subgroup) {
-            assert!((g.counts.comparable - want).abs() < 1e-9 * want.max(1.0), "{} {}", def.name, g.name);
+            assert!(
+                (g.counts.comparable - want).abs() < 1e-9 * want.max(1.0),
+                "{} {}",
+                def.name,
+                g.name
+            );
         }
         let by_level: f64 = est.by_education.cells.iter().map(|c| c.2.comparable).sum();
         assert!((by_level - comparable).abs() < 1e-9 * comparable.max(1.0));
     }
-    assert!(leaves_seen.len() >= 12, "only {} distinct leaves reached", leaves_seen.len());
+    assert!(
+        leaves_seen.len() >= 12,
+        "only {} distinct leaves reached",
+        leaves_seen.len()
+    );
 }
 
 #[test]
@@ -245,11 +276,19 @@ fn every_leaf_is_reached_by_a_constructed_person() {
         p.education = Education::HboBachelor;
         ids.push(format!("leaf{k}"));
         for cond in &leaf.path {
+            let current = match cond.feature_name.as_str() {
+                "education" => u16::from(p.education.index()),
+                "sex" => u16::from(p.sex.index()),
+                "generation" => u16::from(p.generation),
+                _ => 0,
+            };
             let value = match (cond.rule, cond.holds) {
                 (SplitRule::AtMost(t), true) => t,
                 (SplitRule::AtMost(t), false) => t + 1,
                 (SplitRule::Equals(v), true) => v,
-                (SplitRule::Equals(v), false) => v + 1,
+                // Keep a value that already differs; else take the next category.
+                (SplitRule::Equals(v), false) if current != v => current,
+                (SplitRule::Equals(v), false) => (v + 1) % 2,
             };
             match cond.feature_name.as_str() {
                 "education" => p.education = Education::from_index(value as u8).unwrap(),
@@ -264,7 +303,10 @@ fn every_leaf_is_reached_by_a_constructed_person() {
                 }
                 "disability_pct" => p.disability_pct = value as u8,
                 name => {
-                    let c = DaysColumn::ALL.into_iter().find(|c| c.column().name() == name).unwrap();
+                    let c = DaysColumn::ALL
+                        .into_iter()
+                        .find(|c| c.column().name() == name)
+                        .unwrap();
                     p.days.set(c, value);
                 }
             }
@@ -272,7 +314,9 @@ fn every_leaf_is_reached_by_a_constructed_person() {
         let x = FeatureSet::comparability();
         let mut one = Population::new();
         one.push(&p);
-        let probability = tree.try_predict_proba(&x.encode_all(&one).unwrap()).unwrap()[0];
+        let probability = tree
+            .try_predict_proba(&x.encode_all(&one).unwrap())
+            .unwrap()[0];
         assert_eq!(probability, leaf.probability, "leaf {k}");
         assert_eq!(b3_1_by_hand(&p), leaf.probability, "leaf {k} by hand");
         pop.push(&p);

@@ -5,6 +5,7 @@
 
 pub mod aggregate;
 pub mod correction;
+pub mod pipeline;
 pub mod populations;
 pub mod results;
 
@@ -13,5 +14,6 @@ pub use aggregate::{
     SubgroupCounts,
 };
 pub use correction::{Correction, CorrectionFactor};
+pub use pipeline::{Estimates, EstimationParams, FittedPipeline, FittedStage};
 pub use populations::{in_scope, ScoredPopulation, Subgroup};
 pub use results::{result_rows, write_results_csv, write_results_json, ResultRow, RESULT_COLUMNS};

@@ -3,10 +3,18 @@
 //! `schema`; knows nothing of estimates or reports.
 
 pub mod design;
+pub mod family;
 pub mod features;
+pub mod logistic;
+pub mod metrics;
 pub mod tree;
 
+pub use family::{FittedModel, ModelSpec};
 pub use features::{Feature, FeatureColumn, FeatureKind, FeatureMatrix, FeatureSet};
+#[cfg(feature = "linfa")]
+pub use logistic::BinaryLabel;
+pub use logistic::{FeatureEncoding, FittedLogistic, LogisticParams, Solver};
+pub use metrics::{auc, brier, calibration, log_loss, CalibrationBin, Validation};
 pub use tree::{
     ClassificationTree, Condition, Counts, Leaf, Node, NodeKind, NodeSpec, Split, SplitRule,
     TreeFeature, TreeParams,

@@ -17,11 +17,19 @@ pub fn render_text(e: &Estimates) -> String {
         let _ = writeln!(s);
         let _ = write!(s, "{}", counts_table(p));
         let _ = writeln!(s);
-        let _ = write!(s, "{}", breakdown_table(p, "education level", &p.by_education));
+        let _ = write!(
+            s,
+            "{}",
+            breakdown_table(p, "education level", &p.by_education)
+        );
         let _ = writeln!(s);
         let _ = write!(s, "{}", breakdown_table(p, "age band", &p.by_age));
     }
-    for stage in [&e.fitted.comparability, &e.fitted.job_find, &e.fitted.job_keep] {
+    for stage in [
+        &e.fitted.comparability,
+        &e.fitted.job_find,
+        &e.fitted.job_keep,
+    ] {
         let _ = writeln!(s);
         let _ = write!(s, "{}", render_stage(stage));
     }
