@@ -15,8 +15,12 @@ use crate::model::design::{
     comparability_class, job_find_outcome, job_keep_outcome, SampleSize, TrainingDesign,
 };
 use crate::model::metrics::Validation;
-use crate::model::{FeatureSet, FittedModel, ModelSpec, TreeParams};
+use crate::model::{FeatureSet, FittedModel, ModelSpec, PreparedFeatures, RowScorer, TreeParams};
 use crate::schema::{Person, Population};
+
+/// Rows scored at a time by one thread: their encoded features (about 40 bytes a row)
+/// stay in the core's cache.
+const SCORE_CHUNK: usize = 1 << 13;
 
 /// Default minimum leaf size of the job-find and job-keep trees.
 pub const JOB_MIN_LEAF: usize = 250;
@@ -369,55 +373,165 @@ impl FittedPipeline {
     /// The three probabilities of the given rows: corrected comparability, job-find and
     /// job-keep, in row order.
     pub fn score(&self, pop: &Population, rows: &[usize]) -> Result<Vec<PersonScores>> {
-        let xc = self.comparability_features.encode(pop, rows)?;
-        let p = self.comparability.model.try_predict_proba(&xc)?;
-        drop(xc);
-        let xj = self.job_features.encode(pop, rows)?;
-        let q = self.job_find.model.try_predict_proba(&xj)?;
-        let k = self.job_keep.model.try_predict_proba(&xj)?;
-        Ok(p.par_iter()
-            .zip(&q)
-            .zip(&k)
-            .map(|((&p, &q), &k)| PersonScores {
-                comparable: self.correction.apply(p),
-                find: q,
-                keep: k,
-            })
-            .collect())
+        let scorer = Scorer::new(self, pop)?;
+        let mut out = vec![PersonScores::default(); rows.len()];
+        out.par_chunks_mut(SCORE_CHUNK)
+            .zip(rows.par_chunks(SCORE_CHUNK))
+            .try_for_each_init(Buffers::default, |b, (out, chunk)| {
+                scorer.score_chunk(chunk, b, out)
+            })?;
+        Ok(out)
     }
 
-    /// Scores every member of the populations once and adds up their expected counts.
+    /// Scores every member of the populations once and adds up their expected counts,
+    /// without keeping per-person scores.
     pub fn estimate(
         &self,
         pop: &Population,
         populations: &[ScoredPopulation],
     ) -> Result<Vec<PopulationEstimate>> {
-        let members: Vec<Vec<usize>> = populations.par_iter().map(|d| d.members(pop)).collect();
-        let mut union: Vec<usize> = members.iter().flatten().copied().collect();
-        union.sort_unstable();
-        union.dedup();
-        let scores = self.score(pop, &union)?;
-        Ok(populations
-            .par_iter()
-            .zip(&members)
-            .map(|(def, rows)| {
-                let subgroups = def
-                    .subgroups
-                    .iter()
-                    .map(|g| (g.name.clone(), g.label.clone()));
-                let mut acc = Accumulator::new(&def.name, &def.label, subgroups);
-                for &i in rows {
-                    let p = pop.person(i);
-                    // union is sorted and holds every member.
-                    let s = union
-                        .binary_search(&i)
-                        .map(|k| scores[k])
-                        .unwrap_or_default();
-                    acc.add(&p, def.subgroup_of(&p), s);
+        let scorer = Scorer::new(self, pop)?;
+        let member_of_any = |i: &usize| {
+            let p = pop.person(*i);
+            populations.iter().any(|d| d.contains(&p))
+        };
+        let union: Vec<usize> = (0..pop.len())
+            .into_par_iter()
+            .filter(member_of_any)
+            .collect();
+        let fresh = || -> Vec<Accumulator> {
+            populations
+                .iter()
+                .map(|d| {
+                    let subgroups = d
+                        .subgroups
+                        .iter()
+                        .map(|g| (g.name.clone(), g.label.clone()));
+                    Accumulator::new(&d.name, &d.label, subgroups)
+                })
+                .collect()
+        };
+        // One accumulator set per chunk, merged in chunk order: the sums do not depend on
+        // how threads share the work, so the same input gives the same numbers.
+        let partials = union
+            .par_chunks(SCORE_CHUNK)
+            .map_init(
+                || (Buffers::default(), Vec::new()),
+                |(b, scores), chunk| -> Result<Vec<Accumulator>> {
+                    scores.resize(chunk.len(), PersonScores::default());
+                    scorer.score_chunk(chunk, b, scores)?;
+                    let mut accs = fresh();
+                    for (&i, &s) in chunk.iter().zip(scores.iter()) {
+                        let p = pop.person(i);
+                        for (acc, def) in accs.iter_mut().zip(populations) {
+                            if def.contains(&p) {
+                                acc.add(&p, def.subgroup_of(&p), s);
+                            }
+                        }
+                    }
+                    Ok(accs)
+                },
+            )
+            .collect::<Result<Vec<_>>>()?;
+        let mut total = fresh();
+        for part in &partials {
+            total = total
+                .into_iter()
+                .zip(part)
+                .map(|(a, b)| a.merge(b))
+                .collect();
+        }
+        Ok(total.into_iter().map(Accumulator::finish).collect())
+    }
+}
+
+/// Per-thread buffers of row-major encoded features.
+#[derive(Default)]
+struct Buffers {
+    comparability: Vec<u16>,
+    job: Vec<u16>,
+}
+
+/// A fitted pipeline bound to a population for scoring: features prepared once, and for
+/// trees, scorers over rows laid out contiguously (each row walked down all three trees
+/// while its features are in cache).
+struct Scorer<'a> {
+    fitted: &'a FittedPipeline,
+    pop: &'a Population,
+    comparability: PreparedFeatures,
+    job: PreparedFeatures,
+    trees: Option<[RowScorer; 3]>,
+}
+
+impl<'a> Scorer<'a> {
+    fn new(fitted: &'a FittedPipeline, pop: &'a Population) -> Result<Scorer<'a>> {
+        // Encode only what the models read: a tree splits on a few of its features.
+        let mut job_names = fitted.job_find.model.used_features();
+        job_names.extend(fitted.job_keep.model.used_features());
+        let comparability = fitted
+            .comparability_features
+            .restricted_to(&fitted.comparability.model.used_features())
+            .prepare(pop)?;
+        let job = fitted.job_features.restricted_to(&job_names).prepare(pop)?;
+        let trees = match (
+            fitted.comparability.model.as_tree(),
+            fitted.job_find.model.as_tree(),
+            fitted.job_keep.model.as_tree(),
+        ) {
+            (Some(c), Some(f), Some(k)) => Some([
+                c.row_scorer(&comparability.template())?,
+                f.row_scorer(&job.template())?,
+                k.row_scorer(&job.template())?,
+            ]),
+            _ => None,
+        };
+        Ok(Scorer {
+            fitted,
+            pop,
+            comparability,
+            job,
+            trees,
+        })
+    }
+
+    fn score_chunk(
+        &self,
+        chunk: &[usize],
+        b: &mut Buffers,
+        out: &mut [PersonScores],
+    ) -> Result<()> {
+        let correct = |p: f64, q: f64, k: f64| PersonScores {
+            comparable: self.fitted.correction.apply(p),
+            find: q,
+            keep: k,
+        };
+        let f = self.fitted;
+        match &self.trees {
+            Some([c, find, keep]) => {
+                let (wc, wj) = (self.comparability.width().max(1), self.job.width().max(1));
+                self.comparability
+                    .encode_rows(self.pop, chunk, &mut b.comparability)?;
+                self.job.encode_rows(self.pop, chunk, &mut b.job)?;
+                // A width of 0 (single-leaf trees) is read as one column of zeros.
+                b.comparability.resize(chunk.len() * wc, 0);
+                b.job.resize(chunk.len() * wj, 0);
+                let rows = b.comparability.chunks_exact(wc).zip(b.job.chunks_exact(wj));
+                for (o, (rc, rj)) in out.iter_mut().zip(rows) {
+                    *o = correct(c.predict(rc), find.predict(rj), keep.predict(rj));
                 }
-                acc.finish()
-            })
-            .collect())
+            }
+            None => {
+                let xc = self.comparability.encode(self.pop, chunk)?;
+                let p = f.comparability.model.try_predict_proba(&xc)?;
+                let xj = self.job.encode(self.pop, chunk)?;
+                let q = f.job_find.model.try_predict_proba(&xj)?;
+                let k = f.job_keep.model.try_predict_proba(&xj)?;
+                for (o, ((&p, &q), &k)) in out.iter_mut().zip(p.iter().zip(&q).zip(&k)) {
+                    *o = correct(p, q, k);
+                }
+            }
+        }
+        Ok(())
     }
 }
 

@@ -75,6 +75,27 @@ impl FittedModel {
         }
     }
 
+    /// Names of the features the model reads when scoring: a tree's split features, a
+    /// logistic model's encoded features.
+    pub fn used_features(&self) -> Vec<String> {
+        let mut names: Vec<String> = match self {
+            FittedModel::Tree(t) => t
+                .nodes()
+                .iter()
+                .filter_map(|n| n.split())
+                .map(|s| s.feature_name.clone())
+                .collect(),
+            FittedModel::Logistic(m) => m
+                .features()
+                .iter()
+                .map(|f| f.feature().to_string())
+                .collect(),
+        };
+        names.sort_unstable();
+        names.dedup();
+        names
+    }
+
     /// The tree, when this is one.
     pub fn as_tree(&self) -> Option<&ClassificationTree> {
         match self {

@@ -129,75 +129,35 @@ impl Feature {
             })
     }
 
-    fn encode(&self, pop: &Population, rows: &[usize]) -> Result<FeatureColumn> {
-        fn codes<T: Copy>(v: &[T], rows: &[usize], f: impl Fn(T) -> u16) -> Vec<u16> {
-            rows.iter().map(|&i| f(v[i])).collect()
-        }
+    /// How the feature is encoded in `pop`. For extra columns the range or the category
+    /// levels come from the whole column, so that every subset of rows is encoded alike.
+    fn kind(&self, pop: &Population) -> Result<FeatureKind> {
         fn levels(codes: &[&str]) -> FeatureKind {
             FeatureKind::Categorical {
                 levels: codes.iter().map(|s| s.to_string()).collect(),
             }
         }
-        let (kind, values) = match self {
-            Feature::Days(d) => (
-                FeatureKind::Numeric { max: WINDOW_DAYS },
-                codes(pop.days(*d), rows, |v| v),
-            ),
-            Feature::Sex => (
-                levels(Sex::CODES),
-                codes(pop.sex(), rows, |v| u16::from(v.index())),
-            ),
-            Feature::Migration => (
-                levels(Migration::CODES),
-                codes(pop.migration(), rows, |v| u16::from(v.index())),
-            ),
-            Feature::Generation => (
-                levels(&["0", "1", "2"]),
-                codes(pop.generation(), rows, u16::from),
-            ),
-            Feature::Education => (
-                levels(Education::CODES),
-                codes(pop.education(), rows, |v| u16::from(v.index())),
-            ),
-            Feature::YearsSpecialSecondary => (
-                FeatureKind::Numeric { max: 20 },
-                codes(pop.years_special_secondary(), rows, u16::from),
-            ),
-            Feature::DisabilityPct => (
-                FeatureKind::Numeric { max: 100 },
-                codes(pop.disability_pct(), rows, u16::from),
-            ),
-            Feature::WiaClass => (
-                levels(WiaClass::CODES),
-                codes(pop.wia_class(), rows, |v| u16::from(v.index())),
-            ),
-            Feature::Age => (
-                FeatureKind::Numeric { max: 120 },
-                codes(pop.age(), rows, u16::from),
-            ),
+        Ok(match self {
+            Feature::Days(_) => FeatureKind::Numeric { max: WINDOW_DAYS },
+            Feature::Sex => levels(Sex::CODES),
+            Feature::Migration => levels(Migration::CODES),
+            Feature::Generation => levels(&["0", "1", "2"]),
+            Feature::Education => levels(Education::CODES),
+            Feature::YearsSpecialSecondary => FeatureKind::Numeric { max: 20 },
+            Feature::DisabilityPct => FeatureKind::Numeric { max: 100 },
+            Feature::WiaClass => levels(WiaClass::CODES),
+            Feature::Age => FeatureKind::Numeric { max: 120 },
             Feature::ExtraNumber(name) => {
                 let col = extra_column(pop, name)?;
-                let mut values = Vec::with_capacity(rows.len());
                 let mut max = 0u16;
-                for &i in rows {
-                    let cell = col.get(i);
-                    let v: u16 = cell.parse().map_err(|_| Error::InvalidParameter {
-                        name: "feature",
-                        value: format!("num:{name}"),
-                        reason: format!(
-                            "person_id {}: value {cell:?} is not a whole number in 0 ..= 65535",
-                            pop.person_ids().get(i)
-                        ),
-                    })?;
-                    max = max.max(v);
-                    values.push(v);
+                for i in 0..col.len() {
+                    max = max.max(extra_number(pop, name, i)?);
                 }
-                (FeatureKind::Numeric { max }, values)
+                FeatureKind::Numeric { max }
             }
             Feature::ExtraCategory(name) => {
                 let col = extra_column(pop, name)?;
-                let mut levels: Vec<String> =
-                    rows.iter().map(|&i| col.get(i).to_string()).collect();
+                let mut levels: Vec<String> = col.iter().map(str::to_string).collect();
                 levels.sort_unstable();
                 levels.dedup();
                 if levels.len() > usize::from(u16::MAX) {
@@ -210,23 +170,80 @@ impl Feature {
                         ),
                     });
                 }
-                let values = rows
-                    .iter()
-                    .map(|&i| {
-                        levels
-                            .binary_search_by(|l| l.as_str().cmp(col.get(i)))
-                            .unwrap_or(0) as u16
-                    })
-                    .collect();
-                (FeatureKind::Categorical { levels }, values)
+                FeatureKind::Categorical { levels }
             }
-        };
-        Ok(FeatureColumn {
-            name: self.name(),
-            kind,
-            values,
         })
     }
+
+    /// Writes the value of row `rows[r]` to `out[r * stride + offset]`, r = 0, 1, ...
+    fn fill(
+        &self,
+        pop: &Population,
+        rows: &[usize],
+        kind: &FeatureKind,
+        out: &mut [u16],
+        (stride, offset): (usize, usize),
+    ) -> Result<()> {
+        // Whole rows of `out` at a time: cheaper than a strided iterator.
+        fn put<T: Copy>(
+            v: &[T],
+            rows: &[usize],
+            out: &mut [u16],
+            (stride, offset): (usize, usize),
+            f: impl Fn(T) -> u16,
+        ) {
+            for (o, &i) in out.chunks_exact_mut(stride).zip(rows) {
+                o[offset] = f(v[i]);
+            }
+        }
+        let stride = (stride, offset);
+        let code = |i: u8| u16::from(i);
+        match self {
+            Feature::Days(d) => put(pop.days(*d), rows, out, stride, |v| v),
+            Feature::Sex => put(pop.sex(), rows, out, stride, |v| code(v.index())),
+            Feature::Migration => put(pop.migration(), rows, out, stride, |v| code(v.index())),
+            Feature::Generation => put(pop.generation(), rows, out, stride, code),
+            Feature::Education => put(pop.education(), rows, out, stride, |v| code(v.index())),
+            Feature::YearsSpecialSecondary => {
+                put(pop.years_special_secondary(), rows, out, stride, code)
+            }
+            Feature::DisabilityPct => put(pop.disability_pct(), rows, out, stride, code),
+            Feature::WiaClass => put(pop.wia_class(), rows, out, stride, |v| code(v.index())),
+            Feature::Age => put(pop.age(), rows, out, stride, code),
+            Feature::ExtraNumber(name) => {
+                for (o, &i) in out.chunks_exact_mut(stride.0).zip(rows) {
+                    o[offset] = extra_number(pop, name, i)?;
+                }
+            }
+            Feature::ExtraCategory(name) => {
+                let col = extra_column(pop, name)?;
+                let FeatureKind::Categorical { levels } = kind else {
+                    return Err(Error::ModelInput(format!(
+                        "cat:{name} was prepared as a number"
+                    )));
+                };
+                for (o, &i) in out.chunks_exact_mut(stride.0).zip(rows) {
+                    // Levels come from the whole column, so every cell is found.
+                    o[offset] = levels
+                        .binary_search_by(|l| l.as_str().cmp(col.get(i)))
+                        .unwrap_or(0) as u16;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn extra_number(pop: &Population, name: &str, i: usize) -> Result<u16> {
+    let cell = extra_column(pop, name)?.get(i);
+    cell.parse().map_err(|_| Error::InvalidParameter {
+        name: "feature",
+        value: format!("num:{name}"),
+        reason: format!(
+            "person_id {}: value {cell:?} is not a whole number in 0 ..= 65535",
+            pop.person_ids().get(i)
+        ),
+    })
 }
 
 fn extra_column<'p>(pop: &'p Population, name: &str) -> Result<&'p crate::schema::TextColumn> {
@@ -299,6 +316,16 @@ impl FeatureSet {
         &self.features
     }
 
+    /// The features of this set whose names are listed, in this set's order.
+    pub fn restricted_to(&self, names: &[String]) -> FeatureSet {
+        FeatureSet::new(
+            self.features
+                .iter()
+                .filter(|f| names.contains(&f.name()))
+                .cloned(),
+        )
+    }
+
     /// Checks the set for the comparability model: not empty, and no age.
     pub fn check_for_comparability(&self) -> Result<()> {
         self.check_not_empty()?;
@@ -326,25 +353,104 @@ impl FeatureSet {
         Ok(())
     }
 
-    /// Encodes the given rows of a population (in that order), one column per feature,
-    /// in parallel over features.
-    pub fn encode(&self, pop: &Population, rows: &[usize]) -> Result<FeatureMatrix> {
-        use rayon::prelude::*;
-        let columns = self
+    /// Binds the set to a population: fixes each feature's encoding (for extra columns,
+    /// from the whole column) so that any subset of rows can then be encoded alike.
+    pub fn prepare(&self, pop: &Population) -> Result<PreparedFeatures> {
+        let kinds = self
             .features
-            .par_iter()
-            .map(|f| f.encode(pop, rows))
+            .iter()
+            .map(|f| f.kind(pop))
             .collect::<Result<Vec<_>>>()?;
-        Ok(FeatureMatrix {
-            n_rows: rows.len(),
-            columns,
+        Ok(PreparedFeatures {
+            features: self.features.clone(),
+            kinds,
         })
+    }
+
+    /// Encodes the given rows of a population (in that order), one column per feature.
+    pub fn encode(&self, pop: &Population, rows: &[usize]) -> Result<FeatureMatrix> {
+        self.prepare(pop)?.encode(pop, rows)
     }
 
     /// Encodes every row of a population.
     pub fn encode_all(&self, pop: &Population) -> Result<FeatureMatrix> {
         let rows: Vec<usize> = (0..pop.len()).collect();
         self.encode(pop, &rows)
+    }
+}
+
+/// A feature set bound to one population ([`FeatureSet::prepare`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreparedFeatures {
+    features: Vec<Feature>,
+    kinds: Vec<FeatureKind>,
+}
+
+impl PreparedFeatures {
+    /// Number of features.
+    pub fn width(&self) -> usize {
+        self.features.len()
+    }
+
+    /// A matrix without rows that names the features and their kinds, in order.
+    pub fn template(&self) -> FeatureMatrix {
+        FeatureMatrix {
+            n_rows: 0,
+            columns: self
+                .features
+                .iter()
+                .zip(&self.kinds)
+                .map(|(f, k)| FeatureColumn {
+                    name: f.name(),
+                    kind: k.clone(),
+                    values: Vec::new(),
+                })
+                .collect(),
+        }
+    }
+
+    /// Encodes the given rows, one column per feature; in parallel over features when
+    /// the columns are long enough to repay it.
+    pub fn encode(&self, pop: &Population, rows: &[usize]) -> Result<FeatureMatrix> {
+        use rayon::prelude::*;
+        let column = |(f, kind): (&Feature, &FeatureKind)| -> Result<FeatureColumn> {
+            let mut values = vec![0u16; rows.len()];
+            f.fill(pop, rows, kind, &mut values, (1, 0))?;
+            Ok(FeatureColumn {
+                name: f.name(),
+                kind: kind.clone(),
+                values,
+            })
+        };
+        let columns = if rows.len() >= 1 << 16 {
+            self.features
+                .par_iter()
+                .zip(&self.kinds)
+                .map(column)
+                .collect::<Result<Vec<_>>>()?
+        } else {
+            self.features
+                .iter()
+                .zip(&self.kinds)
+                .map(column)
+                .collect::<Result<Vec<_>>>()?
+        };
+        Ok(FeatureMatrix {
+            n_rows: rows.len(),
+            columns,
+        })
+    }
+
+    /// Encodes the given rows row-major into `out`: row r's features are
+    /// `out[r * width .. (r + 1) * width]`, in the set's order.
+    pub fn encode_rows(&self, pop: &Population, rows: &[usize], out: &mut Vec<u16>) -> Result<()> {
+        let width = self.width();
+        out.clear();
+        out.resize(rows.len() * width, 0);
+        for (k, (f, kind)) in self.features.iter().zip(&self.kinds).enumerate() {
+            f.fill(pop, rows, kind, out, (width, k))?;
+        }
+        Ok(())
     }
 }
 

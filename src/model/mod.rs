@@ -10,14 +10,16 @@ pub mod metrics;
 pub mod tree;
 
 pub use family::{FittedModel, ModelSpec};
-pub use features::{Feature, FeatureColumn, FeatureKind, FeatureMatrix, FeatureSet};
+pub use features::{
+    Feature, FeatureColumn, FeatureKind, FeatureMatrix, FeatureSet, PreparedFeatures,
+};
 #[cfg(feature = "linfa")]
 pub use logistic::BinaryLabel;
 pub use logistic::{FeatureEncoding, FittedLogistic, LogisticParams, Solver};
 pub use metrics::{auc, brier, calibration, log_loss, CalibrationBin, Validation};
 pub use tree::{
-    ClassificationTree, Condition, Counts, Leaf, Node, NodeKind, NodeSpec, Split, SplitRule,
-    TreeFeature, TreeParams,
+    ClassificationTree, Condition, Counts, Leaf, Node, NodeKind, NodeSpec, RowScorer, Split,
+    SplitRule, TreeFeature, TreeParams,
 };
 
 /// A fitted model that gives each row of a feature matrix a probability of the outcome.

@@ -779,6 +779,30 @@ impl ClassificationTree {
     fn compile<'x>(&self, x: &'x FeatureMatrix) -> Result<Compiled<'x>> {
         let mut cols: Vec<&'x [u16]> = Vec::new();
         let mut col_of: Vec<Option<u32>> = vec![None; self.features.len()];
+        let (steps, probability) = self.flatten(|feature| {
+            if let Some(c) = col_of[feature] {
+                return Ok(c);
+            }
+            cols.push(self.resolve(x, feature)?);
+            let c = (cols.len() - 1) as u32;
+            col_of[feature] = Some(c);
+            Ok(c)
+        })?;
+        if cols.is_empty() {
+            // A single leaf never reads a value; give the self-loop something to index.
+            cols.push(&[]);
+        }
+        Ok(Compiled {
+            cols,
+            steps,
+            probability,
+            depth: self.depth(),
+        })
+    }
+
+    /// Flattens the nodes for scoring; `col` maps a split's feature index to the position
+    /// its values are read from.
+    fn flatten(&self, mut col: impl FnMut(usize) -> Result<u32>) -> Result<(Vec<Step>, Vec<f64>)> {
         let mut steps = Vec::with_capacity(self.nodes.len());
         let mut probability = Vec::with_capacity(self.nodes.len());
         for (id, node) in self.nodes.iter().enumerate() {
@@ -797,19 +821,9 @@ impl ClassificationTree {
                     probability.push(*p);
                 }
                 NodeKind::Split(s) => {
-                    let col = match col_of[s.feature] {
-                        Some(c) => c,
-                        None => {
-                            let values = self.resolve(x, s.feature)?;
-                            cols.push(values);
-                            let c = (cols.len() - 1) as u32;
-                            col_of[s.feature] = Some(c);
-                            c
-                        }
-                    };
                     let (lo, span) = s.rule.interval();
                     steps.push(Step {
-                        col,
+                        col: col(s.feature)?,
                         lo,
                         span,
                         next: [s.left as u32, s.right as u32],
@@ -818,19 +832,26 @@ impl ClassificationTree {
                 }
             }
         }
-        if cols.is_empty() {
-            // A single leaf never reads a value; give the self-loop something to index.
-            cols.push(&[]);
-        }
-        Ok(Compiled {
-            cols,
+        Ok((steps, probability))
+    }
+
+    /// A scorer for rows stored contiguously in the column order of `template` (a matrix
+    /// whose rows are not read, e.g. [`crate::model::features::PreparedFeatures::template`]):
+    /// the fastest way to score many rows with several models at once.
+    ///
+    /// # Errors
+    /// As [`ClassificationTree::try_predict_proba`], for the template's features.
+    pub fn row_scorer(&self, template: &FeatureMatrix) -> Result<RowScorer> {
+        let (steps, probability) =
+            self.flatten(|feature| self.position(template, feature).map(|j| j as u32))?;
+        Ok(RowScorer {
             steps,
             probability,
             depth: self.depth(),
         })
     }
 
-    fn resolve<'x>(&self, x: &'x FeatureMatrix, feature: usize) -> Result<&'x [u16]> {
+    fn position(&self, x: &FeatureMatrix, feature: usize) -> Result<usize> {
         let f = &self.features[feature];
         let Some(j) = x.position(&f.name) else {
             return Err(input(format!(
@@ -854,6 +875,11 @@ impl ClassificationTree {
                 describe_kind(&c.kind)
             )));
         }
+        Ok(j)
+    }
+
+    fn resolve<'x>(&self, x: &'x FeatureMatrix, feature: usize) -> Result<&'x [u16]> {
+        let c = &x.columns[self.position(x, feature)?];
         if c.values.len() != x.n_rows {
             return Err(input(format!(
                 "feature {:?} has {} values but the matrix has {} rows",
@@ -909,7 +935,7 @@ fn check_rule(kind: &FeatureKind, rule: SplitRule) -> std::result::Result<(), St
 // ---------------------------------------------------------------------------------------
 
 /// A node flattened for scoring: go to `next[0]` when `value - lo` (wrapping) `<= span`.
-#[derive(Clone, Copy)]
+#[derive(Debug, Clone, Copy)]
 struct Step {
     col: u32,
     lo: u16,
@@ -922,6 +948,29 @@ struct Compiled<'x> {
     steps: Vec<Step>,
     probability: Vec<f64>,
     depth: usize,
+}
+
+/// A tree bound to a row layout ([`ClassificationTree::row_scorer`]).
+#[derive(Debug, Clone)]
+pub struct RowScorer {
+    steps: Vec<Step>,
+    probability: Vec<f64>,
+    depth: usize,
+}
+
+impl RowScorer {
+    /// The probability of the leaf `row` falls in; `row` holds the template's features in
+    /// order (a missing value reads as 0).
+    #[inline]
+    pub fn predict(&self, row: &[u16]) -> f64 {
+        let mut node = 0usize;
+        for _ in 0..self.depth {
+            let s = self.steps[node];
+            let v = row.get(s.col as usize).copied().unwrap_or(0);
+            node = s.next[usize::from(v.wrapping_sub(s.lo) > s.span)] as usize;
+        }
+        self.probability[node]
+    }
 }
 
 impl Compiled<'_> {
