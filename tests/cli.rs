@@ -1,0 +1,214 @@
+//! The `banenafspraak` command as a user runs it: exit codes, where messages go, and the
+//! output formats of `check` and `estimate`.
+#![cfg(feature = "cli")]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use banenafspraak::estimate::{ResultRow, RESULT_COLUMNS};
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_banenafspraak"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A synthetic file of `persons` persons in a fresh directory.
+fn synthetic(dir: &Path, persons: usize) -> PathBuf {
+    let path = dir.join("persons.csv");
+    let out = run(&[
+        "synth",
+        "--persons",
+        &persons.to_string(),
+        "--seed",
+        "4",
+        "--output",
+        path.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    path
+}
+
+const SMALL_TREES: [&str; 4] = ["--min-leaf", "200", "--job-min-leaf", "30"];
+
+#[test]
+fn check_summarises_a_valid_file() {
+    let out = run(&["check", "--input", "data/sample.csv"]);
+    assert!(out.status.success());
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("data/sample.csv: valid (microdata schema v1)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("persons                          400"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("job-find (entrants)"), "{stdout}");
+}
+
+#[test]
+fn check_refuses_a_broken_file_on_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = std::fs::read_to_string("data/sample.csv").unwrap();
+    let broken = sample.replacen(",male,66,", ",male,266,", 1);
+    let path = dir.path().join("broken.csv");
+    std::fs::write(&path, broken).unwrap();
+    let out = run(&["check", "--input", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains(
+            "broken.csv: line 2, column age, value \"266\": expected a whole number in 0 ..= 120"
+        ),
+        "{stderr}"
+    );
+    let missing = run(&["check", "--input", "no/such.csv"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(text(&missing.stderr).contains("no/such.csv"));
+}
+
+#[test]
+fn estimate_writes_results_table_v1_as_csv_and_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = synthetic(dir.path(), 40_000);
+    let input = input.to_str().unwrap();
+    let out = run(&[
+        &["estimate", "--input", input, "--format", "csv", "--quiet"][..],
+        &SMALL_TREES,
+    ]
+    .concat());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let csv = text(&out.stdout);
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some(RESULT_COLUMNS.join(",").as_str()));
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 16, "4 totals and 12 sub-groups:\n{csv}");
+    assert!(rows[0].starts_with("ww,total,"));
+    assert!(rows[4].starts_with("wia,total,"));
+    assert!(
+        rows.iter().all(|r| r.ends_with(",,")),
+        "intervals are empty until computed"
+    );
+
+    let json_path = dir.path().join("results.json");
+    let json_path = json_path.to_str().unwrap();
+    let out = run(&[
+        &[
+            "estimate", "--input", input, "--format", "json", "--output", json_path, "--quiet",
+        ][..],
+        &SMALL_TREES,
+    ]
+    .concat());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(out.stdout.is_empty());
+    let rows: Vec<ResultRow> =
+        serde_json::from_str(&std::fs::read_to_string(json_path).unwrap()).unwrap();
+    assert_eq!(rows.len(), 16);
+    assert!(rows
+        .iter()
+        .all(|r| r.comparable <= r.persons as f64 && r.finds_work <= r.comparable));
+}
+
+#[test]
+fn estimate_text_shows_tables_models_and_validation() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = synthetic(dir.path(), 40_000);
+    let out = run(&[
+        &["estimate", "--input", input.to_str().unwrap(), "--quiet"][..],
+        &SMALL_TREES,
+    ]
+    .concat());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    for needle in [
+        "Correction: register-size factor",
+        "Note: comparability: the requested sample is larger than the",
+        "WW: population, expected comparable and job outcomes",
+        "Bijstand: distribution by age band",
+        "Model: comparability",
+        "AUC",
+        "Model: job-keep",
+        "Counts rounded to hundreds",
+    ] {
+        assert!(stdout.contains(needle), "missing {needle:?} in:\n{stdout}");
+    }
+    let logistic = run(&[
+        &[
+            "estimate",
+            "--input",
+            input.to_str().unwrap(),
+            "--quiet",
+            "--model",
+            "logistic",
+        ][..],
+        &SMALL_TREES,
+    ]
+    .concat());
+    assert!(logistic.status.success(), "{}", text(&logistic.stderr));
+    assert!(
+        text(&logistic.stdout).contains("converged"),
+        "{}",
+        text(&logistic.stdout)
+    );
+}
+
+#[test]
+fn estimate_refuses_bad_parameters_and_degenerate_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = synthetic(dir.path(), 3_000);
+    let input = input.to_str().unwrap();
+    let fails = |args: &[&str], words: &str| {
+        let out = run(&[&["estimate", "--input", input, "--quiet"][..], args].concat());
+        // 1 for a refused run, 2 for a usage error caught by the argument parser.
+        assert!(matches!(out.status.code(), Some(1 | 2)), "{args:?} should fail");
+        let stderr = text(&out.stderr);
+        assert!(
+            stderr.contains(words),
+            "{args:?}: expected {words:?} in {stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    };
+    fails(&["--correction-factor", "0"], "correction factor");
+    fails(&["--correction-factor=-2"], "must be a positive number");
+    fails(
+        &["--sample-size", "0"],
+        "expected a positive whole number or `all`",
+    );
+    fails(&["--max-depth", "0"], "max_depth");
+    fails(&[], "lower the minimum leaf size");
+    // No register members at all: the comparability model has no positives.
+    let sample = std::fs::read_to_string(input).unwrap();
+    let header = sample.lines().next().unwrap();
+    let k = header.split(',').position(|h| h == "in_register").unwrap();
+    let outside: Vec<&str> = std::iter::once(header)
+        .chain(
+            sample
+                .lines()
+                .skip(1)
+                .filter(|l| l.split(',').nth(k) == Some("0")),
+        )
+        .collect();
+    let path = dir.path().join("outside.csv");
+    std::fs::write(&path, outside.join("\n")).unwrap();
+    let out = run(&[
+        "estimate",
+        "--input",
+        path.to_str().unwrap(),
+        "--quiet",
+        "--min-leaf",
+        "50",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("cannot fit the comparability model: no positives"),
+        "{}",
+        text(&out.stderr)
+    );
+}
