@@ -97,9 +97,12 @@ def import_python_stack():
 
 
 def run(cmd, **kw):
-    """Runs a command, echoing it; fails loudly (these are the script's own steps)."""
+    """Runs one of the script's own steps, echoing it; stops the script if it fails."""
     print("$", " ".join(str(c) for c in cmd), flush=True)
-    subprocess.run(cmd, check=True, **kw)
+    try:
+        subprocess.run(cmd, check=True, **kw)
+    except (OSError, subprocess.CalledProcessError) as e:
+        sys.exit(f"compare_sklearn: {cmd[0]} failed: {e}")
 
 
 def time_rust(csv_path, out_path, repeat, env=None):
@@ -299,13 +302,15 @@ def compare(pd, rust_csv, python_csv):
     key = ["population", "subgroup"]
     r = pd.read_csv(rust_csv).set_index(key)
     p = pd.read_csv(python_csv).set_index(key)
-    ok = True
     if list(r.index) != list(p.index):
         print(f"rows differ: Rust {list(r.index)} vs Python {list(p.index)}")
         return False
-    bad = r.index[r["persons"] != p["persons"]]
-    print(f"persons: {'identical in all ' + str(len(r)) + ' rows' if len(bad) == 0 else 'DIFFER in ' + str(list(bad))}")
-    ok &= len(bad) == 0
+    bad = list(r.index[r["persons"] != p["persons"]])
+    if bad:
+        print(f"persons DIFFER in {bad}")
+    else:
+        print(f"persons: identical in all {len(r)} rows")
+    ok = not bad
 
     def rel(a, b):
         return (b - a) / a if a else float("nan")

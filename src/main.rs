@@ -7,7 +7,7 @@ use banenafspraak::estimate::{
     write_results_csv, write_results_json, Correction, EstimationParams, ScoredPopulation,
 };
 use banenafspraak::model::design::{job_find_outcome, job_keep_outcome, SampleSize};
-use banenafspraak::model::{LogisticParams, ModelSpec, TreeParams};
+use banenafspraak::model::{Feature, FeatureSet, LogisticParams, ModelSpec, TreeParams};
 use banenafspraak::report::render_text;
 use banenafspraak::schema::{
     read_csv_path, write_csv_path, Population, ReadOptions, RegisterBasis,
@@ -97,6 +97,14 @@ struct EstimateArgs {
     /// L2 penalty of the logistic models.
     #[arg(long, default_value_t = 1.0)]
     l2: f64,
+    /// Features of the comparability model, comma-separated (default: the ten days_*
+    /// columns, sex, migration, generation, education, years_special_secondary,
+    /// disability_pct); `num:NAME` / `cat:NAME` for an extra column of the input.
+    #[arg(long, value_delimiter = ',')]
+    features: Option<Vec<String>>,
+    /// Features of the job-find and job-keep models (default: the comparability features and age).
+    #[arg(long, value_delimiter = ',')]
+    job_features: Option<Vec<String>>,
     /// Use this correction factor instead of the register-size factor computed from the data.
     #[arg(long)]
     correction_factor: Option<f64>,
@@ -232,6 +240,20 @@ fn estimate(args: &EstimateArgs) -> Result<()> {
             }
         }
     };
+    let feature_set = |names: &[String]| -> Result<FeatureSet> {
+        Ok(FeatureSet::new(
+            names
+                .iter()
+                .map(|n| Feature::from_name(n))
+                .collect::<Result<Vec<_>>>()?,
+        ))
+    };
+    if let Some(names) = &args.features {
+        params.comparability_features = feature_set(names)?;
+    }
+    if let Some(names) = &args.job_features {
+        params.job_features = feature_set(names)?;
+    }
     params.design.sample_size = args.sample_size;
     params.design.seed = args.seed;
     if let Some(f) = args.correction_factor {

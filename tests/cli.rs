@@ -167,7 +167,10 @@ fn estimate_refuses_bad_parameters_and_degenerate_data() {
     let fails = |args: &[&str], words: &str| {
         let out = run(&[&["estimate", "--input", input, "--quiet"][..], args].concat());
         // 1 for a refused run, 2 for a usage error caught by the argument parser.
-        assert!(matches!(out.status.code(), Some(1 | 2)), "{args:?} should fail");
+        assert!(
+            matches!(out.status.code(), Some(1 | 2)),
+            "{args:?} should fail"
+        );
         let stderr = text(&out.stderr);
         assert!(
             stderr.contains(words),
@@ -183,6 +186,12 @@ fn estimate_refuses_bad_parameters_and_degenerate_data() {
     );
     fails(&["--max-depth", "0"], "max_depth");
     fails(&[], "lower the minimum leaf size");
+    fails(
+        &["--features", "days_bijstand,age"],
+        "age is not a feature of the comparability model",
+    );
+    fails(&["--features", "in_register"], "not a feature");
+    fails(&["--features", "cat:region"], "no such extra column");
     // No register members at all: the comparability model has no positives.
     let sample = std::fs::read_to_string(input).unwrap();
     let header = sample.lines().next().unwrap();

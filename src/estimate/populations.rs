@@ -160,38 +160,34 @@ impl ScoredPopulation {
     /// Bijstand recipients, by months in the current spell: < 12, 12-23, 24 and more
     /// (report table 8.4).
     pub fn bijstand() -> ScoredPopulation {
-        let m = |p: &Person<'_>| p.months_bijstand;
         ScoredPopulation {
             label: "Bijstand".into(),
             ..ScoredPopulation::custom("bijstand", |p| p.bijstand)
         }
-        .with_subgroup(Subgroup::new("months_0_11", "< 1 year", move |p| {
-            months_band(m(p), 0, Some(11))
-        }))
-        .with_subgroup(Subgroup::new("months_12_23", "1-2 years", move |p| {
-            months_band(m(p), 12, Some(23))
-        }))
-        .with_subgroup(Subgroup::new("months_24_plus", ">= 2 years", move |p| {
-            months_band(m(p), 24, None)
-        }))
+        .with_year_bands(|p| p.months_bijstand)
     }
 
     /// NUG (registered jobseekers without benefit), by months without work: < 12, 12-23,
     /// 24 and more (report table 8.11).
     pub fn nug() -> ScoredPopulation {
-        let m = |p: &Person<'_>| p.months_without_work;
         ScoredPopulation {
             label: "NUG".into(),
             ..ScoredPopulation::custom("nug", |p| p.nug)
         }
-        .with_subgroup(Subgroup::new("months_0_11", "< 1 year", move |p| {
-            months_band(m(p), 0, Some(11))
+        .with_year_bands(|p| p.months_without_work)
+    }
+
+    /// The sub-groups < 1 year, 1-2 years and >= 2 years of a month count, as the report
+    /// bands bijstand and NUG.
+    fn with_year_bands(self, months: fn(&Person<'_>) -> Option<u16>) -> ScoredPopulation {
+        self.with_subgroup(Subgroup::new("months_0_11", "< 1 year", move |p| {
+            months_band(months(p), 0, Some(11))
         }))
         .with_subgroup(Subgroup::new("months_12_23", "1-2 years", move |p| {
-            months_band(m(p), 12, Some(23))
+            months_band(months(p), 12, Some(23))
         }))
         .with_subgroup(Subgroup::new("months_24_plus", ">= 2 years", move |p| {
-            months_band(m(p), 24, None)
+            months_band(months(p), 24, None)
         }))
     }
 
