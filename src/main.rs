@@ -4,7 +4,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use banenafspraak::estimate::{
-    write_results_csv, write_results_json, Correction, EstimationParams, ScoredPopulation,
+    write_results_csv, write_results_json, Correction, DiagnosticsParams, EstimationParams,
+    Intervals, ScoredPopulation, SensitivityParams,
 };
 use banenafspraak::model::design::{job_find_outcome, job_keep_outcome, SampleSize};
 use banenafspraak::model::{Feature, FeatureSet, LogisticParams, ModelSpec, TreeParams};
@@ -62,6 +63,16 @@ enum Family {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum IntervalMethod {
+    /// Percentile intervals over bootstrap replicates of the training samples.
+    Bootstrap,
+    /// Normal intervals from the trees' leaf-rate variance (trees only).
+    Analytic,
+    /// No intervals.
+    None,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     /// The report's tables, the fitted models and their validation.
     Text,
@@ -105,9 +116,28 @@ struct EstimateArgs {
     /// Features of the job-find and job-keep models (default: the comparability features and age).
     #[arg(long, value_delimiter = ',')]
     job_features: Option<Vec<String>>,
-    /// Use this correction factor instead of the register-size factor computed from the data.
-    #[arg(long)]
+    /// How the comparability probabilities are corrected: `register-size` (the report's
+    /// factor, computed from the data), `elkan-noto` (divide by the labelling rate c
+    /// estimated from held-out register members) or `fixed=F` (a factor F of your own).
+    #[arg(long, default_value = "register-size", value_parser = parse_correction)]
+    correction: Correction,
+    /// Same as `--correction fixed=F` (kept for earlier scripts).
+    #[arg(long, conflicts_with = "correction")]
     correction_factor: Option<f64>,
+    /// 95% intervals of the expected counts: bootstrap over the training samples,
+    /// analytic (trees' leaf-rate variance), or none.
+    #[arg(long, value_enum, default_value_t = IntervalMethod::Bootstrap)]
+    intervals: IntervalMethod,
+    /// Bootstrap replicates (with `--intervals bootstrap`).
+    #[arg(long, default_value_t = 200)]
+    replicates: usize,
+    /// Add the sensitivity table (comparable totals under each correction, model family and
+    /// tree setting) to the text output.
+    #[arg(long)]
+    sensitivity: bool,
+    /// Add the diagnostics (score overlap, standardised mean differences) to the text output.
+    #[arg(long)]
+    diagnostics: bool,
     /// Reference year of the extract.
     #[arg(long, default_value_t = banenafspraak::schema::DEFAULT_REFERENCE_YEAR)]
     reference_year: u16,
@@ -256,8 +286,25 @@ fn estimate(args: &EstimateArgs) -> Result<()> {
     }
     params.design.sample_size = args.sample_size;
     params.design.seed = args.seed;
-    if let Some(f) = args.correction_factor {
-        params.correction = Correction::Fixed(f);
+    params.correction = match args.correction_factor {
+        Some(f) => Correction::Fixed(f),
+        None => args.correction,
+    };
+    params.intervals = match args.intervals {
+        IntervalMethod::Bootstrap => Intervals::Bootstrap {
+            replicates: args.replicates,
+        },
+        IntervalMethod::Analytic => Intervals::Analytic,
+        IntervalMethod::None => Intervals::None,
+    };
+    if (args.sensitivity || args.diagnostics) && args.format != Format::Text {
+        return Err(Error::InvalidParameter {
+            name: "format",
+            value: "csv/json".into(),
+            reason: "--sensitivity and --diagnostics are sections of the text output; use \
+                     --format text (the default)"
+                .into(),
+        });
     }
     // Parameters are checked before the (long) read.
     params.check()?;
@@ -269,6 +316,17 @@ fn estimate(args: &EstimateArgs) -> Result<()> {
     let pop = read_csv_path(&args.input, &opts)?;
     let estimates =
         params.run_with_progress(&pop, &mut |step| spinner.set_message(step.to_string()))?;
+    let mut extra = String::new();
+    if args.sensitivity {
+        spinner.set_message("sensitivity table");
+        let table = params.sensitivity(&pop, &SensitivityParams::default())?;
+        extra.push_str(&format!("\n{table}"));
+    }
+    if args.diagnostics {
+        spinner.set_message("diagnostics");
+        let d = params.diagnostics(&pop, &estimates.fitted, &DiagnosticsParams::default())?;
+        extra.push_str(&format!("\n{d}"));
+    }
     spinner.finish_and_clear();
     for note in &estimates.notes {
         if args.format != Format::Text {
@@ -285,11 +343,17 @@ fn estimate(args: &EstimateArgs) -> Result<()> {
         )),
         None => Box::new(std::io::stdout().lock()),
     };
-    write_estimates(&estimates, args.format, out, &target)
+    write_estimates(&estimates, &extra, args.format, out, &target)
 }
 
+fn parse_correction(s: &str) -> std::result::Result<Correction, String> {
+    s.parse().map_err(|e: Error| e.to_string())
+}
+
+/// Writes the estimates; `extra` (sensitivity, diagnostics) follows the text report.
 fn write_estimates(
     estimates: &banenafspraak::estimate::Estimates,
+    extra: &str,
     format: Format,
     mut out: Box<dyn std::io::Write>,
     target: &str,
@@ -298,6 +362,7 @@ fn write_estimates(
     match format {
         Format::Text => out
             .write_all(render_text(estimates).as_bytes())
+            .and_then(|()| out.write_all(extra.as_bytes()))
             .and_then(|()| out.flush())
             .map_err(|e| Error::io(target, e)),
         Format::Csv => write_results_csv(&rows, out),

@@ -15,6 +15,51 @@ pub struct PersonScores {
     pub keep: f64,
 }
 
+/// A two-sided interval, `low <= high`.
+///
+/// ```
+/// use banenafspraak::estimate::Interval;
+/// let i = Interval { low: 3_800.0, high: 4_300.0 };
+/// assert!(i.contains(4_000.0));
+/// assert_eq!(i.width(), 500.0);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct Interval {
+    pub low: f64,
+    pub high: f64,
+}
+
+impl Interval {
+    /// Whether `x` lies in `[low, high]`.
+    pub fn contains(&self, x: f64) -> bool {
+        self.low <= x && x <= self.high
+    }
+
+    /// `high - low`.
+    pub fn width(&self) -> f64 {
+        self.high - self.low
+    }
+}
+
+/// 95% intervals of the three expected counts of a group. What they cover depends on how
+/// they were computed (see [`crate::estimate::Intervals`]): the bootstrap and the analytic
+/// intervals both describe the sampling error of the fitted models (their leaf rates or
+/// coefficients), not the spread of the realised count.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct CountIntervals {
+    pub comparable: Interval,
+    pub finds_work: Interval,
+    pub keeps_work: Interval,
+}
+
+/// Variances of the three expected counts of a group, one number per count.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct CountVariances {
+    pub comparable: f64,
+    pub finds_work: f64,
+    pub keeps_work: f64,
+}
+
 /// Expected counts of one group of persons.
 ///
 /// ```
@@ -41,8 +86,21 @@ pub struct ExpectedCounts {
     /// Expected of those finders who still have the job a year later.
     pub keeps_work: f64,
     /// Sum of c (1 - c): the variance of the realised number comparable given the
-    /// probabilities (persons as independent Bernoulli draws).
+    /// probabilities (persons as independent Bernoulli draws). It describes how much the
+    /// number of comparable persons would vary if each person were comparable or not by
+    /// chance with probability c; it says nothing about how well c itself is estimated.
     pub comparable_variance: f64,
+    /// 95% intervals for comparable, finds and keeps from the sampling error of the
+    /// fitted models; `None` when not computed (`Intervals::None`).
+    #[serde(default)]
+    pub intervals: Option<CountIntervals>,
+    /// The analytic sampling variance of the trees' leaf rates carried to these counts
+    /// (sum over leaves of n_l^2 p_l (1 - p_l) / m_l, with the correction and the job
+    /// models' leaves): how much the counts would move if the trees were fitted on
+    /// another training sample of the same size, the tree shapes held fixed. `None` for
+    /// logistic models or when intervals are not computed.
+    #[serde(default)]
+    pub leaf_rate_variance: Option<CountVariances>,
 }
 
 impl ExpectedCounts {
@@ -77,6 +135,12 @@ impl ExpectedCounts {
         } else {
             self.comparable / self.persons as f64
         }
+    }
+
+    /// Standard deviation of the realised number comparable: the square root of
+    /// [`ExpectedCounts::comparable_variance`].
+    pub fn realised_sd(&self) -> f64 {
+        self.comparable_variance.sqrt()
     }
 
     /// The value of one measure.
@@ -164,6 +228,25 @@ pub struct PopulationEstimate {
     pub by_education: Breakdown,
     /// By the report's age bands.
     pub by_age: Breakdown,
+}
+
+impl PopulationEstimate {
+    /// Every group's counts in a fixed order: the total, the sub-groups, the education
+    /// cells, the age cells.
+    pub fn groups(&self) -> impl Iterator<Item = &ExpectedCounts> + '_ {
+        std::iter::once(&self.total)
+            .chain(self.subgroups.iter().map(|g| &g.counts))
+            .chain(self.by_education.cells.iter().map(|c| &c.2))
+            .chain(self.by_age.cells.iter().map(|c| &c.2))
+    }
+
+    /// As [`PopulationEstimate::groups`], mutable.
+    pub fn groups_mut(&mut self) -> impl Iterator<Item = &mut ExpectedCounts> + '_ {
+        std::iter::once(&mut self.total)
+            .chain(self.subgroups.iter_mut().map(|g| &mut g.counts))
+            .chain(self.by_education.cells.iter_mut().map(|c| &mut c.2))
+            .chain(self.by_age.cells.iter_mut().map(|c| &mut c.2))
+    }
 }
 
 /// Accumulates a population's estimate person by person.

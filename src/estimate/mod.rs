@@ -1,19 +1,34 @@
 //! From scores to expected counts: the populations that are scored, the correction of the
 //! comparability probabilities and, per population, sub-group and breakdown, the expected
-//! numbers comparable, finding and keeping work. Uses fitted models from `model`; knows
-//! nothing of rendering.
+//! numbers comparable, finding and keeping work, with their uncertainty (intervals, the
+//! Elkan-Noto alternative to the register-size factor, a sensitivity table) and the
+//! models' diagnostics (overlap, balance). Uses fitted models from `model`; the report
+//! tables are rendered elsewhere (the sensitivity and diagnostics types only have a plain
+//! `Display`).
 
 pub mod aggregate;
 pub mod correction;
+pub mod diagnostics;
 pub mod pipeline;
+mod plan;
 pub mod populations;
 pub mod results;
+pub mod sensitivity;
+pub mod training;
+pub mod uncertainty;
 
 pub use aggregate::{
-    Accumulator, Breakdown, ExpectedCounts, Measure, PersonScores, PopulationEstimate,
-    SubgroupCounts,
+    Accumulator, Breakdown, CountIntervals, CountVariances, ExpectedCounts, Interval, Measure,
+    PersonScores, PopulationEstimate, SubgroupCounts,
 };
-pub use correction::{Correction, CorrectionFactor};
+pub use correction::{Correction, CorrectionFactor, LabellingInterval, LabellingRate};
+pub use diagnostics::{
+    Balance, Diagnostics, DiagnosticsParams, Overlap, PopulationBalance, PopulationOverlap,
+    ScoreDistribution, Smd,
+};
 pub use pipeline::{Estimates, EstimationParams, FittedPipeline, FittedStage};
 pub use populations::{in_scope, ScoredPopulation, Subgroup};
 pub use results::{result_rows, write_results_csv, write_results_json, ResultRow, RESULT_COLUMNS};
+pub use sensitivity::{SensitivityParams, SensitivityRow, SensitivityTable};
+pub use training::TrainingData;
+pub use uncertainty::{BootstrapDraws, Intervals, UncertaintySummary};

@@ -7,16 +7,16 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::aggregate::{Accumulator, PersonScores, PopulationEstimate};
-use super::correction::{Correction, CorrectionFactor};
+use super::correction::{Correction, CorrectionFactor, LabellingRate};
 use super::populations::ScoredPopulation;
 use super::results::{result_rows, ResultRow};
-use crate::error::{Error, Result};
-use crate::model::design::{
-    comparability_class, job_find_outcome, job_keep_outcome, SampleSize, TrainingDesign,
-};
+use super::training::TrainingData;
+use super::uncertainty::{self, BootstrapDraws, Intervals, UncertaintySummary};
+use crate::error::Result;
+use crate::model::design::{job_find_outcome, job_keep_outcome, SampleSize, TrainingDesign};
 use crate::model::metrics::Validation;
 use crate::model::{FeatureSet, FittedModel, ModelSpec, PreparedFeatures, RowScorer, TreeParams};
-use crate::schema::{Person, Population};
+use crate::schema::Population;
 
 /// Rows scored at a time by one thread: their encoded features (about 40 bytes a row)
 /// stay in the core's cache.
@@ -30,13 +30,20 @@ pub const JOB_MIN_LEAF: usize = 250;
 /// ```
 /// use banenafspraak::estimate::EstimationParams;
 /// use banenafspraak::synth::SynthParams;
+/// use banenafspraak::estimate::{Correction, Intervals};
 /// let pop = SynthParams { persons: 60_000, seed: 3, ..SynthParams::default() }.generate()?;
 /// let mut params = EstimationParams::default();
 /// params.set_min_leaf(200, 20);
+/// params.intervals = Intervals::Bootstrap { replicates: 50 };
+/// params.correction = Correction::ElkanNoto;
 /// let estimates = params.run(&pop)?;
 /// let ww = &estimates.populations[0];
 /// assert_eq!(ww.name, "ww");
 /// assert!(ww.total.comparable <= ww.total.persons as f64);
+/// let ci = ww.total.intervals.expect("bootstrap intervals").comparable;
+/// assert!(ci.low <= ci.high);
+/// let c = estimates.fitted.correction.labelling.expect("Elkan-Noto rate");
+/// assert!(c.interval.contains(c.c));
 /// # Ok::<(), banenafspraak::Error>(())
 /// ```
 #[derive(Debug, Clone)]
@@ -57,9 +64,14 @@ pub struct EstimationParams {
     /// Sample size, validation share and seed. The sample size applies to the
     /// comparability model; the job models use their whole cohorts.
     pub design: TrainingDesign,
+    /// How the comparability model's probabilities are corrected. Default: the report's
+    /// register-size factor.
     pub correction: Correction,
     /// The populations to score. Default: WW, WIA, bijstand, NUG.
     pub populations: Vec<ScoredPopulation>,
+    /// How the 95% intervals of the expected counts are computed. Default: a bootstrap
+    /// of 200 replicates over the training samples, seeded by `design.seed`.
+    pub intervals: Intervals,
 }
 
 impl Default for EstimationParams {
@@ -77,6 +89,7 @@ impl Default for EstimationParams {
             design: TrainingDesign::default(),
             correction: Correction::RegisterSize,
             populations: ScoredPopulation::report_populations(),
+            intervals: Intervals::default(),
         }
     }
 }
@@ -114,6 +127,10 @@ pub struct Estimates {
     pub populations: Vec<PopulationEstimate>,
     /// What the user should know about the run (e.g. a sample larger than the population).
     pub notes: Vec<String>,
+    /// Which intervals were computed and what they cover.
+    pub uncertainty: UncertaintySummary,
+    /// The bootstrap replicates' population totals (`Intervals::Bootstrap` only).
+    pub bootstrap: Option<BootstrapDraws>,
 }
 
 impl Estimates {
@@ -173,6 +190,26 @@ impl EstimationParams {
         if let Correction::Fixed(f) = self.correction {
             CorrectionFactor::fixed(f)?;
         }
+        if self.correction == Correction::ElkanNoto && self.design.validation_share <= 0.0 {
+            return Err(crate::Error::InvalidParameter {
+                name: "correction",
+                value: "elkan-noto".into(),
+                reason: "the labelling rate is estimated on held-out register members: the \
+                         validation share must be above 0"
+                    .into(),
+            });
+        }
+        self.intervals.check()?;
+        let all_trees = [
+            &self.comparability_model,
+            &self.job_find_model,
+            &self.job_keep_model,
+        ]
+        .iter()
+        .all(|m| matches!(m, ModelSpec::Tree(_)));
+        if self.intervals == Intervals::Analytic && !all_trees {
+            return Err(uncertainty::analytic_needs_trees());
+        }
         Ok(())
     }
 
@@ -181,15 +218,16 @@ impl EstimationParams {
         self.run_with_progress(pop, &mut |_| {})
     }
 
-    /// As [`Self::run`], reporting each step's name to `progress` before it starts.
+    /// As [`Self::run`], reporting each step's name to `progress` before it starts (and,
+    /// during the bootstrap, the replicates done).
     pub fn run_with_progress(
         &self,
         pop: &Population,
         progress: &mut dyn FnMut(&str),
     ) -> Result<Estimates> {
-        let (fitted, mut notes) = self.fit_with_progress(pop, progress)?;
+        let (mut fitted, mut notes, data) = self.fit_inner(pop, progress)?;
         progress("scoring populations");
-        let populations = fitted.estimate(pop, &self.populations)?;
+        let mut populations = fitted.estimate(pop, &self.populations)?;
         for e in &populations {
             if e.total.persons == 0 {
                 notes.push(format!(
@@ -198,10 +236,21 @@ impl EstimationParams {
                 ));
             }
         }
+        let attached = uncertainty::attach(
+            self,
+            pop,
+            &mut fitted,
+            &data,
+            &mut populations,
+            &mut notes,
+            progress,
+        )?;
         Ok(Estimates {
             fitted,
             populations,
             notes,
+            uncertainty: attached.summary,
+            bootstrap: attached.draws,
         })
     }
 
@@ -211,26 +260,70 @@ impl EstimationParams {
         pop: &Population,
         progress: &mut dyn FnMut(&str),
     ) -> Result<(FittedPipeline, Vec<String>)> {
+        let (fitted, notes, _) = self.fit_inner(pop, progress)?;
+        Ok((fitted, notes))
+    }
+
+    /// The three stages' training data, drawn and encoded.
+    pub fn training_data(&self, pop: &Population) -> Result<[TrainingData; 3]> {
+        self.check()?;
+        let cohort_design = TrainingDesign {
+            sample_size: SampleSize::All,
+            ..self.design
+        };
+        Ok([
+            TrainingData::comparability(self, pop)?,
+            TrainingData::draw(
+                "job-find",
+                pop,
+                &self.job_find_model,
+                &self.job_features,
+                &cohort_design,
+                1,
+                job_find_outcome,
+            )?,
+            TrainingData::draw(
+                "job-keep",
+                pop,
+                &self.job_keep_model,
+                &self.job_features,
+                &cohort_design,
+                2,
+                job_keep_outcome,
+            )?,
+        ])
+    }
+
+    /// Fits the pipeline and keeps the training data for the bootstrap.
+    pub(crate) fn fit_inner(
+        &self,
+        pop: &Population,
+        progress: &mut dyn FnMut(&str),
+    ) -> Result<(FittedPipeline, Vec<String>, [TrainingData; 3])> {
         self.check()?;
         let mut notes = Vec::new();
         progress("fitting the comparability model");
-        let comparability = fit_stage(
-            "comparability",
-            pop,
-            &self.comparability_model,
-            &self.comparability_features,
-            &self.design,
-            0,
-            comparability_class,
-            &mut notes,
-        )?;
-        let correction = CorrectionFactor::resolve(self.correction, pop)?;
+        let comparability_data = TrainingData::comparability(self, pop)?;
+        if comparability_data.used_all {
+            notes.push(format!(
+                "comparability: the requested sample is larger than the {} eligible persons; all were used",
+                comparability_data.eligible
+            ));
+        }
+        let comparability = comparability_data.fit(&self.comparability_model)?;
+        let correction = match self.correction {
+            Correction::ElkanNoto => CorrectionFactor::elkan_noto(
+                labelling_rate(&comparability_data, &comparability.model)?,
+                pop,
+            ),
+            other => CorrectionFactor::resolve(other, pop)?,
+        };
         let cohort_design = TrainingDesign {
             sample_size: SampleSize::All,
             ..self.design
         };
         progress("fitting the job-find model");
-        let job_find = fit_stage(
+        let job_find_data = TrainingData::draw(
             "job-find",
             pop,
             &self.job_find_model,
@@ -238,10 +331,10 @@ impl EstimationParams {
             &cohort_design,
             1,
             job_find_outcome,
-            &mut notes,
         )?;
+        let job_find = job_find_data.fit(&self.job_find_model)?;
         progress("fitting the job-keep model");
-        let job_keep = fit_stage(
+        let job_keep_data = TrainingData::draw(
             "job-keep",
             pop,
             &self.job_keep_model,
@@ -249,8 +342,8 @@ impl EstimationParams {
             &cohort_design,
             2,
             job_keep_outcome,
-            &mut notes,
         )?;
+        let job_keep = job_keep_data.fit(&self.job_keep_model)?;
         let fitted = FittedPipeline {
             comparability,
             job_find,
@@ -259,78 +352,19 @@ impl EstimationParams {
             comparability_features: self.comparability_features.clone(),
             job_features: self.job_features.clone(),
         };
-        Ok((fitted, notes))
+        Ok((
+            fitted,
+            notes,
+            [comparability_data, job_find_data, job_keep_data],
+        ))
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn fit_stage(
-    name: &'static str,
-    pop: &Population,
-    spec: &ModelSpec,
-    features: &FeatureSet,
-    design: &TrainingDesign,
-    stream: u64,
-    label: fn(&Person<'_>) -> Option<bool>,
-    notes: &mut Vec<String>,
-) -> Result<FittedStage> {
-    let split = design.split(pop, stream, label)?;
-    let training_error = |reason: String| Error::Training {
-        model: name,
-        reason,
-    };
-    let who = match name {
-        "comparability" => "persons aged 16-66 (register members outside wajong, wsw, wiw_id vs non-members)",
-        "job-find" => "register entrants of the year before the reference year (not praktijkroute) with found_job_within_year",
-        _ => "register members (not wajong, wsw, wiw_id) with kept_job_one_year",
-    };
-    if split.eligible_positive == 0 || split.eligible_positive == split.eligible {
-        let missing = if split.eligible_positive == 0 {
-            "no positives"
-        } else {
-            "no negatives"
-        };
-        return Err(training_error(format!(
-            "{missing} among the {} eligible {who}; a model needs both outcomes",
-            split.eligible
-        )));
-    }
-    let needed = spec.min_training_rows();
-    if split.train.len() < needed {
-        return Err(training_error(format!(
-            "{} persons to train on ({} eligible {who}); this {} needs at least {needed}{}",
-            split.train.len(),
-            split.eligible,
-            spec.family(),
-            if spec.family() == "tree" {
-                " (two leaves of the minimum leaf size): lower the minimum leaf size"
-            } else {
-                ""
-            }
-        )));
-    }
-    if split.used_all && design.sample_size != SampleSize::All {
-        notes.push(format!(
-            "{name}: the requested sample is larger than the {} eligible persons; all were used",
-            split.eligible
-        ));
-    }
-    let (rows, labels) = split.rows_and_labels();
-    let x = features.encode(pop, &rows)?;
-    let n_train = split.train.len();
-    let train: Vec<usize> = (0..n_train).collect();
-    let model = spec.fit(&x, &labels, &train)?;
-    let p = model.try_predict_proba(&x)?;
-    let validation = Validation::compute(&labels[n_train..], &p[n_train..]);
-    Ok(FittedStage {
-        name,
-        model,
-        validation,
-        n_train,
-        n_validate: rows.len() - n_train,
-        eligible: split.eligible,
-        eligible_positive: split.eligible_positive,
-    })
+/// Elkan and Noto's labelling rate of a comparability model: its mean score over the
+/// held-out register members, with the normal interval of that mean.
+pub(crate) fn labelling_rate(data: &TrainingData, model: &FittedModel) -> Result<LabellingRate> {
+    let held_out = data.select(&data.held_out_positives());
+    LabellingRate::from_scores(&model.try_predict_proba(&held_out)?)
 }
 
 impl FittedStage {
@@ -350,6 +384,16 @@ impl FittedStage {
 }
 
 impl FittedPipeline {
+    /// The comparability model's feature set.
+    pub fn comparability_features(&self) -> &FeatureSet {
+        &self.comparability_features
+    }
+
+    /// The job models' feature set.
+    pub fn job_features(&self) -> &FeatureSet {
+        &self.job_features
+    }
+
     /// A pipeline of given stages, to score populations with models fitted elsewhere. The
     /// feature sets must name every feature the models use.
     pub fn from_stages(
@@ -447,7 +491,7 @@ impl FittedPipeline {
 
 /// Per-thread buffers of row-major encoded features.
 #[derive(Default)]
-struct Buffers {
+pub(crate) struct Buffers {
     comparability: Vec<u16>,
     job: Vec<u16>,
 }
@@ -455,16 +499,16 @@ struct Buffers {
 /// A fitted pipeline bound to a population for scoring: features prepared once, and for
 /// trees, scorers over rows laid out contiguously (each row walked down all three trees
 /// while its features are in cache).
-struct Scorer<'a> {
+pub(crate) struct Scorer<'a> {
     fitted: &'a FittedPipeline,
     pop: &'a Population,
-    comparability: PreparedFeatures,
-    job: PreparedFeatures,
+    pub(crate) comparability: PreparedFeatures,
+    pub(crate) job: PreparedFeatures,
     trees: Option<[RowScorer; 3]>,
 }
 
 impl<'a> Scorer<'a> {
-    fn new(fitted: &'a FittedPipeline, pop: &'a Population) -> Result<Scorer<'a>> {
+    pub(crate) fn new(fitted: &'a FittedPipeline, pop: &'a Population) -> Result<Scorer<'a>> {
         // Encode only what the models read: a tree splits on a few of its features.
         let mut job_names = fitted.job_find.model.used_features();
         job_names.extend(fitted.job_keep.model.used_features());
@@ -473,6 +517,31 @@ impl<'a> Scorer<'a> {
             .restricted_to(&fitted.comparability.model.used_features())
             .prepare(pop)?;
         let job = fitted.job_features.restricted_to(&job_names).prepare(pop)?;
+        Self::with_features(fitted, pop, comparability, job)
+    }
+
+    /// A scorer over feature sets prepared beforehand (which must include every feature
+    /// the models read): bootstrap replicates prepare the full sets once, since extra
+    /// columns are costly to prepare and each replicate's trees split on other features.
+    pub(crate) fn from_prepared(
+        fitted: &'a FittedPipeline,
+        pop: &'a Population,
+        comparability: &PreparedFeatures,
+        job: &PreparedFeatures,
+    ) -> Result<Scorer<'a>> {
+        let mut job_names = fitted.job_find.model.used_features();
+        job_names.extend(fitted.job_keep.model.used_features());
+        let comparability =
+            comparability.restricted_to(&fitted.comparability.model.used_features());
+        Self::with_features(fitted, pop, comparability, job.restricted_to(&job_names))
+    }
+
+    fn with_features(
+        fitted: &'a FittedPipeline,
+        pop: &'a Population,
+        comparability: PreparedFeatures,
+        job: PreparedFeatures,
+    ) -> Result<Scorer<'a>> {
         let trees = match (
             fitted.comparability.model.as_tree(),
             fitted.job_find.model.as_tree(),
@@ -494,7 +563,7 @@ impl<'a> Scorer<'a> {
         })
     }
 
-    fn score_chunk(
+    pub(crate) fn score_chunk(
         &self,
         chunk: &[usize],
         b: &mut Buffers,

@@ -23,10 +23,21 @@ pub struct ResultRow {
     /// 95% interval for `comparable`; empty when not computed.
     pub comparable_low: Option<f64>,
     pub comparable_high: Option<f64>,
+    /// 95% interval for `finds_work`; empty when not computed (after the v1 columns).
+    #[serde(default)]
+    pub finds_low: Option<f64>,
+    #[serde(default)]
+    pub finds_high: Option<f64>,
+    /// 95% interval for `keeps_work`; empty when not computed.
+    #[serde(default)]
+    pub keeps_low: Option<f64>,
+    #[serde(default)]
+    pub keeps_high: Option<f64>,
 }
 
 impl ResultRow {
     fn new(population: &str, subgroup: &str, c: &ExpectedCounts) -> ResultRow {
+        let i = c.intervals;
         ResultRow {
             population: population.into(),
             subgroup: subgroup.into(),
@@ -36,8 +47,12 @@ impl ResultRow {
             had_work: c.had_work,
             finds_work: c.finds_work,
             keeps_work: c.keeps_work,
-            comparable_low: None,
-            comparable_high: None,
+            comparable_low: i.map(|i| i.comparable.low),
+            comparable_high: i.map(|i| i.comparable.high),
+            finds_low: i.map(|i| i.finds_work.low),
+            finds_high: i.map(|i| i.finds_work.high),
+            keeps_low: i.map(|i| i.keeps_work.low),
+            keeps_high: i.map(|i| i.keeps_work.high),
         }
     }
 }
@@ -76,8 +91,9 @@ pub fn write_results_json<W: Write>(rows: &[ResultRow], out: W) -> Result<()> {
         .map_err(|e| Error::io("results table", std::io::Error::other(e.to_string())))
 }
 
-/// The column names of results table v1, in order.
-pub const RESULT_COLUMNS: [&str; 10] = [
+/// The column names of results table v1, in order, with the interval columns of finds
+/// and keeps appended after the v1 columns.
+pub const RESULT_COLUMNS: [&str; 14] = [
     "population",
     "subgroup",
     "persons",
@@ -88,14 +104,47 @@ pub const RESULT_COLUMNS: [&str; 10] = [
     "keeps_work",
     "comparable_low",
     "comparable_high",
+    "finds_low",
+    "finds_high",
+    "keeps_low",
+    "keeps_high",
 ];
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::estimate::aggregate::Accumulator;
+    use crate::estimate::aggregate::{Accumulator, CountIntervals, Interval, PopulationEstimate};
     use crate::estimate::PersonScores;
     use crate::schema::Person;
+
+    fn acc_with_intervals() -> PopulationEstimate {
+        let mut acc = Accumulator::new("ww", "WW", []);
+        acc.add(
+            &Person::example(),
+            None,
+            PersonScores {
+                comparable: 0.25,
+                find: 0.5,
+                keep: 0.5,
+            },
+        );
+        let mut e = acc.finish();
+        e.total.intervals = Some(CountIntervals {
+            comparable: Interval {
+                low: 0.2,
+                high: 0.3,
+            },
+            finds_work: Interval {
+                low: 0.0,
+                high: 0.1,
+            },
+            keeps_work: Interval {
+                low: 0.0,
+                high: 0.05,
+            },
+        });
+        e
+    }
 
     #[test]
     fn csv_has_the_specified_columns_and_empty_intervals() {
@@ -119,15 +168,31 @@ mod tests {
         let text = String::from_utf8(out).unwrap();
         let mut lines = text.lines();
         assert_eq!(lines.next().unwrap(), RESULT_COLUMNS.join(","));
-        assert_eq!(lines.next().unwrap(), "ww,total,1,0.25,0.25,0.25,0.0,0.0,,");
         assert_eq!(
             lines.next().unwrap(),
-            "ww,months_0_12,1,0.25,0.25,0.25,0.0,0.0,,"
+            "ww,total,1,0.25,0.25,0.25,0.0,0.0,,,,,,"
+        );
+        assert_eq!(
+            lines.next().unwrap(),
+            "ww,months_0_12,1,0.25,0.25,0.25,0.0,0.0,,,,,,"
         );
         let mut json = Vec::new();
         write_results_json(&rows, &mut json).unwrap();
         let back: Vec<ResultRow> = serde_json::from_slice(&json).unwrap();
         assert_eq!(back, rows);
+        // Intervals, when computed, fill the six interval columns.
+        let mut est = acc_with_intervals();
+        let rows = result_rows(std::slice::from_mut(&mut est));
+        let mut out = Vec::new();
+        write_results_csv(&rows, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.lines()
+                .nth(1)
+                .unwrap()
+                .ends_with(",0.2,0.3,0.0,0.1,0.0,0.05"),
+            "{text}"
+        );
         let mut empty = Vec::new();
         write_results_csv(&[], &mut empty).unwrap();
         assert_eq!(

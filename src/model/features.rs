@@ -392,6 +392,19 @@ impl PreparedFeatures {
         self.features.len()
     }
 
+    /// The prepared features whose names are listed, in this set's order, with the
+    /// encodings fixed here (no second pass over extra columns).
+    pub fn restricted_to(&self, names: &[String]) -> PreparedFeatures {
+        let (features, kinds) = self
+            .features
+            .iter()
+            .zip(&self.kinds)
+            .filter(|(f, _)| names.contains(&f.name()))
+            .map(|(f, k)| (f.clone(), k.clone()))
+            .unzip();
+        PreparedFeatures { features, kinds }
+    }
+
     /// A matrix without rows that names the features and their kinds, in order.
     pub fn template(&self) -> FeatureMatrix {
         FeatureMatrix {

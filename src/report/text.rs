@@ -3,19 +3,26 @@
 
 use std::fmt::Write;
 
-use super::tables::{breakdown_table, counts_table};
+use super::tables::{breakdown_table, counts_table, uncertainty_table};
 use crate::estimate::{Estimates, FittedStage};
 
 /// Renders a whole run as text, as `banenafspraak estimate` prints it.
 pub fn render_text(e: &Estimates) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "Correction: {}", e.fitted.correction.describe());
+    for line in e.uncertainty.describe() {
+        let _ = writeln!(s, "{line}");
+    }
     for note in &e.notes {
         let _ = writeln!(s, "Note: {note}");
     }
     for p in &e.populations {
         let _ = writeln!(s);
         let _ = write!(s, "{}", counts_table(p));
+        if let Some(t) = uncertainty_table(p) {
+            let _ = writeln!(s);
+            let _ = write!(s, "{t}");
+        }
         let _ = writeln!(s);
         let _ = write!(
             s,

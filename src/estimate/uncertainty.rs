@@ -1,0 +1,564 @@
+//! How sure the expected counts are (method section 6).
+//!
+//! Three different quantities, each with its own meaning:
+//!
+//! - **Bootstrap intervals** ([`Intervals::Bootstrap`], the default): the training samples
+//!   of the three models are resampled with replacement within each class, all three
+//!   models are refitted (tree shapes included), the correction is recomputed (the
+//!   register-size factor is a population ratio and does not change; the Elkan-Noto rate
+//!   does, so the held-out register members are resampled too), every population is
+//!   re-scored and every count re-added. The 2.5% and 97.5% percentiles of the replicates
+//!   form the 95% interval. It covers the *sampling error of the fitted models*: how much
+//!   the counts would differ had the models been trained on another sample of the same
+//!   design. It treats the scored persons as fixed, and it does not cover the assumption
+//!   behind the correction (see the sensitivity table).
+//! - **Leaf-rate variance** ([`CountVariances`] in
+//!   [`ExpectedCounts::leaf_rate_variance`](super::ExpectedCounts::leaf_rate_variance),
+//!   trees only): the same sampling error computed analytically with the tree shapes held
+//!   fixed. Each leaf rate p_l is a proportion over the m_l training rows in the leaf,
+//!   with variance p_l (1 - p_l) / m_l; a total over n_l scored persons in the leaf moves
+//!   by n_l times it, so var(total) = sum over leaves of n_l^2 p_l (1 - p_l) / m_l, times
+//!   f^2 for corrected counts (leaves capped at 1 contribute nothing). Finds and keeps add
+//!   the job trees' leaves in the same way (delta method; the models' training samples
+//!   are treated as independent). For Elkan-Noto the estimated c adds a term. With
+//!   [`Intervals::Analytic`] the intervals are normal intervals from this variance.
+//! - **Realised-count spread** ([`ExpectedCounts::comparable_variance`](
+//!   super::ExpectedCounts::comparable_variance) = sum of c (1 - c)): how much the
+//!   *number* of comparable persons would vary if each person were a Bernoulli draw with
+//!   probability c. It is not an error of the estimate, which is an expected count.
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::aggregate::{
+    CountIntervals, CountVariances, ExpectedCounts, Interval, PopulationEstimate,
+};
+use super::correction::{Correction, LabellingInterval, Z95};
+use super::pipeline::{EstimationParams, FittedPipeline, FittedStage, Scorer};
+use super::plan::{CellSums, ScoringPlan};
+use super::training::TrainingData;
+use crate::error::{Error, Result};
+use crate::model::{ClassificationTree, FittedModel, ModelSpec};
+use crate::schema::Population;
+
+/// Rows per chunk of the analytic pass; fixed so that sums are added in the same order on
+/// every machine.
+const ANALYTIC_CHUNK: usize = 1 << 16;
+
+/// Bootstrap replicates below which the run gets a note: the 2.5% and 97.5% percentiles
+/// then rest on very few replicates.
+pub const MIN_ADVISED_REPLICATES: usize = 200;
+
+/// How the 95% intervals of the expected counts are computed.
+///
+/// ```
+/// use banenafspraak::estimate::Intervals;
+/// assert_eq!(Intervals::default(), Intervals::Bootstrap { replicates: 200 });
+/// assert!(Intervals::Bootstrap { replicates: 1 }.check().is_err());
+/// assert!(Intervals::Analytic.check().is_ok());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Intervals {
+    /// Percentile intervals over bootstrap replicates of the training samples (refit all
+    /// three models, recompute the correction, re-score, re-add). Seeded by the design's
+    /// seed and the replicate number: the same on any number of threads.
+    Bootstrap { replicates: usize },
+    /// Normal intervals from the analytic leaf-rate variance (trees only).
+    Analytic,
+    /// No intervals.
+    None,
+}
+
+impl Default for Intervals {
+    fn default() -> Self {
+        Intervals::Bootstrap {
+            replicates: MIN_ADVISED_REPLICATES,
+        }
+    }
+}
+
+impl Intervals {
+    /// At least 2 bootstrap replicates.
+    pub fn check(&self) -> Result<()> {
+        match self {
+            Intervals::Bootstrap { replicates } if *replicates < 2 => {
+                Err(Error::InvalidParameter {
+                    name: "replicates",
+                    value: replicates.to_string(),
+                    reason: "a bootstrap needs at least 2 replicates (200 or more advised)".into(),
+                })
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The bootstrap replicates' population totals, for a look at their distribution.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct BootstrapDraws {
+    /// Per replicate, per population (in the estimates' order): the totals of
+    /// comparable, finds work and keeps work.
+    pub totals: Vec<Vec<[f64; 3]>>,
+    /// Per replicate, the Elkan-Noto labelling rate (empty for other corrections).
+    pub labelling: Vec<f64>,
+}
+
+impl BootstrapDraws {
+    /// The replicates' values of one population's total of measure `m` (0 comparable,
+    /// 1 finds, 2 keeps).
+    pub fn values(&self, population: usize, m: usize) -> Vec<f64> {
+        self.totals.iter().map(|r| r[population][m]).collect()
+    }
+}
+
+/// Which intervals a run computed, and what they mean.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct UncertaintySummary {
+    /// The method asked for.
+    pub intervals: Intervals,
+    /// The coverage the intervals aim at (0.95).
+    pub level: f64,
+    /// The seed of the bootstrap streams (the design's seed).
+    pub seed: u64,
+    /// Whether the analytic leaf-rate variance was computed (all three models trees).
+    pub leaf_rate_variance: bool,
+}
+
+/// What [`attach`] adds to a run besides the intervals in the counts.
+pub(crate) struct Attached {
+    pub summary: UncertaintySummary,
+    pub draws: Option<BootstrapDraws>,
+}
+
+impl UncertaintySummary {
+    /// Sentences for readers: which intervals, and what each uncertainty quantity means.
+    pub fn describe(&self) -> Vec<String> {
+        let mut out = vec![match self.intervals {
+            Intervals::Bootstrap { replicates } => format!(
+                "Intervals: 95% bootstrap percentile intervals, {replicates} replicates (seed {}): \
+                 the training samples of the three models resampled within each class, the models \
+                 refitted and the populations re-scored. They cover the sampling error of the \
+                 fitted models, not the choice of correction (see the sensitivity table).",
+                self.seed
+            ),
+            Intervals::Analytic => "Intervals: 95% normal intervals from the analytic leaf-rate \
+                 variance (tree shapes held fixed). They cover the sampling error of the fitted \
+                 leaf rates, not the choice of correction."
+                .to_string(),
+            Intervals::None => "Intervals: not computed (--intervals none).".to_string(),
+        }];
+        if self.leaf_rate_variance {
+            out.push(
+                "Leaf-rate sd: the analytic standard error of the count from the trees' leaf \
+                 rates, sqrt(sum over leaves of n_l^2 p_l (1 - p_l) / m_l) on the corrected scale: \
+                 how much the count would move with another training sample, tree shapes held fixed."
+                    .to_string(),
+            );
+        }
+        if self.intervals != Intervals::None {
+            out.push(
+                "Realised sd: sqrt(sum of c (1 - c)), the spread of the number of comparable persons \
+                 if each were comparable by chance with probability c; a property of the realised \
+                 count, not an error of the expected count."
+                    .to_string(),
+            );
+        }
+        out
+    }
+}
+
+/// The `q` quantile of sorted values, linear between order statistics (type 7).
+///
+/// ```
+/// use banenafspraak::estimate::uncertainty::quantile;
+/// assert_eq!(quantile(&[1.0, 2.0, 3.0, 4.0, 5.0], 0.5), 3.0);
+/// assert_eq!(quantile(&[1.0, 2.0], 0.25), 1.25);
+/// assert!(quantile(&[], 0.5).is_nan());
+/// ```
+pub fn quantile(sorted: &[f64], q: f64) -> f64 {
+    match sorted.len() {
+        0 => f64::NAN,
+        1 => sorted[0],
+        n => {
+            let h = (n - 1) as f64 * q.clamp(0.0, 1.0);
+            let lo = h.floor() as usize;
+            let hi = (lo + 1).min(n - 1);
+            sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+        }
+    }
+}
+
+/// The 95% percentile interval of replicate values (in any order).
+///
+/// ```
+/// use banenafspraak::estimate::uncertainty::percentile_interval;
+/// let values: Vec<f64> = (0..=200).map(f64::from).collect();
+/// let i = percentile_interval(&values);
+/// assert_eq!((i.low, i.high), (5.0, 195.0));
+/// ```
+pub fn percentile_interval(values: &[f64]) -> Interval {
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    Interval {
+        low: quantile(&v, 0.025),
+        high: quantile(&v, 0.975),
+    }
+}
+
+/// A normal 95% interval `value +- 1.96 sqrt(variance)`, clipped to `[0, max]`.
+fn normal_interval(value: f64, variance: f64, max: f64) -> Interval {
+    let half = Z95 * variance.max(0.0).sqrt();
+    Interval {
+        low: (value - half).max(0.0),
+        high: (value + half).min(max),
+    }
+}
+
+/// The three models as trees, if they all are.
+fn trees(fitted: &FittedPipeline) -> Option<[&ClassificationTree; 3]> {
+    Some([
+        fitted.comparability.model.as_tree()?,
+        fitted.job_find.model.as_tree()?,
+        fitted.job_keep.model.as_tree()?,
+    ])
+}
+
+/// Computes what `params.intervals` asks for and attaches it to the estimates (and, for
+/// the Elkan-Noto correction, the bootstrap interval of c to the correction).
+pub(crate) fn attach(
+    params: &EstimationParams,
+    pop: &Population,
+    fitted: &mut FittedPipeline,
+    data: &[TrainingData; 3],
+    populations: &mut [PopulationEstimate],
+    notes: &mut Vec<String>,
+    progress: &mut dyn FnMut(&str),
+) -> Result<Attached> {
+    let mut summary = UncertaintySummary {
+        intervals: params.intervals,
+        level: 0.95,
+        seed: params.design.seed,
+        leaf_rate_variance: false,
+    };
+    let mut draws = None;
+    if params.intervals == Intervals::None {
+        return Ok(Attached { summary, draws });
+    }
+    let plan = ScoringPlan::new(pop, &params.populations);
+    let variances = match trees(fitted) {
+        Some(_) => {
+            progress("computing the leaf-rate variances");
+            Some(leaf_rate_variances(fitted, pop, &plan, &data[0])?)
+        }
+        None if params.intervals == Intervals::Analytic => {
+            return Err(analytic_needs_trees());
+        }
+        None => None,
+    };
+    if let Some(v) = &variances {
+        summary.leaf_rate_variance = true;
+        plan.for_each_group(populations, |cell, c| c.leaf_rate_variance = Some(v[cell]));
+    }
+    match params.intervals {
+        Intervals::Analytic => {
+            plan.for_each_group(populations, |_, c| {
+                c.intervals = Some(analytic_intervals(c))
+            });
+        }
+        Intervals::Bootstrap { replicates } => {
+            let reps = bootstrap(params, pop, fitted, data, &plan, replicates, progress)?;
+            plan.for_each_group(populations, |cell, c| {
+                let values =
+                    |m: usize| -> Vec<f64> { reps.iter().map(|r| r.cells[cell][m]).collect() };
+                c.intervals = Some(CountIntervals {
+                    comparable: percentile_interval(&values(0)),
+                    finds_work: percentile_interval(&values(2)),
+                    keeps_work: percentile_interval(&values(3)),
+                });
+            });
+            if let Some(rate) = &mut fitted.correction.labelling {
+                let cs: Vec<f64> = reps.iter().filter_map(|r| r.labelling).collect();
+                rate.interval = percentile_interval(&cs);
+                rate.interval_method = LabellingInterval::Bootstrap { replicates };
+            }
+            draws = Some(BootstrapDraws {
+                totals: reps
+                    .iter()
+                    .map(|r| {
+                        plan.bases
+                            .iter()
+                            .map(|&b| [r.cells[b][0], r.cells[b][2], r.cells[b][3]])
+                            .collect()
+                    })
+                    .collect(),
+                labelling: reps.iter().filter_map(|r| r.labelling).collect(),
+            });
+            if replicates < MIN_ADVISED_REPLICATES {
+                notes.push(format!(
+                    "{replicates} bootstrap replicates: the 2.5% and 97.5% percentiles rest on few \
+                     replicates; use {MIN_ADVISED_REPLICATES} or more for published intervals"
+                ));
+            }
+        }
+        Intervals::None => {}
+    }
+    Ok(Attached { summary, draws })
+}
+
+pub(crate) fn analytic_needs_trees() -> Error {
+    Error::InvalidParameter {
+        name: "intervals",
+        value: "analytic".into(),
+        reason: "analytic intervals are the trees' leaf-rate variance and need tree models for \
+                 all three stages; use bootstrap intervals for logistic models"
+            .into(),
+    }
+}
+
+/// Normal intervals from a group's leaf-rate variance.
+fn analytic_intervals(c: &ExpectedCounts) -> CountIntervals {
+    let v = c.leaf_rate_variance.unwrap_or_default();
+    let n = c.persons as f64;
+    CountIntervals {
+        comparable: normal_interval(c.comparable, v.comparable, n),
+        finds_work: normal_interval(c.finds_work, v.finds_work, n),
+        keeps_work: normal_interval(c.keeps_work, v.keeps_work, n),
+    }
+}
+
+/// One bootstrap replicate's cell sums and, for Elkan-Noto, its labelling rate.
+struct Replicate {
+    cells: Vec<CellSums>,
+    labelling: Option<f64>,
+}
+
+/// Runs the replicates in batches (in parallel within a batch), reporting progress after
+/// each batch. Replicates are seeded by their number, so batching does not change them.
+fn bootstrap(
+    params: &EstimationParams,
+    pop: &Population,
+    fitted: &FittedPipeline,
+    data: &[TrainingData; 3],
+    plan: &ScoringPlan,
+    replicates: usize,
+    progress: &mut dyn FnMut(&str),
+) -> Result<Vec<Replicate>> {
+    let seed = params.design.seed;
+    let comparability_features = fitted.comparability_features().prepare(pop)?;
+    let job_features = fitted.job_features().prepare(pop)?;
+    let held_out = (fitted.correction.correction == Correction::ElkanNoto)
+        .then(|| data[0].select(&data[0].held_out_positives()));
+    let specs: [&ModelSpec; 3] = [
+        &params.comparability_model,
+        &params.job_find_model,
+        &params.job_keep_model,
+    ];
+    let one = |r: usize| -> Result<Replicate> {
+        let r = r as u64;
+        let mut models: Vec<FittedModel> = data
+            .iter()
+            .zip(specs)
+            .map(|(d, spec)| d.refit(spec, &d.bootstrap_rows(seed, r)))
+            .collect::<Result<_>>()?;
+        let keep = models.pop();
+        let find = models.pop();
+        let comparability = models.pop();
+        let (Some(comparability), Some(find), Some(keep)) = (comparability, find, keep) else {
+            unreachable!("three stages give three models")
+        };
+        let (correction, labelling) = match &held_out {
+            Some(x) => {
+                let g = comparability.try_predict_proba(x)?;
+                let draw = data[0].bootstrap_held_out(seed, r, g.len());
+                let c = draw.iter().map(|&i| g[i]).sum::<f64>() / draw.len().max(1) as f64;
+                if !(c > 0.0) {
+                    return Err(Error::Training {
+                        model: "comparability",
+                        reason: format!(
+                            "bootstrap replicate {r}: the held-out register members all score 0, so \
+                             the Elkan-Noto labelling rate is 0"
+                        ),
+                    });
+                }
+                (fitted.correction.with_labelling_rate(c), Some(c))
+            }
+            None => (fitted.correction, None),
+        };
+        let replicate = FittedPipeline::from_stages(
+            FittedStage::fixed("comparability", comparability),
+            FittedStage::fixed("job-find", find),
+            FittedStage::fixed("job-keep", keep),
+            correction,
+            fitted.comparability_features().clone(),
+            fitted.job_features().clone(),
+        );
+        let scorer =
+            Scorer::from_prepared(&replicate, pop, &comparability_features, &job_features)?;
+        Ok(Replicate {
+            cells: plan.cell_sums(pop, &scorer)?,
+            labelling,
+        })
+    };
+    let batch = (2 * rayon::current_num_threads()).max(4);
+    let mut out = Vec::with_capacity(replicates);
+    progress(&format!("bootstrap: 0/{replicates} replicates"));
+    while out.len() < replicates {
+        let start = out.len();
+        let end = (start + batch).min(replicates);
+        let done = (start..end)
+            .into_par_iter()
+            .map(one)
+            .collect::<Result<Vec<_>>>()?;
+        out.extend(done);
+        progress(&format!("bootstrap: {}/{replicates} replicates", out.len()));
+    }
+    Ok(out)
+}
+
+/// Per cell of the plan, the analytic leaf-rate variance of comparable, finds and keeps
+/// (delta method on the three trees' leaf rates, tree shapes fixed).
+///
+/// With c_i = min(1, f p_l(i)), finds = sum c q over the non-employed and keeps = sum c q k,
+/// the derivative of a cell's total with respect to a leaf rate is a sum over the cell's
+/// persons in that leaf; each leaf rate is a proportion over its m_l training rows with
+/// variance p_l (1 - p_l) / m_l, independent of the other leaves. For Elkan-Noto,
+/// f = 1 / c and c = sum over leaves of w_l p_l (w_l: share of the held-out register
+/// members in leaf l), which adds -T w_l / c to each comparability leaf's derivative (T:
+/// the uncapped part of the total) and T^2 var(c | p) with var(c | p) = s^2 / m for the
+/// sampling of the m held-out members.
+fn leaf_rate_variances(
+    fitted: &FittedPipeline,
+    pop: &Population,
+    plan: &ScoringPlan,
+    comparability_data: &TrainingData,
+) -> Result<Vec<CountVariances>> {
+    let Some(trees) = trees(fitted) else {
+        return Err(analytic_needs_trees());
+    };
+    // Per tree and node: the leaf rate and its sampling variance.
+    let mut rate = Vec::with_capacity(3);
+    let mut var = Vec::with_capacity(3);
+    for (t, stage) in trees.iter().zip(["comparability", "job-find", "job-keep"]) {
+        let mut r = vec![0.0; t.nodes().len()];
+        let mut v = vec![0.0; t.nodes().len()];
+        for leaf in t.leaves() {
+            let Some(counts) = leaf.counts.filter(|c| c.n > 0) else {
+                return Err(Error::InvalidParameter {
+                    name: "intervals",
+                    value: "leaf-rate variance".into(),
+                    reason: format!(
+                        "the {stage} tree has a leaf without training counts (a tree given, not \
+                         fitted): its leaf rates have no known sampling error"
+                    ),
+                });
+            };
+            r[leaf.node] = leaf.probability;
+            v[leaf.node] = leaf.probability * (1.0 - leaf.probability) / counts.n as f64;
+        }
+        rate.push(r);
+        var.push(v);
+    }
+    let nodes = [rate[0].len(), rate[1].len(), rate[2].len()];
+    // Per cell: comparability nodes [n, sum q, sum q k], job-find [sum c, sum c k],
+    // job-keep [sum c q]; the job sums over the non-employed only.
+    let (of, ok) = (3 * nodes[0], 3 * nodes[0] + 2 * nodes[1]);
+    let width = ok + nodes[2];
+    let scorer = Scorer::new(fitted, pop)?;
+    let correction = fitted.correction;
+    let employed = pop.employed();
+    let partials = plan
+        .rows
+        .par_chunks(ANALYTIC_CHUNK)
+        .enumerate()
+        .map(|(k, chunk)| -> Result<Vec<f64>> {
+            let xc = scorer.comparability.encode(pop, chunk)?;
+            let xj = scorer.job.encode(pop, chunk)?;
+            let lc = trees[0].leaf_ids(&xc)?;
+            let lf = trees[1].leaf_ids(&xj)?;
+            let lk = trees[2].leaf_ids(&xj)?;
+            let mut acc = vec![0.0; plan.n_cells * width];
+            for (j, &row) in chunk.iter().enumerate() {
+                let (a, b, d) = (lc[j], lf[j], lk[j]);
+                let (p, q, kk) = (rate[0][a], rate[1][b], rate[2][d]);
+                let c = correction.apply(p);
+                let employed = employed[row];
+                for &cell in plan.cells_of(k * ANALYTIC_CHUNK + j) {
+                    let s = &mut acc[cell as usize * width..(cell as usize + 1) * width];
+                    s[3 * a] += 1.0;
+                    if !employed {
+                        s[3 * a + 1] += q;
+                        s[3 * a + 2] += q * kk;
+                        s[of + 2 * b] += c;
+                        s[of + 2 * b + 1] += c * kk;
+                        s[ok + d] += c * q;
+                    }
+                }
+            }
+            Ok(acc)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let mut sums = vec![0.0; plan.n_cells * width];
+    for part in &partials {
+        for (t, p) in sums.iter_mut().zip(part) {
+            *t += p;
+        }
+    }
+
+    // Elkan-Noto: the held-out members' shares per comparability leaf, and var(c | p).
+    let f = correction.factor;
+    let elkan_noto = match (&correction.labelling, correction.correction) {
+        (Some(rate_c), Correction::ElkanNoto) => {
+            let held = comparability_data.select(&comparability_data.held_out_positives());
+            let leaves = trees[0].leaf_ids(&held)?;
+            let mut w = vec![0.0; nodes[0]];
+            for l in &leaves {
+                w[*l] += 1.0 / leaves.len().max(1) as f64;
+            }
+            let var_c = rate_c.score_sd.powi(2) / rate_c.held_out_positives.max(1) as f64;
+            Some((w, var_c))
+        }
+        _ => None,
+    };
+    let uncapped = |l: usize| f * rate[0][l] < 1.0;
+    Ok((0..plan.n_cells)
+        .map(|cell| {
+            let s = &sums[cell * width..(cell + 1) * width];
+            let mut out = [0.0; 3];
+            for (m, o) in out.iter_mut().enumerate() {
+                // The uncapped part of the total, T.
+                let t: f64 = (0..nodes[0])
+                    .filter(|&l| uncapped(l))
+                    .map(|l| f * rate[0][l] * s[3 * l + m])
+                    .sum();
+                let mut v = 0.0;
+                for l in 0..nodes[0] {
+                    let mut g = if uncapped(l) { f * s[3 * l + m] } else { 0.0 };
+                    if let Some((w, _)) = &elkan_noto {
+                        g -= t * f * w[l];
+                    }
+                    v += g * g * var[0][l];
+                }
+                if let Some((_, var_c)) = &elkan_noto {
+                    v += (t * f).powi(2) * var_c;
+                }
+                if m >= 1 {
+                    for j in 0..nodes[1] {
+                        v += s[of + 2 * j + (m - 1)].powi(2) * var[1][j];
+                    }
+                }
+                if m == 2 {
+                    for j in 0..nodes[2] {
+                        v += s[ok + j].powi(2) * var[2][j];
+                    }
+                }
+                *o = v;
+            }
+            CountVariances {
+                comparable: out[0],
+                finds_work: out[1],
+                keeps_work: out[2],
+            }
+        })
+        .collect())
+}
