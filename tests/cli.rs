@@ -92,9 +92,38 @@ fn estimate_writes_results_table_v1_as_csv_and_json() {
     assert_eq!(rows.len(), 16, "4 totals and 12 sub-groups:\n{csv}");
     assert!(rows[0].starts_with("ww,total,"));
     assert!(rows[4].starts_with("wia,total,"));
+    // The default bootstrap intervals fill the six interval columns, low <= value <= high
+    // for comparable.
+    for r in &rows {
+        let cells: Vec<&str> = r.split(',').collect();
+        assert_eq!(cells.len(), RESULT_COLUMNS.len(), "{r}");
+        let num = |k: usize| -> f64 { cells[k].parse().unwrap_or_else(|_| panic!("{r}")) };
+        assert!(
+            num(8) <= num(9) && num(10) <= num(11) && num(12) <= num(13),
+            "{r}"
+        );
+    }
+    let none = run(&[
+        &[
+            "estimate",
+            "--input",
+            input,
+            "--format",
+            "csv",
+            "--quiet",
+            "--intervals",
+            "none",
+        ][..],
+        &SMALL_TREES,
+    ]
+    .concat());
+    assert!(none.status.success(), "{}", text(&none.stderr));
     assert!(
-        rows.iter().all(|r| r.ends_with(",,")),
-        "intervals are empty until computed"
+        text(&none.stdout)
+            .lines()
+            .skip(1)
+            .all(|r| r.ends_with(",,,,,,")),
+        "with --intervals none the interval columns are empty"
     );
 
     let json_path = dir.path().join("results.json");
@@ -160,6 +189,80 @@ fn estimate_text_shows_tables_models_and_validation() {
 }
 
 #[test]
+fn estimate_text_shows_intervals_corrections_sensitivity_and_diagnostics() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = synthetic(dir.path(), 40_000);
+    let input = input.to_str().unwrap();
+    let out = run(&[
+        &[
+            "estimate",
+            "--input",
+            input,
+            "--quiet",
+            "--replicates",
+            "40",
+            "--correction",
+            "elkan-noto",
+            "--sensitivity",
+            "--diagnostics",
+        ][..],
+        &SMALL_TREES,
+    ]
+    .concat());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    for needle in [
+        "Correction: Elkan-Noto labelling rate c = ",
+        "bootstrap, 40 replicates",
+        "SCAR",
+        "Intervals: 95% bootstrap percentile intervals, 40 replicates",
+        "Realised sd",
+        "95% interval",
+        "WW: uncertainty of the expected comparable persons",
+        "Note: 40 bootstrap replicates",
+        "Sensitivity: expected comparable persons",
+        "elkan-noto *",
+        "tree depth 4, min leaf 500",
+        "logistic (l2 1)",
+        "Overlap: distribution of the comparability score",
+        "No support: share of the population",
+        "Balance: register members",
+        "days_bijstand",
+    ] {
+        assert!(stdout.contains(needle), "missing {needle:?} in:\n{stdout}");
+    }
+    // --correction-factor F is --correction fixed=F; analytic intervals and none work too.
+    for args in [
+        &["--correction-factor", "2.5", "--intervals", "analytic"][..],
+        &["--correction", "fixed=2.5", "--intervals", "none"][..],
+    ] {
+        let out = run(&[
+            &["estimate", "--input", input, "--quiet"][..],
+            &SMALL_TREES,
+            args,
+        ]
+        .concat());
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let stdout = text(&out.stdout);
+        assert!(
+            stdout.contains("Correction: fixed factor 2.500 given by the user"),
+            "{stdout}"
+        );
+        if args.contains(&"analytic") {
+            assert!(
+                stdout.contains(
+                    "Intervals: 95% normal intervals from the analytic leaf-rate variance"
+                ),
+                "{stdout}"
+            );
+        } else {
+            assert!(stdout.contains("Intervals: not computed"), "{stdout}");
+            assert!(!stdout.contains("95% interval"), "{stdout}");
+        }
+    }
+}
+
+#[test]
 fn estimate_refuses_bad_parameters_and_degenerate_data() {
     let dir = tempfile::tempdir().unwrap();
     let input = synthetic(dir.path(), 3_000);
@@ -180,6 +283,24 @@ fn estimate_refuses_bad_parameters_and_degenerate_data() {
     };
     fails(&["--correction-factor", "0"], "correction factor");
     fails(&["--correction-factor=-2"], "must be a positive number");
+    fails(&["--correction", "fixed=0"], "must be a positive number");
+    fails(
+        &["--correction", "register"],
+        "expected register-size, elkan-noto or fixed=F",
+    );
+    fails(
+        &["--correction", "elkan-noto", "--correction-factor", "2"],
+        "cannot be used with",
+    );
+    fails(&["--replicates", "1"], "at least 2 replicates");
+    fails(
+        &["--intervals", "analytic", "--model", "logistic"],
+        "analytic intervals are the trees' leaf-rate variance",
+    );
+    fails(
+        &["--sensitivity", "--format", "csv"],
+        "--sensitivity and --diagnostics are sections of the text output",
+    );
     fails(
         &["--sample-size", "0"],
         "expected a positive whole number or `all`",
