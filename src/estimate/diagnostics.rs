@@ -252,21 +252,25 @@ impl EstimationParams {
             .iter()
             .map(|d| (d.label.clone(), d.members(pop)))
             .collect();
-        let features = fitted.comparability_features().prepare(pop)?;
-        let groups = Groups {
+        let groups = DiagnosticRows {
             training_positives,
             register,
-            members,
+            populations: members,
         };
-        Diagnostics::compute(pop, fitted, &features, &groups, params)
+        Diagnostics::from_rows(pop, fitted, &groups, params)
     }
 }
 
-/// The rows of each group the diagnostics compare.
-struct Groups {
-    training_positives: Vec<usize>,
-    register: Vec<usize>,
-    members: Vec<(String, Vec<usize>)>,
+/// The rows (of one population table) of each group the diagnostics compare.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DiagnosticRows {
+    /// The register members the comparability model was fitted on (a subset of
+    /// `register`), ascending.
+    pub training_positives: Vec<usize>,
+    /// The register members to compare with, ascending.
+    pub register: Vec<usize>,
+    /// Each population's label and members.
+    pub populations: Vec<(String, Vec<usize>)>,
 }
 
 /// Scores and encoded features of some rows, in chunks.
@@ -373,13 +377,18 @@ fn merge_moments(parts: Vec<Vec<Vec<Moments>>>) -> Vec<Vec<Moments>> {
 }
 
 impl Diagnostics {
-    fn compute(
+    /// The diagnostics of the comparability model of `fitted` for groups of rows given by
+    /// the caller ([`EstimationParams::diagnostics`] finds them from the run's design).
+    /// The features compared are the model's whole feature set.
+    pub fn from_rows(
         pop: &Population,
         fitted: &FittedPipeline,
-        features: &PreparedFeatures,
-        groups: &Groups,
+        groups: &DiagnosticRows,
         params: &DiagnosticsParams,
     ) -> Result<Diagnostics> {
+        params.check()?;
+        let features = fitted.comparability_features().prepare(pop)?;
+        let features = &features;
         let template = features.template();
         // Register members: scores and unweighted moments.
         let parts: Vec<(Vec<f64>, Vec<Vec<Moments>>)> =
@@ -423,7 +432,7 @@ impl Diagnostics {
 
         let mut overlaps = Vec::new();
         let mut balances = Vec::new();
-        for (label, rows) in &groups.members {
+        for (label, rows) in &groups.populations {
             let parts: Vec<(Vec<f64>, Vec<Vec<Moments>>, (u64, f64, f64))> =
                 chunks(pop, rows, features, fitted)
                     .map(|r| {

@@ -23,8 +23,8 @@ pub use aggregate::{
 };
 pub use correction::{Correction, CorrectionFactor, LabellingInterval, LabellingRate};
 pub use diagnostics::{
-    Balance, Diagnostics, DiagnosticsParams, Overlap, PopulationBalance, PopulationOverlap,
-    ScoreDistribution, Smd,
+    Balance, DiagnosticRows, Diagnostics, DiagnosticsParams, Overlap, PopulationBalance,
+    PopulationOverlap, ScoreDistribution, Smd,
 };
 pub use pipeline::{Estimates, EstimationParams, FittedPipeline, FittedStage};
 pub use populations::{in_scope, ScoredPopulation, Subgroup};

@@ -12,6 +12,9 @@
 //!   the counts would differ had the models been trained on another sample of the same
 //!   design. It treats the scored persons as fixed, and it does not cover the assumption
 //!   behind the correction (see the sensitivity table).
+//!   Within each class the rows are drawn with replacement; the class sizes vary by as
+//!   much as the population's own register share is uncertain (see
+//!   [`TrainingData::bootstrap_rows`]).
 //! - **Leaf-rate variance** ([`CountVariances`] in
 //!   [`ExpectedCounts::leaf_rate_variance`](super::ExpectedCounts::leaf_rate_variance),
 //!   trees only): the same sampling error computed analytically with the tree shapes held
@@ -20,8 +23,11 @@
 //!   by n_l times it, so var(total) = sum over leaves of n_l^2 p_l (1 - p_l) / m_l, times
 //!   f^2 for corrected counts (leaves capped at 1 contribute nothing). Finds and keeps add
 //!   the job trees' leaves in the same way (delta method; the models' training samples
-//!   are treated as independent). For Elkan-Noto the estimated c adds a term. With
-//!   [`Intervals::Analytic`] the intervals are normal intervals from this variance.
+//!   are treated as independent). For Elkan-Noto the estimated c adds a term. It treats
+//!   each leaf's training rows as a binomial sample, class sizes free; for a stratified
+//!   sample from a much larger population it can exceed the bootstrap's spread, which
+//!   holds the class sizes near the design's. With [`Intervals::Analytic`] the intervals
+//!   are normal intervals from this variance.
 //! - **Realised-count spread** ([`ExpectedCounts::comparable_variance`](
 //!   super::ExpectedCounts::comparable_variance) = sum of c (1 - c)): how much the
 //!   *number* of comparable persons would vary if each person were a Bernoulli draw with
@@ -137,9 +143,10 @@ impl UncertaintySummary {
         let mut out = vec![match self.intervals {
             Intervals::Bootstrap { replicates } => format!(
                 "Intervals: 95% bootstrap percentile intervals, {replicates} replicates (seed {}): \
-                 the training samples of the three models resampled within each class, the models \
-                 refitted and the populations re-scored. They cover the sampling error of the \
-                 fitted models, not the choice of correction (see the sensitivity table).",
+                 the training samples of the three models resampled within each class (class sizes \
+                 varying only as much as the population's own register share), the models refitted \
+                 and the populations re-scored. They cover the sampling error of the fitted models, \
+                 not the choice of correction (see the sensitivity table).",
                 self.seed
             ),
             Intervals::Analytic => "Intervals: 95% normal intervals from the analytic leaf-rate \
@@ -249,7 +256,7 @@ pub(crate) fn attach(
     let variances = match trees(fitted) {
         Some(_) => {
             progress("computing the leaf-rate variances");
-            Some(leaf_rate_variances(fitted, pop, &plan, &data[0])?)
+            Some(leaf_rate_variances(fitted, pop, &plan, Some(&data[0]))?)
         }
         None if params.intervals == Intervals::Analytic => {
             return Err(analytic_needs_trees());
@@ -313,6 +320,42 @@ pub(crate) fn analytic_needs_trees() -> Error {
         reason: "analytic intervals are the trees' leaf-rate variance and need tree models for \
                  all three stages; use bootstrap intervals for logistic models"
             .into(),
+    }
+}
+
+impl FittedPipeline {
+    /// As [`FittedPipeline::estimate`], with the analytic leaf-rate variance and the normal
+    /// 95% intervals from it filled in for every group (see the module doc). For tree
+    /// models whose leaves carry training counts (fitted trees, or hand-built ones with
+    /// counts); an Elkan-Noto rate is held fixed, as the held-out rows are not known here.
+    ///
+    /// ```
+    /// use banenafspraak::estimate::{EstimationParams, Intervals};
+    /// use banenafspraak::synth::SynthParams;
+    /// let pop = SynthParams { persons: 30_000, seed: 3, ..SynthParams::default() }.generate()?;
+    /// let mut params = EstimationParams::default();
+    /// params.set_min_leaf(200, 20);
+    /// let (fitted, _) = params.fit_with_progress(&pop, &mut |_| {})?;
+    /// let e = fitted.estimate_analytic(&pop, &params.populations)?;
+    /// let sd = e[0].total.leaf_rate_variance.expect("trees").comparable.sqrt();
+    /// assert!(sd > 0.0);
+    /// let i = e[0].total.intervals.expect("filled").comparable;
+    /// assert!(i.low < e[0].total.comparable && e[0].total.comparable < i.high);
+    /// # Ok::<(), banenafspraak::Error>(())
+    /// ```
+    pub fn estimate_analytic(
+        &self,
+        pop: &Population,
+        populations: &[super::ScoredPopulation],
+    ) -> Result<Vec<PopulationEstimate>> {
+        let mut estimates = self.estimate(pop, populations)?;
+        let plan = ScoringPlan::new(pop, populations);
+        let v = leaf_rate_variances(self, pop, &plan, None)?;
+        plan.for_each_group(&mut estimates, |cell, c| {
+            c.leaf_rate_variance = Some(v[cell]);
+            c.intervals = Some(analytic_intervals(c));
+        });
+        Ok(estimates)
     }
 }
 
@@ -427,11 +470,14 @@ fn bootstrap(
 /// members in leaf l), which adds -T w_l / c to each comparability leaf's derivative (T:
 /// the uncapped part of the total) and T^2 var(c | p) with var(c | p) = s^2 / m for the
 /// sampling of the m held-out members.
+///
+/// Without `comparability_data` (a pipeline fitted elsewhere) an Elkan-Noto rate is held
+/// fixed.
 fn leaf_rate_variances(
     fitted: &FittedPipeline,
     pop: &Population,
     plan: &ScoringPlan,
-    comparability_data: &TrainingData,
+    comparability_data: Option<&TrainingData>,
 ) -> Result<Vec<CountVariances>> {
     let Some(trees) = trees(fitted) else {
         return Err(analytic_needs_trees());
@@ -507,8 +553,12 @@ fn leaf_rate_variances(
 
     // Elkan-Noto: the held-out members' shares per comparability leaf, and var(c | p).
     let f = correction.factor;
-    let elkan_noto = match (&correction.labelling, correction.correction) {
-        (Some(rate_c), Correction::ElkanNoto) => {
+    let elkan_noto = match (
+        &correction.labelling,
+        correction.correction,
+        comparability_data,
+    ) {
+        (Some(rate_c), Correction::ElkanNoto, Some(comparability_data)) => {
             let held = comparability_data.select(&comparability_data.held_out_positives());
             let leaves = trees[0].leaf_ids(&held)?;
             let mut w = vec![0.0; nodes[0]];
