@@ -328,8 +328,17 @@ fn estimate(args: &EstimateArgs) -> Result<()> {
         extra.push_str(&format!("\n{d}"));
     }
     spinner.finish_and_clear();
-    for note in &estimates.notes {
-        if args.format != Format::Text {
+    if args.format != Format::Text {
+        // The table has no room for them: the correction and the intervals used are said
+        // here, as the text output says them at its top.
+        eprintln!(
+            "note: correction: {}",
+            estimates.fitted.correction.describe()
+        );
+        if let Some(line) = estimates.uncertainty.describe().first() {
+            eprintln!("note: {line}");
+        }
+        for note in &estimates.notes {
             eprintln!("note: {note}");
         }
     }

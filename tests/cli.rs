@@ -86,6 +86,12 @@ fn estimate_writes_results_table_v1_as_csv_and_json() {
     .concat());
     assert!(out.status.success(), "{}", text(&out.stderr));
     let csv = text(&out.stdout);
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("note: correction: register-size factor")
+            && stderr.contains("note: Intervals: 95% bootstrap percentile intervals"),
+        "the correction and the intervals are stated beside the table: {stderr}"
+    );
     let mut lines = csv.lines();
     assert_eq!(lines.next(), Some(RESULT_COLUMNS.join(",").as_str()));
     let rows: Vec<&str> = lines.collect();

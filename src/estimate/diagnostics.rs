@@ -82,7 +82,7 @@ impl DiagnosticsParams {
             && e.windows(2).all(|w| w[0] < w[1])
             && e[0] <= 0.0
             && e[e.len() - 1] >= 1.0;
-        if !ok || !(self.smd_threshold > 0.0) {
+        if !ok || self.smd_threshold.is_nan() || self.smd_threshold <= 0.0 {
             return Err(crate::Error::InvalidParameter {
                 name: "diagnostics",
                 value: format!("bins {e:?}, threshold {}", self.smd_threshold),
@@ -287,6 +287,10 @@ fn chunks<'a>(
     })
 }
 
+/// One chunk of a population: scores, moments, and (persons without support, their sum
+/// of c, the sum of c).
+type PopulationChunk = (Vec<f64>, Vec<Vec<Moments>>, (u64, f64, f64));
+
 /// Per feature column: n, sum, sum of squares, weighted total, weighted sum, weighted sum
 /// of squares; per categorical level the same over the level's indicator.
 #[derive(Debug, Clone, Default)]
@@ -433,25 +437,23 @@ impl Diagnostics {
         let mut overlaps = Vec::new();
         let mut balances = Vec::new();
         for (label, rows) in &groups.populations {
-            let parts: Vec<(Vec<f64>, Vec<Vec<Moments>>, (u64, f64, f64))> =
-                chunks(pop, rows, features, fitted)
-                    .map(|r| {
-                        r.map(|(p, x)| {
-                            let c: Vec<f64> =
-                                p.iter().map(|&p| fitted.correction.apply(p)).collect();
-                            let mut unsupported = (0u64, 0.0, 0.0);
-                            for (&p, &c) in p.iter().zip(&c) {
-                                if !supported(p) {
-                                    unsupported.0 += 1;
-                                    unsupported.1 += c;
-                                }
-                                unsupported.2 += c;
+            let parts: Vec<PopulationChunk> = chunks(pop, rows, features, fitted)
+                .map(|r| {
+                    r.map(|(p, x)| {
+                        let c: Vec<f64> = p.iter().map(|&p| fitted.correction.apply(p)).collect();
+                        let mut unsupported = (0u64, 0.0, 0.0);
+                        for (&p, &c) in p.iter().zip(&c) {
+                            if !supported(p) {
+                                unsupported.0 += 1;
+                                unsupported.1 += c;
                             }
-                            let m = moments(&x, &c);
-                            (p, m, unsupported)
-                        })
+                            unsupported.2 += c;
+                        }
+                        let m = moments(&x, &c);
+                        (p, m, unsupported)
                     })
-                    .collect::<Result<_>>()?;
+                })
+                .collect::<Result<_>>()?;
             let mut scores = Vec::with_capacity(rows.len());
             let mut ms = Vec::new();
             let (mut n_unsupported, mut c_unsupported, mut c_total) = (0u64, 0.0, 0.0);

@@ -415,7 +415,7 @@ fn bootstrap(
                 let g = comparability.try_predict_proba(x)?;
                 let draw = data[0].bootstrap_held_out(seed, r, g.len());
                 let c = draw.iter().map(|&i| g[i]).sum::<f64>() / draw.len().max(1) as f64;
-                if !(c > 0.0) {
+                if c.is_nan() || c <= 0.0 {
                     return Err(Error::Training {
                         model: "comparability",
                         reason: format!(
