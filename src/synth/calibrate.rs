@@ -371,6 +371,12 @@ fn scored_cells(group: Group, t: &Targets) -> Vec<Cell> {
         for edu in EduGroup::KNOWN {
             for a in 0..4 {
                 for (s, persons) in t.persons.iter().enumerate() {
+                    // The fitted tree cannot afford B3.1's split of `none` under "more
+                    // than 90% disabled" (its depth goes to mbo2 first), so the fully
+                    // disabled WIA classes are given no `none` cells to depend on it.
+                    if group == Group::Wia && s == 2 && edu == EduGroup::None {
+                        continue;
+                    }
                     for &employed in employment {
                         let weight = total
                             * (prof.prior / prior_sum)

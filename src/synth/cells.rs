@@ -130,8 +130,8 @@ impl EduGroup {
     /// (assumption; the calibration moves the levels, not these splits).
     pub const fn share_in_level(self) -> f64 {
         match self {
-            EduGroup::None => 0.25,
-            EduGroup::Primary => 0.75,
+            EduGroup::None => 0.12,
+            EduGroup::Primary => 0.88,
             EduGroup::Mbo1 => 0.10,
             EduGroup::Mbo2 => 0.25,
             EduGroup::Middle => 0.65,
@@ -221,6 +221,8 @@ pub struct Profile {
     pub student_with_income: Range,
     pub no_income: Range,
     pub nug: Range,
+    /// Degree of work incapacity (the rest only; WIA's follows its class).
+    pub disability: (u8, u8),
     /// `Some(true)`: first generation; `Some(false)`: generation 0 or 2; `None`: the
     /// group's shares.
     pub first_generation: Option<bool>,
@@ -241,6 +243,7 @@ const BASE: Profile = Profile {
     student_with_income: Z,
     no_income: Z,
     nug: Z,
+    disability: (0, 0),
     first_generation: None,
     prior: 1.0,
     age_prior: [1.0; 4],
@@ -619,7 +622,7 @@ static NUG_PROFILES: [Profile; 10] = [
 /// register comes out at its target size.
 pub const REST_FREE_PROFILE: usize = 7;
 
-static REST_PROFILES: [Profile; 9] = [
+static REST_PROFILES: [Profile; 10] = [
     Profile {
         name: "employee",
         employee: (900, 1095),
@@ -666,7 +669,7 @@ static REST_PROFILES: [Profile; 9] = [
         name: "earlier bijstand, worked",
         bijstand: (14, 500),
         employee: (200, 900),
-        prior: 0.5,
+        prior: 0.2,
         ..BASE
     },
     Profile {
@@ -676,6 +679,16 @@ static REST_PROFILES: [Profile; 9] = [
         employee: (0, 600),
         prior: 0.5,
         age_prior: [2.0, 2.0, 1.0, 0.5],
+        ..BASE
+    },
+    Profile {
+        name: "young, assessed work-disabled, earlier bijstand",
+        disability: (35, 100),
+        bijstand: (14, 300),
+        sickness: (400, 1000),
+        no_income: (31, 200),
+        prior: 0.25,
+        age_prior: [2.0, 3.0, 1.0, 0.0],
         ..BASE
     },
     Profile {
@@ -935,6 +948,8 @@ pub fn draw_person(rng: &mut ChaCha8Rng, cell: &Cell, p: &mut Person<'_>) {
             cap_employee(&mut d, spell_days(months));
         }
         Group::Rest => {
+            let (lo, hi) = prof.disability;
+            p.disability_pct = rng.gen_range(lo..=hi);
             let e = d[DaysColumn::Employee];
             p.employed = (e >= 548 && rng.gen_bool(0.9)) || (e > 0 && rng.gen_bool(0.3));
         }
