@@ -361,7 +361,7 @@ mod tests {
             assert_eq!(got, *want, "person {i}: {:?}", pop.person(i));
             leaves.insert((got * 1000.0) as u32);
         }
-        assert!(leaves.len() >= 17, "{} leaves reached", leaves.len());
+        assert!(leaves.len() >= 15, "{} leaves reached", leaves.len());
     }
 
     #[test]
