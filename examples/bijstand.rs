@@ -17,8 +17,10 @@ fn main() -> banenafspraak::Result<()> {
     // 2. The method with the report's settings: a sample of 1,000,000 for the
     //    comparability tree, the two job cohorts for the job trees, the register-size
     //    correction factor computed from the data. Only this population is scored.
-    let mut params = EstimationParams::default();
-    params.populations = vec![ScoredPopulation::bijstand()];
+    let params = EstimationParams {
+        populations: vec![ScoredPopulation::bijstand()],
+        ..EstimationParams::default()
+    };
     let estimates = params.run(&pop)?;
 
     // 3. The report's tables: counts by sub-group, then the distributions.

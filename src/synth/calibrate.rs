@@ -369,7 +369,7 @@ fn scored_cells(group: Group, t: &Targets) -> Vec<Cell> {
     for (k, prof) in profiles.iter().enumerate() {
         let age_norm: f64 = (0..4).map(|a| gross_age[a] * prof.age_prior[a]).sum();
         for edu in EduGroup::KNOWN {
-            for a in 0..4 {
+            for (a, (age_share, age_prior)) in gross_age.iter().zip(prof.age_prior).enumerate() {
                 for (s, persons) in t.persons.iter().enumerate() {
                     // The fitted tree cannot afford B3.1's split of `none` under "more
                     // than 90% disabled" (its depth goes to mbo2 first), so the fully
@@ -382,7 +382,7 @@ fn scored_cells(group: Group, t: &Targets) -> Vec<Cell> {
                             * (prof.prior / prior_sum)
                             * gross_edu[edu.level_index()]
                             * edu.share_in_level()
-                            * (gross_age[a] * prof.age_prior[a] / age_norm)
+                            * (age_share * age_prior / age_norm)
                             * (persons / total)
                             * if employed { 0.3 } else { 1.0 };
                         cells.push(Cell {
