@@ -39,6 +39,16 @@ const CALIBRATION_SEED: u64 = 0x5eed_2019;
 /// cohort leaves them out.
 pub const PRAKTIJKROUTE_SHARE: f64 = 0.07;
 
+/// How much more often a work-disabled trained register member (35% or more) is among
+/// the entrants of the year before the reference year (assumption): the report's job-find
+/// tree splits on work disability first (line 15338), so its cohort has many of them.
+pub const DISABLED_ENTRANT_WEIGHT: f64 = 3.0;
+
+/// The mean entrant weight of a register with this work-disabled share.
+pub fn entrant_weight(disabled_share: f64) -> f64 {
+    1.0 + (DISABLED_ENTRANT_WEIGHT - 1.0) * disabled_share
+}
+
 /// Bases of the trained register and their shares (assumption).
 pub const TRAINED_BASES: [(RegisterBasis, f64); 5] = [
     (RegisterBasis::Indicatie, 0.40),
@@ -61,6 +71,8 @@ struct Stats {
     keeps: f64,
     /// E[p]: share in the trained register.
     register: f64,
+    /// E[p 1{disability >= 35%}]: work-disabled share in the trained register.
+    disabled: f64,
     /// E[p 1{male}], E[p 1{table 3.2 age band}], E[p 1{level}], E[p 1{migration}].
     male: f64,
     age: [f64; 5],
@@ -85,6 +97,9 @@ fn cell_stats(cell: &Cell, index: usize) -> Stats {
             s.keeps += c * q * b3_3(&p);
         }
         s.register += r;
+        if p.disability_pct >= 35 {
+            s.disabled += r;
+        }
         if p.sex == Sex::Male {
             s.male += r;
         }
@@ -103,6 +118,7 @@ fn cell_stats(cell: &Cell, index: usize) -> Stats {
     s.finds /= n;
     s.keeps /= n;
     s.register /= n;
+    s.disabled /= n;
     s.male /= n;
     for v in s
         .age
@@ -501,9 +517,12 @@ pub struct Calibration {
     pub old_groups: OldGroups,
     /// Expected trained register (bases other than wajong, wsw, wiw/id) at full scale.
     pub trained_register: f64,
-    /// Probability that a trained register member entered in the year before the
-    /// reference year (the job-find cohort, praktijkroute included).
+    /// Probability that a trained register member who is not work-disabled entered in the
+    /// year before the reference year (the job-find cohort, praktijkroute included);
+    /// work-disabled members (35% or more) enter [`DISABLED_ENTRANT_WEIGHT`] times as often.
     pub entrant_share: f64,
+    /// Share of work-disabled persons (35% or more) in the trained register.
+    pub disabled_share: f64,
     /// Probability that a trained register member started a job in that year (the
     /// job-keep cohort).
     pub starter_share: f64,
@@ -618,6 +637,7 @@ impl Calibration {
         let mut trained = Stats::default();
         for (c, s) in cells.iter().zip(&all_stats) {
             trained.register += c.weight * s.register;
+            trained.disabled += c.weight * s.disabled;
             trained.male += c.weight * s.male;
             for k in 0..5 {
                 trained.age[k] += c.weight * s.age[k];
@@ -664,7 +684,11 @@ impl Calibration {
             cells,
             old_groups,
             trained_register: trained.register,
-            entrant_share: JOB_FIND_COHORT / (trained.register * (1.0 - PRAKTIJKROUTE_SHARE)),
+            entrant_share: JOB_FIND_COHORT
+                / (trained.register
+                    * (1.0 - PRAKTIJKROUTE_SHARE)
+                    * entrant_weight(trained.disabled / trained.register)),
+            disabled_share: trained.disabled / trained.register,
             starter_share: JOB_KEEP_COHORT / trained.register,
             rest_free_multiplier: alpha,
             fit,

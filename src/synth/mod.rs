@@ -31,7 +31,7 @@ pub use cells::{Cell, EduGroup, Group, OldGroups, Profile};
 
 use crate::error::{Error, Result};
 use crate::schema::{Person, Population, RegisterBasis, DEFAULT_REFERENCE_YEAR};
-use calibrate::{PRAKTIJKROUTE_SHARE, TRAINED_BASES};
+use calibrate::{entrant_weight, DISABLED_ENTRANT_WEIGHT, PRAKTIJKROUTE_SHARE, TRAINED_BASES};
 use published::{JOB_FIND_COHORT, JOB_KEEP_COHORT};
 use report_trees::{b3_1, b3_2, b3_3};
 
@@ -145,9 +145,10 @@ impl<'c> Plan<'c> {
             sampler: Alias::new(&weights),
             seed: params.seed,
             reference_year: params.reference_year,
-            entrant_share: (entrants / (trained * (1.0 - PRAKTIJKROUTE_SHARE)))
-                .max(cal.entrant_share)
-                .min(0.8),
+            entrant_share: (entrants
+                / (trained * (1.0 - PRAKTIJKROUTE_SHARE) * entrant_weight(cal.disabled_share)))
+            .max(cal.entrant_share)
+            .min(0.8 / DISABLED_ENTRANT_WEIGHT),
             starter_share: (starters / trained).max(cal.starter_share).min(0.8),
         }
     }
@@ -197,7 +198,12 @@ impl<'c> Plan<'c> {
         }
         let basis = pick_basis(rng);
         p.register_basis = Some(basis);
-        let entrant = rng.gen::<f64>() < self.entrant_share;
+        let weight = if p.disability_pct >= 35 {
+            DISABLED_ENTRANT_WEIGHT
+        } else {
+            1.0
+        };
+        let entrant = rng.gen::<f64>() < self.entrant_share * weight;
         p.register_entry_year = Some(if entrant {
             year - 1
         } else {
@@ -225,15 +231,19 @@ fn pick_basis(rng: &mut ChaCha8Rng) -> RegisterBasis {
     RegisterBasis::Other
 }
 
-/// Writes `P` and the row number with at least eight digits, without formatting machinery.
+/// Writes `P` and the row number with at least eight digits, without allocating.
 fn person_id(out: &mut String, i: usize) {
+    let mut digits = [b'0'; 20];
+    let mut n = i;
+    let mut k = digits.len();
+    while n > 0 || k > digits.len() - 8 {
+        k -= 1;
+        digits[k] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
     out.clear();
     out.push('P');
-    let digits = i.to_string();
-    for _ in digits.len()..8 {
-        out.push('0');
-    }
-    out.push_str(&digits);
+    out.extend(digits[k..].iter().map(|&d| char::from(d)));
 }
 
 /// Walker's alias method: draws an index with probability proportional to its weight in
