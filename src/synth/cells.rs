@@ -620,9 +620,9 @@ static NUG_PROFILES: [Profile; 10] = [
 
 /// Index in the rest's profiles ([`Group::profiles`]) of the profile whose share is solved so that the trained
 /// register comes out at its target size.
-pub const REST_FREE_PROFILE: usize = 7;
+pub const REST_FREE_PROFILE: usize = 8;
 
-static REST_PROFILES: [Profile; 10] = [
+static REST_PROFILES: [Profile; 11] = [
     Profile {
         name: "employee",
         employee: (900, 1095),
@@ -638,12 +638,23 @@ static REST_PROFILES: [Profile; 10] = [
         prior: 8.0,
         ..BASE
     },
+    // Students either have no job or one most of the window: a student's job days are
+    // then no proxy for B3.1's employee split (a greedy tree would take school first).
     Profile {
         name: "student",
         school: (300, 1095),
         student_with_income: (0, 600),
-        employee: (0, 500),
-        prior: 10.0,
+        employee: (0, 14),
+        prior: 6.0,
+        age_prior: [6.0, 2.0, 0.2, 0.02],
+        ..BASE
+    },
+    Profile {
+        name: "student with a job",
+        school: (300, 1095),
+        student_with_income: (0, 600),
+        employee: (548, 1095),
+        prior: 4.0,
         age_prior: [6.0, 2.0, 0.2, 0.02],
         ..BASE
     },
