@@ -94,6 +94,17 @@ fn run(args: &Args) -> banenafspraak::Result<()> {
     // to fit, 20% to validate; trees of depth 5 with 1,000 per leaf (250 for the job trees).
     let mut params = EstimationParams::default();
     params.design.seed = args.seed;
+    // The job cohorts shrink with the population: below full scale their trees keep the
+    // report's leaf size in proportion (at least 20 persons).
+    let scale = args.persons as f64 / FULL_SCALE;
+    if scale < 1.0 {
+        let job_leaf = ((250.0 * scale).round() as usize).max(20);
+        params.set_min_leaf(1000, job_leaf);
+        eprintln!(
+            "{} persons: job trees with at least {job_leaf} per leaf",
+            args.persons
+        );
+    }
     let estimates = params.run(&pop)?;
     let fitted = start.elapsed() - generated;
     if args.csv {
@@ -115,16 +126,21 @@ fn run(args: &Args) -> banenafspraak::Result<()> {
         hundreds(f.register_size_trained as f64),
         f.factor
     );
+    // Counts of a smaller population are scaled up to the published full scale.
+    let up = FULL_SCALE / args.persons as f64;
+    if args.persons != FULL_SCALE as usize {
+        println!("Counts are scaled to the full population (x {up:.3}) for the comparison.\n");
+    }
     let mut goals = Goals::default();
     for (published, est) in POPULATIONS.iter().zip(&estimates.populations) {
-        println!("{}", counts_table(published, est, &mut goals));
+        println!("{}", counts_table(published, est, up, &mut goals));
         for (by, dist, breakdown) in [
             ("education level", &published.education, &est.by_education),
             ("age band", &published.age, &est.by_age),
         ] {
             println!(
                 "{}",
-                distribution_table(published, by, dist, breakdown, est, &mut goals)
+                distribution_table(published, by, dist, breakdown, est, up, &mut goals)
             );
         }
     }
@@ -149,6 +165,7 @@ fn points(estimate: f64, published: f64) -> String {
 fn counts_table(
     p: &Published,
     est: &banenafspraak::estimate::PopulationEstimate,
+    up: f64,
     goals: &mut Goals,
 ) -> Table {
     let mut t = Table::new(
@@ -168,15 +185,16 @@ fn counts_table(
     );
     for (k, (pub_row, e)) in rows.enumerate() {
         let label = if k == 0 { "total" } else { pub_row.label };
-        let persons = e.persons as f64;
+        let persons = up * e.persons as f64;
+        let comparable = up * e.comparable;
         t.push_row([
             label.to_string(),
             hundreds(persons),
             hundreds(pub_row.persons),
             deviation(persons, pub_row.persons),
-            hundreds(e.comparable),
+            hundreds(comparable),
             hundreds(pub_row.comparable),
-            deviation(e.comparable, pub_row.comparable),
+            deviation(comparable, pub_row.comparable),
             percent(e.mean_probability()),
             percent(pub_row.mean_probability),
             points(e.mean_probability(), pub_row.mean_probability),
@@ -188,7 +206,7 @@ fn counts_table(
         };
         for (measure, got, want) in [
             ("persons", persons, pub_row.persons),
-            ("comparable", e.comparable, pub_row.comparable),
+            ("comparable", comparable, pub_row.comparable),
         ] {
             if k == 0 || want >= 1000.0 {
                 goals.relative(
@@ -208,6 +226,7 @@ fn counts_table(
     jobs.push(("keeps work", est.total.keeps_work, p.keeps));
     let mut note = String::from("Job outcomes (total):");
     for (name, got, want) in jobs {
+        let got = up * got;
         note.push_str(&format!(
             " {name} {} (published {}, {});",
             hundreds(got),
@@ -226,6 +245,7 @@ fn distribution_table(
     dist: &Distribution,
     b: &Breakdown,
     est: &banenafspraak::estimate::PopulationEstimate,
+    up: f64,
     goals: &mut Goals,
 ) -> Table {
     let measures: Vec<(Measure, &str, [f64; 4])> = [
@@ -270,7 +290,11 @@ fn distribution_table(
     }
     let mut total = vec!["total (count)".to_string()];
     for (m, _, _) in &measures {
-        total.extend([hundreds(est.total.get(*m)), String::new(), String::new()]);
+        total.extend([
+            hundreds(up * est.total.get(*m)),
+            String::new(),
+            String::new(),
+        ]);
     }
     t.push_row(total);
     t.with_note(
