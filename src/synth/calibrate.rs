@@ -1,9 +1,10 @@
 //! Calibration: how many persons each cell gets, so that the report's trees, applied with
 //! the correction factor 2.9, give the published counts, sub-groups, job outcomes and
-//! distribution columns. Per scored population the cell weights are raked (iterative
-//! proportional fitting on linear constraints: minimum Kullback-Leibler distance to a
-//! starting point); the rest of the population gets one solved share so that the
-//! register comes out at its published size. Reads `published`; never read by `estimate`.
+//! distribution columns. Per scored population the cell weights are raked: the weights
+//! closest (Kullback-Leibler) to a starting point under the published figures as soft
+//! linear constraints, solved by Newton's method on the dual. The rest of the population
+//! gets one solved share so that the register comes out at its published size. Reads
+//! `published`; never read by `estimate`.
 
 use std::sync::OnceLock;
 
@@ -151,12 +152,16 @@ pub struct Targets {
     pub persons: [f64; 3],
     /// Expected comparable per sub-group.
     pub comparable: [f64; 3],
+    /// "Had work" total (WIA only).
     pub had_work: Option<f64>,
+    /// Expected finders of work.
     pub finds: f64,
+    /// Expected keepers of work.
     pub keeps: f64,
     /// Distribution columns (gross, comparable, had work, finds, keeps) by education and
     /// by age, each normalised to sum to 1, zeros raised to 0.05% (half the printed unit).
     pub education: [Option<Shares>; 5],
+    /// The same columns by age band.
     pub age: [Option<Shares>; 5],
 }
 
@@ -514,6 +519,7 @@ pub struct Calibration {
     /// Every cell of the scored populations and the rest, weights in persons at full
     /// scale ([`FULL_SCALE`] with the old groups).
     pub cells: Vec<Cell>,
+    /// The register's old groups (wajong, wsw, wiw/id).
     pub old_groups: OldGroups,
     /// Expected trained register (bases other than wajong, wsw, wiw/id) at full scale.
     pub trained_register: f64,

@@ -211,15 +211,23 @@ const Z: Range = (0, 0);
 pub struct Profile {
     /// A short description, used in the calibration's summary.
     pub name: &'static str,
+    /// `days_employee`.
     pub employee: Range,
+    /// `days_ww`.
     pub ww: Range,
+    /// `days_bijstand` (at least the current spell's days).
     pub bijstand: Range,
+    /// `days_sickness_disability`.
     pub sickness: Range,
+    /// `days_other_social_benefit`.
     pub other_benefit: Range,
+    /// `days_in_school`.
     pub school: Range,
     /// Capped at the drawn `school` days.
     pub student_with_income: Range,
+    /// `days_no_income`.
     pub no_income: Range,
+    /// `days_nug`.
     pub nug: Range,
     /// Degree of work incapacity (the rest only; WIA's follows its class).
     pub disability: (u8, u8),
@@ -732,9 +740,11 @@ pub const REST_AGES: [f64; 4] = [0.08, 0.18, 0.37, 0.37];
 /// and employment, and how many of them there are at full scale.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Cell {
+    /// The population (or the rest).
     pub group: Group,
     /// Index into the group's [`Group::profiles`].
     pub profile: u8,
+    /// The education group.
     pub education: EduGroup,
     /// Index into [`AGE_BANDS`].
     pub age_band: u8,

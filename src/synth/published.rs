@@ -11,8 +11,11 @@ pub struct CountsRow {
     pub name: &'static str,
     /// The report's label.
     pub label: &'static str,
+    /// Persons ("populatie 2019").
     pub persons: f64,
+    /// Expected comparable ("verwacht vergelijkbaar").
     pub comparable: f64,
+    /// Mean probability ("gemiddelde kans").
     pub mean_probability: f64,
     /// Line of `report.txt` with the values.
     pub line: u32,
@@ -27,11 +30,15 @@ pub type Shares = [f64; 4];
 pub struct Distribution {
     /// Table number, e.g. "4.2".
     pub table: &'static str,
+    /// "Bruto aantal": the whole population.
     pub gross: Shares,
+    /// "Vergelijkbaar".
     pub comparable: Shares,
     /// WIA only ("Had werk").
     pub had_work: Option<Shares>,
+    /// "Vindt werk".
     pub finds: Shares,
+    /// "Behoudt werk".
     pub keeps: Shares,
     /// Lines of `report.txt` of the four category rows.
     pub lines: [u32; 4],
@@ -44,15 +51,21 @@ pub struct Published {
     pub name: &'static str,
     /// Table number of the counts table, e.g. "4.1".
     pub table: &'static str,
+    /// The "Totaal" row.
     pub total: CountsRow,
+    /// The three sub-groups in the report's order.
     pub subgroups: [CountsRow; 3],
     /// "Had werk" total (WIA only, line 4715).
     pub had_work: Option<f64>,
+    /// "Vindt werk" total.
     pub finds: f64,
+    /// "Behoudt werk" total.
     pub keeps: f64,
     /// Line of the totals of the distribution tables (finds and keeps).
     pub finds_line: u32,
+    /// The distribution by education level.
     pub education: Distribution,
+    /// The distribution by age band.
     pub age: Distribution,
 }
 
@@ -310,6 +323,7 @@ pub const REGISTER_PROFILE: RegisterProfile = RegisterProfile {
 /// The register's profile of table 3.2.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RegisterProfile {
+    /// Share of men.
     pub male: f64,
     /// < 25, 25-35, 35-45, 45-55, > 55.
     pub age: [f64; 5],
