@@ -42,10 +42,11 @@ enum Command {
     /// Fit the comparability, job-find and job-keep models and estimate the expected
     /// comparable persons, job finders and keepers per population (the report's tables).
     Estimate(EstimateArgs),
-    /// Write a synthetic population (schema v1).
+    /// Write a synthetic population (schema v1) calibrated to Panteia (2023); see
+    /// data-dictionary/synthetic.md.
     Synth {
-        /// Number of persons.
-        #[arg(long, default_value_t = 10_000)]
+        /// Number of persons. The default is full scale: the Dutch population aged 16-66.
+        #[arg(long, default_value_t = banenafspraak::synth::FULL_SCALE as usize)]
         persons: usize,
         /// Seed of every random draw.
         #[arg(long, default_value_t = 1)]

@@ -1,8 +1,8 @@
 //! The report's comparability tree (table B3.1, binary reading of
-//! `shared/reference/panteia-2023/tree_b3_1_binary_interpretation.json`) encoded as a fixed
-//! model, used to score a population through the library, and checked against a plain
-//! if/else transcription of the same tree: scoring and aggregation are right independent
-//! of fitting.
+//! `shared/reference/panteia-2023/tree_b3_1_binary_interpretation.json`) as the library
+//! encodes it (`synth::report_trees`), used to score a population through the library, and
+//! checked against a plain if/else transcription of the same tree written here: scoring and
+//! aggregation are right independent of fitting.
 //!
 //! Units as in the schema: 1 week = 7 days, 1 month = 365/12 days, 1 year = 365 days;
 //! "less than 2 weeks" is `<= 13` days (the report's footnote 94 puts the cut-off near one
@@ -11,92 +11,14 @@
 use banenafspraak::estimate::{
     Correction, CorrectionFactor, EstimationParams, FittedPipeline, FittedStage, ScoredPopulation,
 };
-use banenafspraak::model::{
-    ClassificationTree, FeatureKind, FeatureSet, FittedModel, NodeSpec, SplitRule, TreeFeature,
-};
+use banenafspraak::model::{ClassificationTree, FeatureSet, FittedModel, NodeSpec, SplitRule};
 use banenafspraak::schema::{DaysColumn, Education, Person, Population, Sex};
-use banenafspraak::synth::SynthParams;
+use banenafspraak::synth::{report_trees, SynthParams};
 
-fn days(name: &str) -> TreeFeature {
-    TreeFeature {
-        name: name.into(),
-        kind: FeatureKind::Numeric { max: 1095 },
-    }
-}
-
-fn category(name: &str, levels: &[&str]) -> TreeFeature {
-    TreeFeature {
-        name: name.into(),
-        kind: FeatureKind::Categorical {
-            levels: levels.iter().map(|s| s.to_string()).collect(),
-        },
-    }
-}
-
-/// Table B3.1 as printed: 21 leaves, probabilities before the correction factor.
+/// Table B3.1 as printed: 21 leaves, probabilities before the correction factor. The
+/// library's encoding (also the synthetic population's mechanism).
 fn tree_b3_1() -> ClassificationTree {
-    use NodeSpec as N;
-    use SplitRule::{AtMost, Equals};
-    let edu = |e: Education| Equals(u16::from(e.index()));
-    let features = vec![
-        days("days_bijstand"),
-        days("days_employee"),
-        days("days_no_income"),
-        days("days_in_school"),
-        days("days_any_benefit"),
-        days("days_nug"),
-        category("education", Education::CODES),
-        category("sex", Sex::CODES),
-        category("generation", &["0", "1", "2"]),
-        TreeFeature {
-            name: "disability_pct".into(),
-            kind: FeatureKind::Numeric { max: 100 },
-        },
-    ];
-    let nodes = vec![
-        /* 0 */ N::split("days_bijstand", AtMost(13), 1, 24),
-        /* 1 */ N::split("education", edu(Education::Mbo1), 16, 2),
-        /* 2 */ N::split("education", edu(Education::Primary), 9, 3),
-        /* 3 */ N::split("disability_pct", AtMost(90), 4, 6),
-        /* 4 */ N::split("education", edu(Education::Mbo2), 5, 8),
-        /* 5 */ N::leaf(0.011),
-        /* 6 */ N::split("education", edu(Education::None), 7, 15),
-        /* 7 */ N::leaf(0.006),
-        /* 8 */ N::leaf(0.002),
-        /* 9 */ N::split("days_employee", AtMost(30), 10, 13),
-        /* 10 */ N::split("days_no_income", AtMost(912), 11, 12),
-        /* 11 */ N::leaf(0.025),
-        /* 12 */ N::leaf(0.002),
-        /* 13 */ N::split("days_employee", AtMost(547), 14, 23),
-        /* 14 */ N::leaf(0.201),
-        /* 15 */ N::leaf(0.020),
-        /* 16 */ N::split("days_in_school", AtMost(91), 17, 22),
-        /* 17 */ N::split("days_any_benefit", AtMost(14), 18, 21),
-        /* 18 */ N::split("sex", Equals(u16::from(Sex::Female.index())), 19, 20),
-        /* 19 */ N::leaf(0.011),
-        /* 20 */ N::leaf(0.019),
-        /* 21 */ N::leaf(0.047),
-        /* 22 */ N::leaf(0.198),
-        /* 23 */ N::leaf(0.039),
-        /* 24 */ N::split("days_no_income", AtMost(30), 25, 40),
-        /* 25 */ N::split("generation", Equals(1), 33, 26),
-        /* 26 */ N::split("days_any_benefit", AtMost(1094), 27, 30),
-        /* 27 */ N::split("days_bijstand", AtMost(152), 28, 29),
-        /* 28 */ N::leaf(0.080),
-        /* 29 */ N::leaf(0.138),
-        /* 30 */ N::split("education", edu(Education::Primary), 31, 32),
-        /* 31 */ N::leaf(0.040),
-        /* 32 */ N::leaf(0.078),
-        /* 33 */ N::split("days_employee", AtMost(60), 34, 37),
-        /* 34 */ N::split("education", edu(Education::Primary), 35, 36),
-        /* 35 */ N::leaf(0.019),
-        /* 36 */ N::leaf(0.043),
-        /* 37 */ N::split("days_nug", AtMost(30), 38, 39),
-        /* 38 */ N::leaf(0.095),
-        /* 39 */ N::leaf(0.051),
-        /* 40 */ N::leaf(0.302),
-    ];
-    ClassificationTree::from_nodes(features, nodes).expect("B3.1 is a valid tree")
+    report_trees::b3_1_tree()
 }
 
 /// The same tree as plain conditions on a person, written from the report's text.

@@ -61,7 +61,7 @@ fn assert_rule(
     value: &str,
     rule_words: &str,
 ) {
-    let (header, mut rows) = valid_rows(600);
+    let (header, mut rows) = valid_rows(3000);
     let k = rows
         .iter()
         .position(|r| base(&|name: &str| r[col(&header, name)].clone()))
@@ -78,7 +78,7 @@ fn assert_rule(
         msg.contains(rule_words),
         "expected {rule_words:?} in:\n{msg}"
     );
-    assert!(msg.contains("1 of 600 rows"), "{msg}");
+    assert!(msg.contains("1 of 3000 rows"), "{msg}");
 }
 
 fn any(_: &dyn Fn(&str) -> String) -> bool {

@@ -74,7 +74,7 @@ pub enum Intervals {
     /// tree shapes are held fixed, so the variation from choosing the splits is missed: on
     /// known truth (`tests/coverage.rs`, 50 replications) they covered the comparable
     /// totals in 93.5% of cases at 100,000 persons and 87.5% at 300,000, where the
-    /// bootstrap covered 96% and 95%. Prefer the bootstrap for published intervals.
+    /// bootstrap covered 96% and 95%. Prefer the bootstrap for intervals to publish.
     Analytic,
     /// No intervals.
     None,
@@ -309,7 +309,7 @@ pub(crate) fn attach(
             if replicates < MIN_ADVISED_REPLICATES {
                 notes.push(format!(
                     "{replicates} bootstrap replicates: the 2.5% and 97.5% percentiles rest on few \
-                     replicates; use {MIN_ADVISED_REPLICATES} or more for published intervals"
+                     replicates; use {MIN_ADVISED_REPLICATES} or more for intervals to publish"
                 ));
             }
         }

@@ -481,6 +481,41 @@ impl Population {
         );
     }
 
+    /// Appends the persons of `other`, which carries no extra columns (as `self`):
+    /// how generated chunks are joined without building each person again.
+    pub(crate) fn append(&mut self, other: Population) {
+        debug_assert!(self.extra.is_empty() && other.extra.is_empty());
+        let offset = self.person_id.text.len();
+        self.person_id.text.push_str(&other.person_id.text);
+        self.person_id
+            .ends
+            .extend(other.person_id.ends.iter().map(|e| e + offset));
+        self.sex.extend(other.sex);
+        self.age.extend(other.age);
+        self.migration.extend(other.migration);
+        self.generation.extend(other.generation);
+        self.education.extend(other.education);
+        self.years_special_secondary
+            .extend(other.years_special_secondary);
+        for (col, o) in self.days.iter_mut().zip(other.days) {
+            col.extend(o);
+        }
+        self.employed.extend(other.employed);
+        self.ww.extend(other.ww);
+        self.bijstand.extend(other.bijstand);
+        self.nug.extend(other.nug);
+        self.wia_class.extend(other.wia_class);
+        self.disability_pct.extend(other.disability_pct);
+        self.months_without_work.extend(other.months_without_work);
+        self.months_bijstand.extend(other.months_bijstand);
+        self.in_register.extend(other.in_register);
+        self.register_basis.extend(other.register_basis);
+        self.register_entry_year.extend(other.register_entry_year);
+        self.found_job_within_year
+            .extend(other.found_job_within_year);
+        self.kept_job_one_year.extend(other.kept_job_one_year);
+    }
+
     /// The person in row `i`.
     ///
     /// # Panics

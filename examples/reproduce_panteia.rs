@@ -1,0 +1,382 @@
+//! Reproduces the tables of Panteia (2023) on the calibrated synthetic population:
+//! generate 11.4 million persons (seeded), draw the report's sample of 1,000,000, fit the
+//! comparability, job-find and job-keep trees, score WW, WIA, bijstand and NUG, and print
+//! tables 4.1-4.3, 5.1-5.3, 8.4-8.6 and 8.11-8.13 with each estimate beside the published
+//! value, then the fitted comparability tree beside table B3.1.
+//!
+//! ```text
+//! cargo run --release --example reproduce_panteia [-- --seed S] [--persons N] [--format csv]
+//! ```
+//!
+//! The estimates come only from the models fitted on the generated persons; the published
+//! values (`synth::published`) are read for the comparison columns, after estimation.
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use banenafspraak::estimate::{write_results_csv, Breakdown, Estimates, EstimationParams, Measure};
+use banenafspraak::report::format::{hundreds, percent, ROUNDING_NOTE};
+use banenafspraak::report::Table;
+use banenafspraak::synth::published::{Distribution, Published, POPULATIONS};
+use banenafspraak::synth::report_trees::b3_1_tree;
+use banenafspraak::synth::{SynthParams, FULL_SCALE};
+
+struct Args {
+    seed: u64,
+    persons: usize,
+    csv: bool,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = Args {
+        seed: 2019,
+        persons: FULL_SCALE as usize,
+        csv: false,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().ok_or(format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--seed" => {
+                let v = value()?;
+                args.seed = v.parse().map_err(|_| format!("--seed {v}: not a number"))?;
+            }
+            "--persons" => {
+                let v = value()?;
+                args.persons = v
+                    .parse()
+                    .ok()
+                    .filter(|&n| n > 0)
+                    .ok_or(format!("--persons {v}: not a positive number"))?;
+            }
+            "--format" => match value()?.as_str() {
+                "csv" => args.csv = true,
+                "text" => args.csv = false,
+                other => return Err(format!("--format {other}: expected text or csv")),
+            },
+            other => {
+                return Err(format!(
+                    "unknown argument {other}; use --seed S, --persons N, --format text|csv"
+                ))
+            }
+        }
+    }
+    Ok(args)
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: &Args) -> banenafspraak::Result<()> {
+    let start = Instant::now();
+    let pop = SynthParams {
+        persons: args.persons,
+        seed: args.seed,
+        ..SynthParams::default()
+    }
+    .generate()?;
+    let generated = start.elapsed();
+    // The report's design: a sample of 1,000,000 with the population's class shares, 80%
+    // to fit, 20% to validate; trees of depth 5 with 1,000 per leaf (250 for the job trees).
+    let mut params = EstimationParams::default();
+    params.design.seed = args.seed;
+    // The job cohorts shrink with the population: below full scale their trees keep the
+    // report's leaf size in proportion (at least 20 persons).
+    let scale = args.persons as f64 / FULL_SCALE;
+    if scale < 1.0 {
+        let job_leaf = ((250.0 * scale).round() as usize).max(20);
+        params.set_min_leaf(1000, job_leaf);
+        eprintln!(
+            "{} persons: job trees with at least {job_leaf} per leaf",
+            args.persons
+        );
+    }
+    let estimates = params.run(&pop)?;
+    let fitted = start.elapsed() - generated;
+    if args.csv {
+        return write_results_csv(&estimates.result_rows(), std::io::stdout().lock());
+    }
+    println!(
+        "Synthetic population: {} persons aged 16-66, seed {} (generated in {:.1} s; \
+         models fitted and populations scored in {:.1} s).",
+        hundreds(pop.len() as f64),
+        args.seed,
+        generated.as_secs_f64(),
+        fitted.as_secs_f64()
+    );
+    let f = &estimates.fitted.correction;
+    println!(
+        "Register {} members, {} outside wajong, wsw and wiw/id: correction factor {:.2} \
+         (report: 2.9).\n",
+        hundreds(f.register_size as f64),
+        hundreds(f.register_size_trained as f64),
+        f.factor
+    );
+    // Counts of a smaller population are scaled up to the published full scale.
+    let up = FULL_SCALE / args.persons as f64;
+    if args.persons != FULL_SCALE as usize {
+        println!("Counts are scaled to the full population (x {up:.3}) for the comparison.\n");
+    }
+    let mut goals = Goals::default();
+    for (published, est) in POPULATIONS.iter().zip(&estimates.populations) {
+        println!("{}", counts_table(published, est, up, &mut goals));
+        for (by, dist, breakdown) in [
+            ("education level", &published.education, &est.by_education),
+            ("age band", &published.age, &est.by_age),
+        ] {
+            println!(
+                "{}",
+                distribution_table(published, by, dist, breakdown, est, up, &mut goals)
+            );
+        }
+    }
+    print_trees(&estimates);
+    goals.print();
+    Ok(())
+}
+
+/// Signed relative deviation in percent.
+fn deviation(estimate: f64, published: f64) -> String {
+    if published == 0.0 {
+        return "-".into();
+    }
+    format!("{:+.1}%", 100.0 * (estimate - published) / published)
+}
+
+/// Signed deviation in percentage points.
+fn points(estimate: f64, published: f64) -> String {
+    format!("{:+.1}", 100.0 * (estimate - published))
+}
+
+fn counts_table(
+    p: &Published,
+    est: &banenafspraak::estimate::PopulationEstimate,
+    up: f64,
+    goals: &mut Goals,
+) -> Table {
+    let mut t = Table::new(
+        format!(
+            "Table {} {}: population 2019, expected comparable (rounded to hundreds) and mean probability",
+            p.table, est.label
+        ),
+        [
+            "group", "persons", "published", "dev.", "comparable", "published", "dev.",
+            "mean", "published", "dev. (pts)",
+        ],
+    );
+    let rows = std::iter::once((&p.total, &est.total)).chain(
+        p.subgroups
+            .iter()
+            .zip(est.subgroups.iter().map(|g| &g.counts)),
+    );
+    for (k, (pub_row, e)) in rows.enumerate() {
+        let label = if k == 0 { "total" } else { pub_row.label };
+        let persons = up * e.persons as f64;
+        let comparable = up * e.comparable;
+        t.push_row([
+            label.to_string(),
+            hundreds(persons),
+            hundreds(pub_row.persons),
+            deviation(persons, pub_row.persons),
+            hundreds(comparable),
+            hundreds(pub_row.comparable),
+            deviation(comparable, pub_row.comparable),
+            percent(e.mean_probability()),
+            percent(pub_row.mean_probability),
+            points(e.mean_probability(), pub_row.mean_probability),
+        ]);
+        let (what, limit) = if k == 0 {
+            ("total", 0.05)
+        } else {
+            ("sub-group", 0.15)
+        };
+        for (measure, got, want) in [
+            ("persons", persons, pub_row.persons),
+            ("comparable", comparable, pub_row.comparable),
+        ] {
+            if k == 0 || want >= 1000.0 {
+                goals.relative(
+                    format!("{} {what} {} {measure}", p.name, pub_row.name),
+                    got,
+                    want,
+                    limit,
+                );
+            }
+        }
+    }
+    let mut jobs = Vec::new();
+    if let Some(h) = p.had_work {
+        jobs.push(("had work", est.total.had_work, h));
+    }
+    jobs.push(("finds work", est.total.finds_work, p.finds));
+    jobs.push(("keeps work", est.total.keeps_work, p.keeps));
+    let mut note = String::from("Job outcomes (total):");
+    for (name, got, want) in jobs {
+        let got = up * got;
+        note.push_str(&format!(
+            " {name} {} (published {}, {});",
+            hundreds(got),
+            hundreds(want),
+            deviation(got, want)
+        ));
+        goals.relative(format!("{} total {name}", p.name), got, want, 0.10);
+    }
+    note.pop();
+    t.with_note(note).with_note(ROUNDING_NOTE)
+}
+
+fn distribution_table(
+    p: &Published,
+    by: &str,
+    dist: &Distribution,
+    b: &Breakdown,
+    est: &banenafspraak::estimate::PopulationEstimate,
+    up: f64,
+    goals: &mut Goals,
+) -> Table {
+    let measures: Vec<(Measure, &str, [f64; 4])> = [
+        (Measure::Persons, "gross", Some(dist.gross)),
+        (Measure::Comparable, "comparable", Some(dist.comparable)),
+        (Measure::HadWork, "had work", dist.had_work),
+        (Measure::FindsWork, "finds work", Some(dist.finds)),
+        (Measure::KeepsWork, "keeps work", Some(dist.keeps)),
+    ]
+    .into_iter()
+    .filter_map(|(m, name, s)| s.map(|s| (m, name, s)))
+    .collect();
+    let mut columns = vec![by.to_string()];
+    for (_, name, _) in &measures {
+        columns.extend([name.to_string(), "publ.".into(), "pts".into()]);
+    }
+    let mut t = Table::new(
+        format!(
+            "Table {} {}: distribution by {by} (estimate, published, deviation in points)",
+            dist.table, est.label
+        ),
+        columns,
+    );
+    for k in 0..4 {
+        let label = if by == "age band" {
+            b.cells[k].1.clone()
+        } else {
+            format!("level {}", k + 1)
+        };
+        let mut row = vec![label.clone()];
+        for (m, name, shares) in &measures {
+            let got = b.share(k, *m);
+            row.extend([percent(got), percent(shares[k]), points(got, shares[k])]);
+            goals.absolute(
+                format!("{} {} {by} {label} {name}", dist.table, p.name),
+                got,
+                shares[k],
+                0.03,
+            );
+        }
+        t.push_row(row);
+    }
+    let mut total = vec!["total (count)".to_string()];
+    for (m, _, _) in &measures {
+        total.extend([
+            hundreds(up * est.total.get(*m)),
+            String::new(),
+            String::new(),
+        ]);
+    }
+    t.push_row(total);
+    t.with_note(
+        "Shares of each column; the report has no unknown education level, the synthetic \
+         scored populations have none either.",
+    )
+}
+
+fn print_trees(e: &Estimates) {
+    let stage = &e.fitted.comparability;
+    let v = &stage.validation;
+    println!(
+        "Fitted comparability tree ({} persons to fit, {} to validate; validation AUC {:.3}, \
+         Brier {:.4}):\n",
+        hundreds(stage.n_train as f64),
+        hundreds(stage.n_validate as f64),
+        v.auc,
+        v.brier
+    );
+    println!("{}", stage.model);
+    println!("Report table B3.1 (binary reading), probabilities before the correction factor:\n");
+    println!("{}", b3_1_tree());
+    for stage in [&e.fitted.job_find, &e.fitted.job_keep] {
+        println!(
+            "Fitted {} tree: {} persons to fit, {} leaves, validation AUC {:.3}.",
+            stage.name,
+            stage.n_train,
+            stage
+                .model
+                .as_tree()
+                .map_or(0, banenafspraak::model::ClassificationTree::n_leaves),
+            stage.validation.auc
+        );
+    }
+    println!();
+}
+
+/// The issue's goals: totals within 5%, sub-groups of at least 1,000 within 15%, shares
+/// within 3 points, job outcome totals within 10%.
+#[derive(Default)]
+struct Goals {
+    met: usize,
+    missed: Vec<String>,
+}
+
+impl Goals {
+    fn relative(&mut self, what: String, got: f64, want: f64, limit: f64) {
+        let dev = (got - want) / want;
+        if dev.abs() <= limit {
+            self.met += 1;
+        } else {
+            self.missed.push(format!(
+                "{what}: {got:.0} vs {want:.0} ({:+.1}%, limit {:.0}%)",
+                100.0 * dev,
+                100.0 * limit
+            ));
+        }
+    }
+
+    fn absolute(&mut self, what: String, got: f64, want: f64, limit: f64) {
+        if (got - want).abs() <= limit {
+            self.met += 1;
+        } else {
+            self.missed.push(format!(
+                "{what}: {} vs {} ({} points, limit {:.0})",
+                percent(got),
+                percent(want),
+                points(got, want),
+                100.0 * limit
+            ));
+        }
+    }
+
+    fn print(&self) {
+        println!(
+            "Goals met: {} of {} (totals within 5%, sub-groups of at least 1,000 within 15%, \
+             shares within 3 points, job outcomes within 10%).",
+            self.met,
+            self.met + self.missed.len()
+        );
+        for m in &self.missed {
+            println!("  missed: {m}");
+        }
+    }
+}
