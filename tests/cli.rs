@@ -167,7 +167,10 @@ fn estimate_refuses_bad_parameters_and_degenerate_data() {
     let fails = |args: &[&str], words: &str| {
         let out = run(&[&["estimate", "--input", input, "--quiet"][..], args].concat());
         // 1 for a refused run, 2 for a usage error caught by the argument parser.
-        assert!(matches!(out.status.code(), Some(1 | 2)), "{args:?} should fail");
+        assert!(
+            matches!(out.status.code(), Some(1 | 2)),
+            "{args:?} should fail"
+        );
         let stderr = text(&out.stderr);
         assert!(
             stderr.contains(words),
