@@ -440,7 +440,7 @@ pub fn apply(
 }
 
 /// Within the rows that make up a whole, a column with exactly one suppressed cell gets a
-/// second one: the published cell with the fewest persons behind it.
+/// second one: the published cell with the fewest persons (above zero) behind it.
 fn secondary_suppression(t: &mut Table) -> Vec<Finding> {
     let mut out = Vec::new();
     if t.partition.len() < 2 {
@@ -469,14 +469,14 @@ fn secondary_suppression(t: &mut Table) -> Vec<Finding> {
                     .get(k)
                     .is_some_and(|c| c.status != Status::Suppressed && c.is_number())
             })
-            .min_by_key(|&r| {
-                t.rows[r][k]
-                    .basis
-                    .iter()
-                    .map(|b| b.persons)
-                    .min()
-                    .unwrap_or(u64::MAX)
-            });
+            // An empty category protects nothing (its emptiness shows in other columns):
+            // take the one with the fewest persons above zero.
+            .min_by_key(
+                |&r| match t.rows[r][k].basis.iter().map(|b| b.persons).min() {
+                    Some(0) | None => u64::MAX,
+                    Some(n) => n,
+                },
+            );
         if let Some(r) = victim {
             t.rows[r][k].status = Status::Suppressed;
             out.push(Finding {

@@ -221,7 +221,8 @@ fn draw_scores(root: &DrawingArea<SVGBackend<'_>, Shift>, t: &Table, style: &Sty
         let color = COLORS[j];
         let bars: Vec<Rectangle<(f64, f64)>> = (0..bins)
             .filter_map(|r| {
-                let y = share_at(t, r, *k)?;
+                // An empty bin draws nothing (not even a flat bar).
+                let y = share_at(t, r, *k).filter(|&y| y > 0.0)?;
                 let x0 = r as f64 * width + j as f64 * width / 2.0;
                 Some(Rectangle::new(
                     [
@@ -351,7 +352,7 @@ fn draw_breakdown(
             .iter()
             .enumerate()
             .filter_map(|(i, &r)| {
-                let y = share_at(t, r, k)?;
+                let y = share_at(t, r, k).filter(|&y| y > 0.0)?;
                 let x0 = i as f64 + 0.1 + j as f64 * group;
                 Some(Rectangle::new(
                     [(x0, 0.0), (x0 + group * 0.9, y)],

@@ -707,7 +707,8 @@ pub fn html_escape(s: &str) -> String {
 fn html_indent(s: &str) -> String {
     let trimmed = s.trim_start_matches(' ');
     let lead = s.len() - trimmed.len();
-    format!("{}{}", "&nbsp;".repeat(lead), html_escape(trimmed))
+    // &#160; rather than &nbsp;: the fragment stays well-formed XML as well as HTML.
+    format!("{}{}", "&#160;".repeat(lead), html_escape(trimmed))
 }
 
 /// Escapes Markdown table text: `|` and `\`, leading spaces as `&nbsp;`, newlines as
