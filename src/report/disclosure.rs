@@ -384,7 +384,9 @@ pub fn check_table(t: &Table, rules: &DisclosureRules, count_to: Option<u64>) ->
 ///     .with_row(["a".into(), Cell::count(9.0).on("persons", 9)]);
 /// apply(&mut t, DisclosureMode::Strict, &DisclosureRules::default(), Some(100));
 /// assert_eq!(t.rows[0][1].status, Status::Suppressed);
-/// assert!(t.to_string().contains("a      x"));
+/// let text = t.to_string();
+/// assert!(text.lines().any(|l| l.split_whitespace().eq(["a", "x"])));
+/// assert!(text.contains("x = suppressed"));
 /// ```
 pub fn apply(
     t: &mut Table,
