@@ -223,7 +223,11 @@ pub fn results_table(populations: &[PopulationEstimate]) -> Table {
 /// How a model was trained: eligible persons, positives, training and validation rows.
 pub fn training_table(stage: &FittedStage, lang: Lang) -> Table {
     let mut t = Table::new(
-        format!("{} {}", lang.pick("Model:", "Model:"), stage.name),
+        format!(
+            "{}: {}",
+            stage.name,
+            lang.pick("training design", "opzet van de training")
+        ),
         [
             lang.pick("training design", "Opzet"),
             lang.pick("persons", "Personen"),
