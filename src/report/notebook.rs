@@ -4,7 +4,9 @@
 //! Each method here prints a `text/plain` block (what the evcxr REPL shows) and a
 //! `text/html` block (what Jupyter shows), both in one write so that other output cannot
 //! interleave. The English report style is used; for Dutch, build a [`Report`] with
-//! [`Style::report`]`(Lang::Nl)` and display that.
+//! [`Style::report`]`(Lang::Nl)` and display that. Results (estimates, a population, a
+//! model) are shown as `banenafspraak estimate` shows them by default: cells failing the
+//! default disclosure rules are marked ` (!)`, no number changed.
 
 use std::io::Write as _;
 
@@ -42,6 +44,17 @@ fn emit_report(r: &Report) {
     emit(&r.render(OutputFormat::Text), &r.render(OutputFormat::Html));
 }
 
+/// A report with failing cells marked (disclosure mode `report`, default rules).
+fn marked(mut r: Report) -> Report {
+    let mut check = CheckReport::new(
+        super::DisclosureMode::Report,
+        super::DisclosureRules::default(),
+        r.style.count_to,
+    );
+    check.apply_to(&mut r);
+    r
+}
+
 fn english() -> Style {
     Style::report(Lang::En)
 }
@@ -76,21 +89,21 @@ impl CheckReport {
 impl Estimates {
     /// Notebook display: every table of the run (see [`Report::from_estimates`]).
     pub fn evcxr_display(&self) {
-        emit_report(&Report::from_estimates(self, english()));
+        emit_report(&marked(Report::from_estimates(self, english())));
     }
 }
 
 impl PopulationEstimate {
     /// Notebook display: the counts table and the distributions by education and age.
     pub fn evcxr_display(&self) {
-        emit_report(&Report::from_population(self, english()));
+        emit_report(&marked(Report::from_population(self, english())));
     }
 }
 
 impl FittedStage {
     /// Notebook display: training design, validation, calibration and the tree.
     pub fn evcxr_display(&self) {
-        emit_report(&Report::from_stage(self, english()));
+        emit_report(&marked(Report::from_stage(self, english())));
     }
 }
 
