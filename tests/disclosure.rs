@@ -410,3 +410,43 @@ fn the_check_report_lists_tables_rules_and_failing_cells() {
         .contains("## Summary: every table passes"));
     assert!(strict.to_markdown().contains("suppressed (x)"));
 }
+
+#[test]
+fn unrounded_numbers_in_notes_are_listed_or_rounded() {
+    let make = || {
+        let mut r = Report::new(Style::report(Lang::En));
+        r.paragraph("Note: comparability: the requested sample is larger than the 392273 eligible persons; all were used");
+        r.paragraph(
+            "Correction: register-size factor 1.769 = 17,800 register members / 10,100 outside",
+        );
+        r
+    };
+    let mut report = make();
+    let mut check = CheckReport::new(
+        DisclosureMode::Report,
+        DisclosureRules::default(),
+        Some(100),
+    );
+    check.apply_to(&mut report);
+    assert_eq!(report, make(), "report mode changes nothing");
+    let text = check.tables.iter().find(|t| t.id == "text").unwrap();
+    assert_eq!(text.findings.len(), 1);
+    assert_eq!(
+        text.findings[0].detail,
+        "unrounded number 392273 in the text"
+    );
+    assert_eq!(check.open_findings(), 1);
+    let mut strict = CheckReport::new(
+        DisclosureMode::Strict,
+        DisclosureRules::default(),
+        Some(100),
+    );
+    strict.apply_to(&mut report);
+    assert_eq!(strict.open_findings(), 0);
+    let out = report.render(OutputFormat::Text);
+    assert!(
+        out.contains("larger than the 392300 eligible persons"),
+        "{out}"
+    );
+    assert!(out.contains("factor 1.769 = 17,800 register members / 10,100 outside"));
+}

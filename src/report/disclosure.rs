@@ -496,6 +496,52 @@ fn secondary_suppression(t: &mut Table) -> Vec<Finding> {
     out
 }
 
+/// The text with every plain number of three or more digits (not part of a word, a
+/// decimal or a grouped number) rounded to a multiple of `to`, and the numbers that were
+/// not already multiples.
+///
+/// ```
+/// use banenafspraak::report::disclosure::round_numbers_in_text;
+/// let (text, found) = round_numbers_in_text("larger than the 392273 eligible persons; 1,800 and 2.900; id P00012", 100);
+/// assert_eq!(text, "larger than the 392300 eligible persons; 1,800 and 2.900; id P00012");
+/// assert_eq!(found, ["392273"]);
+/// ```
+pub fn round_numbers_in_text(text: &str, to: u64) -> (String, Vec<String>) {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_digit() {
+            let ch = text[i..].chars().next().unwrap_or(' ');
+            out.push(ch);
+            i += ch.len_utf8();
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_digit() {
+            i += 1;
+        }
+        let run = &text[start..i];
+        let before = text[..start].chars().next_back();
+        let after = text[i..].chars().next();
+        let next_digit = text[i..].chars().nth(1).is_some_and(|c| c.is_ascii_digit());
+        // A word (P00012), a decimal or grouped number (2.900, 1,800) is left alone.
+        let in_word = before.is_some_and(|c| c.is_alphanumeric() || c == '_')
+            || after.is_some_and(|c| c.is_alphanumeric() || c == '_');
+        let grouped = before.is_some_and(|c| c == '.' || c == ',')
+            || (after.is_some_and(|c| c == '.' || c == ',') && next_digit);
+        match run.parse::<u64>() {
+            Ok(n) if run.len() >= 3 && !in_word && !grouped && n % to.max(1) != 0 => {
+                found.push(run.to_string());
+                out.push_str(&(round_to(n as f64, to) as u64).to_string());
+            }
+            _ => out.push_str(run),
+        }
+    }
+    (out, found)
+}
+
 /// A person_id value found in an output.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct IdHit {
@@ -581,10 +627,48 @@ impl CheckReport {
         }
     }
 
-    /// Applies the mode to every table of a report (see [`apply`]) and records the checks.
+    /// Applies the mode to every table of a report (see [`apply`]) and to its prose, and
+    /// records the checks. Prose is checked for plain numbers of three or more digits that
+    /// are not rounded (a note such as "392273 eligible persons"): strict rounds them in
+    /// the text, report lists them under the pseudo-table `text`.
     pub fn apply_to(&mut self, report: &mut super::Report) {
         for t in report.tables_mut() {
             self.apply_to_table(t);
+        }
+        if self.mode == DisclosureMode::Off {
+            return;
+        }
+        let mut findings = Vec::new();
+        for block in &mut report.blocks {
+            if let super::Block::Paragraph(p) = block {
+                let (rounded, found) = round_numbers_in_text(p, self.rules.round_to);
+                for n in found {
+                    findings.push(Finding {
+                        row: None,
+                        column: None,
+                        row_label: p.chars().take(60).collect(),
+                        column_label: String::new(),
+                        rule: Rule::Rounding,
+                        detail: format!("unrounded number {n} in the text"),
+                        action: if self.mode == DisclosureMode::Strict {
+                            Action::Rounded
+                        } else {
+                            Action::None
+                        },
+                    });
+                }
+                if self.mode == DisclosureMode::Strict {
+                    *p = rounded;
+                }
+            }
+        }
+        if !findings.is_empty() {
+            self.tables.push(TableCheck {
+                id: "text".into(),
+                title: "notes and paragraphs".into(),
+                cells_checked: 0,
+                findings,
+            });
         }
     }
 
