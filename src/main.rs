@@ -392,8 +392,7 @@ fn estimate(args: &EstimateArgs) -> Result<()> {
         .as_ref()
         .map_or("standard output".to_string(), |p| p.display().to_string());
     let style = Style::report(lang);
-    let (output, check) = render_output(&estimates, args.format, style, mode, rules)?;
-    let mut check = check;
+    let (output, mut check) = render_output(&estimates, args.format, style, mode, rules)?;
     #[cfg(feature = "plots")]
     let svgs = match &args.plots {
         Some(_) => {
@@ -413,16 +412,16 @@ fn estimate(args: &EstimateArgs) -> Result<()> {
         None => Vec::new(),
     };
     if mode != DisclosureMode::Off {
-        let mut outputs: Vec<(&str, &str)> = vec![(target.as_str(), output.as_str())];
         #[cfg(feature = "plots")]
-        let svg_names: Vec<String> = svgs.iter().map(|s| format!("{}.svg", s.name)).collect();
-        #[cfg(feature = "plots")]
-        outputs.extend(
-            svg_names
-                .iter()
-                .zip(&svgs)
-                .map(|(n, s)| (n.as_str(), s.content.as_str())),
-        );
+        let svg_outputs: Vec<(String, &str)> = svgs
+            .iter()
+            .map(|s| (format!("{}.svg", s.name), s.content.as_str()))
+            .collect();
+        #[cfg(not(feature = "plots"))]
+        let svg_outputs: Vec<(String, &str)> = Vec::new();
+        let outputs: Vec<(&str, &str)> = std::iter::once((target.as_str(), output.as_str()))
+            .chain(svg_outputs.iter().map(|(n, c)| (n.as_str(), *c)))
+            .collect();
         check.scan(&outputs, pop.person_ids().iter());
         if !check.id_hits.is_empty() && mode == DisclosureMode::Strict {
             return Err(Error::InvalidParameter {
