@@ -6,7 +6,8 @@
 //! ```
 
 use banenafspraak::estimate::{EstimationParams, ScoredPopulation};
-use banenafspraak::report::tables::{breakdown_table, counts_table};
+use banenafspraak::report::tables::{breakdown_table, counts_table, BreakdownKind};
+use banenafspraak::report::Lang;
 use banenafspraak::synth::SynthParams;
 
 fn main() -> banenafspraak::Result<()> {
@@ -26,8 +27,8 @@ fn main() -> banenafspraak::Result<()> {
     // 3. The report's tables: counts by sub-group, then the distributions.
     println!("{}", estimates.fitted.correction.describe());
     let e = &estimates.populations[0];
-    println!("{}", counts_table(e));
-    println!("{}", breakdown_table(e, "education level", &e.by_education));
-    println!("{}", breakdown_table(e, "age band", &e.by_age));
+    println!("{}", counts_table(e, Lang::En));
+    println!("{}", breakdown_table(e, BreakdownKind::Education, Lang::En));
+    println!("{}", breakdown_table(e, BreakdownKind::Age, Lang::En));
     Ok(())
 }

@@ -27,6 +27,9 @@ pub mod schema;
 pub mod synth;
 
 pub use error::{Error, Result};
+/// The ndarray this crate uses (0.16), so that a notebook or a caller building feature
+/// matrices gets the same version without naming it (`banenafspraak::ndarray::Array2`).
+pub use ndarray;
 
 /// The README's examples, compiled and run as doctests.
 #[cfg(doctest)]

@@ -9,9 +9,13 @@ use banenafspraak::estimate::{
 };
 use banenafspraak::model::design::{job_find_outcome, job_keep_outcome, SampleSize};
 use banenafspraak::model::{Feature, FeatureSet, LogisticParams, ModelSpec, TreeParams};
-use banenafspraak::report::render_text;
+use banenafspraak::report::progress::Step;
+use banenafspraak::report::{
+    results_table, CheckReport, DisclosureMode, DisclosureRules, Lang, OutputFormat, Report, Style,
+};
 use banenafspraak::schema::{
-    read_csv_path, write_csv_path, Population, ReadOptions, RegisterBasis,
+    read_csv_path, read_csv_path_with_progress, write_csv_path, Population, ReadOptions,
+    RegisterBasis,
 };
 use banenafspraak::synth::SynthParams;
 use banenafspraak::{Error, Result};
@@ -41,7 +45,7 @@ enum Command {
     },
     /// Fit the comparability, job-find and job-keep models and estimate the expected
     /// comparable persons, job finders and keepers per population (the report's tables).
-    Estimate(EstimateArgs),
+    Estimate(Box<EstimateArgs>),
     /// Write a synthetic population (schema v1) calibrated to Panteia (2023); see
     /// data-dictionary/synthetic.md.
     Synth {
@@ -64,6 +68,20 @@ enum Family {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// The report's tables, the fitted models and their validation, as plain text.
+    Text,
+    /// The same tables in Markdown.
+    Markdown,
+    /// The same tables as an HTML fragment.
+    Html,
+    /// Results table v1 as CSV (unrounded; rounded and suppressed under `--disclosure strict`).
+    Csv,
+    /// Results table v1 as JSON (unrounded; rounded and suppressed under `--disclosure strict`).
+    Json,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum IntervalMethod {
     /// Percentile intervals over bootstrap replicates of the training samples.
     Bootstrap,
@@ -74,13 +92,21 @@ enum IntervalMethod {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Format {
-    /// The report's tables, the fitted models and their validation.
-    Text,
-    /// Results table v1 as CSV.
-    Csv,
-    /// Results table v1 as JSON.
-    Json,
+enum LangArg {
+    /// English labels, 4,000 and 2.5%.
+    En,
+    /// Dutch labels (the report's), 4.000 and 2,5%.
+    Nl,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DisclosureArg {
+    /// Suppress failing cells (`x`) and round every count: output meant for export.
+    Strict,
+    /// Mark failing cells `(!)` and change nothing: work inside the environment.
+    Report,
+    /// No disclosure checks.
+    Off,
 }
 
 #[derive(clap::Args)]
@@ -133,10 +159,11 @@ struct EstimateArgs {
     #[arg(long, default_value_t = 200)]
     replicates: usize,
     /// Add the sensitivity table (comparable totals under each correction, model family and
-    /// tree setting) to the text output.
+    /// tree setting) to the text, Markdown or HTML output.
     #[arg(long)]
     sensitivity: bool,
-    /// Add the diagnostics (score overlap, standardised mean differences) to the text output.
+    /// Add the diagnostics (score overlap, standardised mean differences) to the text,
+    /// Markdown or HTML output.
     #[arg(long)]
     diagnostics: bool,
     /// Reference year of the extract.
@@ -148,6 +175,25 @@ struct EstimateArgs {
     /// Write the output here instead of standard output.
     #[arg(long)]
     output: Option<PathBuf>,
+    /// Language of labels and number format of the tables.
+    #[arg(long, value_enum, default_value_t = LangArg::En)]
+    lang: LangArg,
+    /// Disclosure control of every published cell (at least 10 persons behind it, counts
+    /// rounded to hundreds, no extremes, no keys). `report` marks failing cells and changes
+    /// no number, so the researcher sees everything while working; `strict` is for export.
+    #[arg(long, value_enum, default_value_t = DisclosureArg::Report)]
+    disclosure: DisclosureArg,
+    /// Minimum persons behind a published cell.
+    #[arg(long, default_value_t = 10)]
+    min_persons: u64,
+    /// Write an output-check report (Markdown) for the output checker: each table, each
+    /// rule, and the cells that fail.
+    #[arg(long, value_name = "PATH")]
+    check_report: Option<PathBuf>,
+    /// Write SVG plots into this directory: score distributions, calibration curves,
+    /// education and age bars (needs the `plots` feature).
+    #[arg(long, value_name = "DIR")]
+    plots: Option<PathBuf>,
     /// No progress on standard error.
     #[arg(long)]
     quiet: bool,
@@ -230,18 +276,86 @@ fn summary(input: &std::path::Path, pop: &Population) -> String {
     s
 }
 
-fn estimate(args: &EstimateArgs) -> Result<()> {
-    let spinner = if args.quiet {
-        indicatif::ProgressBar::hidden()
-    } else {
-        let bar = indicatif::ProgressBar::new_spinner();
-        bar.enable_steady_tick(std::time::Duration::from_millis(120));
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} [{elapsed_precise}] {msg}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+/// The progress display: a spinner for steps of unknown length, a bar with the time left
+/// for reading (bytes) and for steps that report `DONE/TOTAL` (see `report::progress`).
+struct ProgressDisplay {
+    bar: indicatif::ProgressBar,
+    step: String,
+    with_bar: bool,
+}
+
+impl ProgressDisplay {
+    fn new(quiet: bool) -> ProgressDisplay {
+        let bar = if quiet {
+            indicatif::ProgressBar::hidden()
+        } else {
+            let bar = indicatif::ProgressBar::new_spinner();
+            bar.enable_steady_tick(std::time::Duration::from_millis(120));
+            bar
+        };
+        let mut display = ProgressDisplay {
+            bar,
+            step: String::new(),
+            with_bar: true,
+        };
+        display.spinner_style();
+        display
+    }
+
+    fn spinner_style(&mut self) {
+        if self.with_bar {
+            self.bar.set_style(
+                indicatif::ProgressStyle::with_template("{spinner} [{elapsed_precise}] {msg}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+            );
+            self.with_bar = false;
+        }
+    }
+
+    fn bar_style(&mut self, template: &str) {
+        if !self.with_bar {
+            self.bar.set_style(
+                indicatif::ProgressStyle::with_template(template)
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                    .progress_chars("=> "),
+            );
+            self.with_bar = true;
+        }
+    }
+
+    /// Reading: bytes of the file.
+    fn bytes(&mut self, done: u64, total: u64) {
+        self.bar_style(
+            "{spinner} [{elapsed_precise}] {msg} [{bar:30}] {bytes}/{total_bytes}, {eta} left",
         );
-        bar
-    };
+        self.bar.set_length(total);
+        self.bar.set_position(done);
+    }
+
+    /// A pipeline step's message, with or without a fraction.
+    fn step(&mut self, message: &str) {
+        let step = Step::parse(message);
+        if step.name != self.step {
+            // A new step: its time-left estimate starts afresh.
+            self.step = step.name.to_string();
+            self.bar.reset();
+            self.bar.set_message(step.name.to_string());
+        }
+        match step.fraction {
+            Some((done, total)) => {
+                self.bar_style(
+                    "{spinner} [{elapsed_precise}] {msg} [{bar:30}] {pos}/{len}, {eta} left",
+                );
+                self.bar.set_length(total);
+                self.bar.set_position(done);
+            }
+            None => self.spinner_style(),
+        }
+    }
+}
+
+fn estimate(args: &EstimateArgs) -> Result<()> {
+    let mut progress = ProgressDisplay::new(args.quiet);
     let mut params = match args.model {
         Family::Tree => {
             let tree = |min_leaf| {
@@ -298,38 +412,64 @@ fn estimate(args: &EstimateArgs) -> Result<()> {
         IntervalMethod::Analytic => Intervals::Analytic,
         IntervalMethod::None => Intervals::None,
     };
-    if (args.sensitivity || args.diagnostics) && args.format != Format::Text {
-        return Err(Error::InvalidParameter {
-            name: "format",
-            value: "csv/json".into(),
-            reason: "--sensitivity and --diagnostics are sections of the text output; use \
-                     --format text (the default)"
-                .into(),
-        });
+    if args.sensitivity || args.diagnostics {
+        if matches!(args.format, Format::Csv | Format::Json) {
+            return Err(Error::InvalidParameter {
+                name: "format",
+                value: "csv/json".into(),
+                reason: "--sensitivity and --diagnostics are sections of the text, Markdown or \
+                         HTML output; results table v1 has no room for them"
+                    .into(),
+            });
+        }
+        if args.disclosure == DisclosureArg::Strict {
+            // Their cells (totals per setting, score quantiles) are not under the
+            // output-checking rules, so they cannot go into output meant for export.
+            return Err(Error::InvalidParameter {
+                name: "disclosure",
+                value: "strict".into(),
+                reason: "--sensitivity and --diagnostics are not disclosure-checked (score \
+                         quantiles include minima and maxima); use them inside the environment \
+                         with --disclosure report or off"
+                    .into(),
+            });
+        }
     }
     // Parameters are checked before the (long) read.
     params.check()?;
-    spinner.set_message(format!("reading {}", args.input.display()));
+    if cfg!(not(feature = "plots")) && args.plots.is_some() {
+        return Err(Error::InvalidParameter {
+            name: "plots",
+            value: args.plots.as_ref().map_or(String::new(), |p| p.display().to_string()),
+            reason: "this banenafspraak was built without the `plots` feature (cargo build --features plots)".into(),
+        });
+    }
+    progress.step(&format!("reading {}", args.input.display()));
     let opts = ReadOptions {
         reference_year: args.reference_year,
         ..ReadOptions::default()
     };
-    let pop = read_csv_path(&args.input, &opts)?;
-    let estimates =
-        params.run_with_progress(&pop, &mut |step| spinner.set_message(step.to_string()))?;
-    let mut extra = String::new();
+    let pop = read_csv_path_with_progress(&args.input, &opts, &mut |done, total| {
+        progress.bytes(done, total)
+    })?;
+    let estimates = params.run_with_progress(&pop, &mut |step| progress.step(step))?;
+    // Sensitivity table and diagnostics: plain text, after the report's tables.
+    let mut extra = Vec::new();
     if args.sensitivity {
-        spinner.set_message("sensitivity table");
-        let table = params.sensitivity(&pop, &SensitivityParams::default())?;
-        extra.push_str(&format!("\n{table}"));
+        progress.step("sensitivity table");
+        extra.push(
+            params
+                .sensitivity(&pop, &SensitivityParams::default())?
+                .to_string(),
+        );
     }
     if args.diagnostics {
-        spinner.set_message("diagnostics");
+        progress.step("diagnostics");
         let d = params.diagnostics(&pop, &estimates.fitted, &DiagnosticsParams::default())?;
-        extra.push_str(&format!("\n{d}"));
+        extra.push(d.to_string());
     }
-    spinner.finish_and_clear();
-    if args.format != Format::Text {
+    progress.step("writing the output");
+    if !matches!(args.format, Format::Text | Format::Markdown | Format::Html) {
         // The table has no room for them: the correction and the intervals used are said
         // here, as the text output says them at its top.
         eprintln!(
@@ -343,39 +483,169 @@ fn estimate(args: &EstimateArgs) -> Result<()> {
             eprintln!("note: {note}");
         }
     }
+    let lang = match args.lang {
+        LangArg::En => Lang::En,
+        LangArg::Nl => Lang::Nl,
+    };
+    let mode = match args.disclosure {
+        DisclosureArg::Strict => DisclosureMode::Strict,
+        DisclosureArg::Report => DisclosureMode::Report,
+        DisclosureArg::Off => DisclosureMode::Off,
+    };
+    let rules = DisclosureRules {
+        min_persons: args.min_persons,
+        ..DisclosureRules::default()
+    };
     let target = args
         .output
         .as_ref()
         .map_or("standard output".to_string(), |p| p.display().to_string());
-    let out: Box<dyn std::io::Write> = match &args.output {
+    let style = Style::report(lang);
+    let (mut output, mut check) = render_output(&estimates, args.format, style, mode, rules)?;
+    for section in &extra {
+        let note = "Not checked against the output-checking rules: for use inside the environment.";
+        output.push_str(&match args.format {
+            Format::Markdown => format!("\n```text\n{section}{note}\n```\n"),
+            Format::Html => format!(
+                "<pre>{}{}</pre>\n",
+                banenafspraak::report::table::html_escape(section),
+                note
+            ),
+            _ => format!("\n{section}{note}\n"),
+        });
+    }
+    #[cfg(feature = "plots")]
+    let svgs = match &args.plots {
+        Some(_) => {
+            let mut data = banenafspraak::report::plots::plot_data(
+                &estimates,
+                &pop,
+                &params.populations,
+                lang,
+            )?;
+            for d in &mut data {
+                check.apply_to_table(&mut d.table);
+            }
+            data.iter()
+                .map(|d| d.render(&style))
+                .collect::<Result<Vec<_>>>()?
+        }
+        None => Vec::new(),
+    };
+    if mode != DisclosureMode::Off {
+        #[cfg(feature = "plots")]
+        let svg_outputs: Vec<(String, &str)> = svgs
+            .iter()
+            .map(|s| (format!("{}.svg", s.name), s.content.as_str()))
+            .collect();
+        #[cfg(not(feature = "plots"))]
+        let svg_outputs: Vec<(String, &str)> = Vec::new();
+        let outputs: Vec<(&str, &str)> = std::iter::once((target.as_str(), output.as_str()))
+            .chain(svg_outputs.iter().map(|(n, c)| (n.as_str(), *c)))
+            .collect();
+        check.scan(&outputs, pop.person_ids().iter());
+        if !check.id_hits.is_empty() && mode == DisclosureMode::Strict {
+            return Err(Error::InvalidParameter {
+                name: "disclosure",
+                value: "strict".into(),
+                reason: format!(
+                    "{} person_id value(s) appear in the output (a population or sub-group label?); nothing was written",
+                    check.id_hits.len()
+                ),
+            });
+        }
+    }
+    progress.bar.finish_and_clear();
+    let mut out: Box<dyn std::io::Write> = match &args.output {
         Some(p) => Box::new(std::io::BufWriter::new(
             std::fs::File::create(p).map_err(|e| Error::io(&target, e))?,
         )),
         None => Box::new(std::io::stdout().lock()),
     };
-    write_estimates(&estimates, &extra, args.format, out, &target)
+    out.write_all(output.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| Error::io(&target, e))?;
+    #[cfg(feature = "plots")]
+    if let Some(dir) = &args.plots {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir.display(), e))?;
+        for svg in &svgs {
+            svg.save(dir)?;
+        }
+        if !args.quiet {
+            eprintln!("wrote {} plots to {}", svgs.len(), dir.display());
+        }
+    }
+    if let Some(path) = &args.check_report {
+        std::fs::write(path, check.to_markdown()).map_err(|e| Error::io(path.display(), e))?;
+    }
+    let open = check.open_findings();
+    if mode == DisclosureMode::Report && open > 0 {
+        eprintln!(
+            "disclosure: {open} finding(s) against the output-checking rules{}; not for export as it stands \
+             (--disclosure strict suppresses them{})",
+            if matches!(args.format, Format::Csv | Format::Json) {
+                ""
+            } else {
+                ", failing cells marked (!)"
+            },
+            if args.check_report.is_none() {
+                "; --check-report PATH lists them"
+            } else {
+                ""
+            }
+        );
+    }
+    if !check.id_hits.is_empty() {
+        eprintln!(
+            "disclosure: {} person_id value(s) appear in the output",
+            check.id_hits.len()
+        );
+    }
+    Ok(())
 }
 
 fn parse_correction(s: &str) -> std::result::Result<Correction, String> {
     s.parse().map_err(|e: Error| e.to_string())
 }
 
-/// Writes the estimates; `extra` (sensitivity, diagnostics) follows the text report.
-fn write_estimates(
+/// The output text and the disclosure check of its tables.
+fn render_output(
     estimates: &banenafspraak::estimate::Estimates,
-    extra: &str,
     format: Format,
-    mut out: Box<dyn std::io::Write>,
-    target: &str,
-) -> Result<()> {
-    let rows = estimates.result_rows();
-    match format {
-        Format::Text => out
-            .write_all(render_text(estimates).as_bytes())
-            .and_then(|()| out.write_all(extra.as_bytes()))
-            .and_then(|()| out.flush())
-            .map_err(|e| Error::io(target, e)),
-        Format::Csv => write_results_csv(&rows, out),
-        Format::Json => write_results_json(&rows, out),
+    style: Style,
+    mode: DisclosureMode,
+    rules: DisclosureRules,
+) -> Result<(String, CheckReport)> {
+    let report_format = match format {
+        Format::Text => Some(OutputFormat::Text),
+        Format::Markdown => Some(OutputFormat::Markdown),
+        Format::Html => Some(OutputFormat::Html),
+        Format::Csv | Format::Json => None,
+    };
+    if let Some(f) = report_format {
+        let mut report = Report::from_estimates(estimates, style);
+        let mut check = CheckReport::new(mode, rules, style.count_to);
+        check.apply_to(&mut report);
+        return Ok((report.render(f), check));
     }
+    // Results table v1: unrounded for work inside the environment; under strict,
+    // rounded and suppressed like every other table.
+    let count_to = (mode == DisclosureMode::Strict).then_some(rules.round_to);
+    let mut check = CheckReport::new(mode, rules, count_to);
+    let mut table = results_table(&estimates.populations);
+    check.apply_to_table(&mut table);
+    let mut out = Vec::new();
+    let rows = estimates.result_rows();
+    match (format, mode) {
+        (Format::Csv, DisclosureMode::Strict) => out = table.to_csv(count_to).into_bytes(),
+        (Format::Json, DisclosureMode::Strict) => {
+            let records = table.json_value(count_to)["rows"].clone();
+            out = serde_json::to_vec_pretty(&records)
+                .map_err(|e| Error::io("results table", std::io::Error::other(e.to_string())))?;
+            out.push(b'\n');
+        }
+        (Format::Csv, _) => write_results_csv(&rows, &mut out)?,
+        _ => write_results_json(&rows, &mut out)?,
+    }
+    Ok((String::from_utf8_lossy(&out).into_owned(), check))
 }

@@ -228,8 +228,8 @@ fn estimate_text_shows_intervals_corrections_sensitivity_and_diagnostics() {
         "SCAR",
         "Intervals: 95% bootstrap percentile intervals, 40 replicates",
         "Realised sd",
-        "95% interval",
-        "WW: uncertainty of the expected comparable persons",
+        "95% low",
+        "WW: 95% intervals of the expected counts",
         "Note: 40 bootstrap replicates",
         "Sensitivity: expected comparable persons",
         "elkan-noto *",
@@ -239,6 +239,39 @@ fn estimate_text_shows_intervals_corrections_sensitivity_and_diagnostics() {
         "No support: share of the population",
         "Balance: register members",
         "days_bijstand",
+    ] {
+        assert!(stdout.contains(needle), "missing {needle:?} in:\n{stdout}");
+    }
+    // In Dutch and Markdown: the correction and intervals in Dutch, the diagnostics as a
+    // fenced text block.
+    let out = run(&[
+        &[
+            "estimate",
+            "--input",
+            input,
+            "--quiet",
+            "--replicates",
+            "10",
+            "--correction",
+            "elkan-noto",
+            "--lang",
+            "nl",
+            "--format",
+            "markdown",
+            "--diagnostics",
+        ][..],
+        &SMALL_TREES,
+    ]
+    .concat());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    for needle in [
+        "Correctie: Elkan-Noto, labelkans c = 0,",
+        "SCAR",
+        "Intervallen: 95%-percentielintervallen uit 10 bootstrapherhalingen",
+        "WW: 95%-intervallen van de verwachte aantallen",
+        "```text\nOverlap: distribution of the comparability score",
+        "Not checked against the output-checking rules",
     ] {
         assert!(stdout.contains(needle), "missing {needle:?} in:\n{stdout}");
     }
@@ -268,7 +301,7 @@ fn estimate_text_shows_intervals_corrections_sensitivity_and_diagnostics() {
             );
         } else {
             assert!(stdout.contains("Intervals: not computed"), "{stdout}");
-            assert!(!stdout.contains("95% interval"), "{stdout}");
+            assert!(!stdout.contains("95% low"), "{stdout}");
         }
     }
 }
@@ -310,7 +343,11 @@ fn estimate_refuses_bad_parameters_and_degenerate_data() {
     );
     fails(
         &["--sensitivity", "--format", "csv"],
-        "--sensitivity and --diagnostics are sections of the text output",
+        "--sensitivity and --diagnostics are sections of the text, Markdown or HTML output",
+    );
+    fails(
+        &["--diagnostics", "--disclosure", "strict"],
+        "--sensitivity and --diagnostics are not disclosure-checked",
     );
     fails(
         &["--sample-size", "0"],
@@ -352,4 +389,149 @@ fn estimate_refuses_bad_parameters_and_degenerate_data() {
         "{}",
         text(&out.stderr)
     );
+}
+
+#[test]
+fn estimate_renders_dutch_markdown_and_html_with_a_check_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = synthetic(dir.path(), 40_000);
+    let md_path = dir.path().join("tables.md");
+    let check_path = dir.path().join("check.md");
+    let out = run(&[
+        &[
+            "estimate",
+            "--input",
+            input.to_str().unwrap(),
+            "--quiet",
+            "--format",
+            "markdown",
+            "--lang",
+            "nl",
+            "--disclosure",
+            "strict",
+            "--check-report",
+            check_path.to_str().unwrap(),
+            "--output",
+            md_path.to_str().unwrap(),
+        ][..],
+        &SMALL_TREES,
+    ]
+    .concat());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let md = std::fs::read_to_string(&md_path).unwrap();
+    for needle in [
+        "## WW",
+        "| Groep | Aantal | Verwachte aantal vergelijkbaar | Gemiddelde kans |",
+        "| Opleidingsniveau | Bruto aantal | Vergelijkbaar | Had werk | Vindt werk | Behoudt werk |",
+        "| 50 jaar of ouder |",
+        "*Afronding op 100-tallen",
+    ] {
+        assert!(md.contains(needle), "missing {needle:?} in\n{md}");
+    }
+    let check = std::fs::read_to_string(&check_path).unwrap();
+    for needle in [
+        "# Output check report",
+        "Mode: **strict**",
+        "| `ww_counts` |",
+        "| `comparability_tree` |",
+        "person_id values compared with every word of the outputs: none found.",
+    ] {
+        assert!(check.contains(needle), "missing {needle:?} in\n{check}");
+    }
+    // Report mode (the default) marks and tells on stderr; HTML output.
+    let out = run(&[
+        &[
+            "estimate",
+            "--input",
+            input.to_str().unwrap(),
+            "--quiet",
+            "--format",
+            "html",
+        ][..],
+        &SMALL_TREES,
+    ]
+    .concat());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let html = text(&out.stdout);
+    assert!(html.starts_with("<div class=\"banenafspraak-report\">"));
+    assert!(html.contains("<caption style=\"text-align:left;font-weight:bold\">WW: population, expected comparable and job outcomes</caption>"));
+    if html.contains("(!)") {
+        assert!(
+            text(&out.stderr).contains("disclosure:"),
+            "{}",
+            text(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn estimate_strict_csv_is_rounded_and_suppressed() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = synthetic(dir.path(), 40_000);
+    let out = run(&[
+        &[
+            "estimate",
+            "--input",
+            input.to_str().unwrap(),
+            "--quiet",
+            "--format",
+            "csv",
+            "--disclosure",
+            "strict",
+        ][..],
+        &SMALL_TREES,
+    ]
+    .concat());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let csv = text(&out.stdout);
+    let mut lines = csv.lines();
+    assert!(lines
+        .next()
+        .unwrap()
+        .starts_with(&RESULT_COLUMNS[..8].join(",")));
+    for line in lines {
+        let cells: Vec<&str> = line.split(',').collect();
+        for k in [2, 3, 5, 6, 7] {
+            if let Ok(x) = cells[k].parse::<f64>() {
+                assert_eq!(x % 100.0, 0.0, "{line}");
+            }
+        }
+    }
+}
+
+#[cfg(feature = "plots")]
+#[test]
+fn estimate_writes_svg_plots() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = synthetic(dir.path(), 40_000);
+    let plots = dir.path().join("plots");
+    let out = run(&[
+        &[
+            "estimate",
+            "--input",
+            input.to_str().unwrap(),
+            "--quiet",
+            "--plots",
+            plots.to_str().unwrap(),
+        ][..],
+        &SMALL_TREES,
+    ]
+    .concat());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let mut names: Vec<String> = std::fs::read_dir(&plots)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 15, "{names:?}");
+    for name in [
+        "ww_scores.svg",
+        "ww_education.svg",
+        "nug_age.svg",
+        "comparability_calibration.svg",
+    ] {
+        assert!(names.iter().any(|n| n == name), "{name} in {names:?}");
+        let svg = std::fs::read_to_string(plots.join(name)).unwrap();
+        assert!(svg.starts_with("<svg"), "{name}");
+    }
 }

@@ -77,6 +77,10 @@ pub struct CountVariances {
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct ExpectedCounts {
     pub persons: u64,
+    /// Persons employed on the reference date: the persons behind `had_work`; the others
+    /// are behind `finds_work` and `keeps_work` (disclosure control counts them).
+    #[serde(default)]
+    pub employed: u64,
     /// Expected number comparable: the sum of corrected probabilities.
     pub comparable: f64,
     /// Expected comparable persons who are employed on the reference date.
@@ -110,6 +114,7 @@ impl ExpectedCounts {
         self.comparable += s.comparable;
         self.comparable_variance += s.comparable * (1.0 - s.comparable);
         if employed {
+            self.employed += 1;
             self.had_work += s.comparable;
         } else {
             let finds = s.comparable * s.find;
@@ -121,6 +126,7 @@ impl ExpectedCounts {
     /// Adds another group's counts.
     pub fn merge(&mut self, o: &ExpectedCounts) {
         self.persons += o.persons;
+        self.employed += o.employed;
         self.comparable += o.comparable;
         self.had_work += o.had_work;
         self.finds_work += o.finds_work;
@@ -141,6 +147,16 @@ impl ExpectedCounts {
     /// [`ExpectedCounts::comparable_variance`].
     pub fn realised_sd(&self) -> f64 {
         self.comparable_variance.sqrt()
+    }
+
+    /// Persons behind measure `m`: everyone for persons and comparable, the employed for
+    /// had work, the others for finds and keeps work.
+    pub fn persons_behind(&self, m: Measure) -> u64 {
+        match m {
+            Measure::Persons | Measure::Comparable => self.persons,
+            Measure::HadWork => self.employed,
+            Measure::FindsWork | Measure::KeepsWork => self.persons - self.employed,
+        }
     }
 
     /// The value of one measure.

@@ -448,7 +448,7 @@ fn bootstrap(
         ModelSpec::Tree(_) => (2 * threads).max(4),
     };
     let mut out = Vec::with_capacity(replicates);
-    progress(&format!("bootstrap: 0/{replicates} replicates"));
+    progress(&format!("bootstrap replicates 0/{replicates}"));
     while out.len() < replicates {
         let start = out.len();
         let end = (start + batch).min(replicates);
@@ -457,7 +457,7 @@ fn bootstrap(
             .map(one)
             .collect::<Result<Vec<_>>>()?;
         out.extend(done);
-        progress(&format!("bootstrap: {}/{replicates} replicates", out.len()));
+        progress(&format!("bootstrap replicates {}/{replicates}", out.len()));
     }
     Ok(out)
 }

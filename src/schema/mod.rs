@@ -17,5 +17,5 @@ pub use columns::{
     N_COLUMNS,
 };
 pub use population::{DaysColumn, Person, Population, RuleViolation, TextColumn, WindowDays};
-pub use read::{read_csv, read_csv_path, ReadOptions};
+pub use read::{read_csv, read_csv_path, read_csv_path_with_progress, ReadOptions};
 pub use write::{write_csv, write_csv_path};

@@ -1,0 +1,391 @@
+//! SVG plots (feature `plots`): the distribution of comparability scores per population
+//! against the register members, the calibration curve of each model, and bars of the
+//! education and age distributions (gross, comparable, finds work, keeps work).
+//!
+//! Every plot is drawn from a [`Table`], so disclosure control checks its numbers first
+//! and a plot shows only what the table publishes: a suppressed bin or bar is not drawn.
+//! The SVG backend of plotters is used alone (no font files: text is written as SVG
+//! `<text>` and sized by the viewer).
+//!
+//! ```
+//! use banenafspraak::estimate::EstimationParams;
+//! use banenafspraak::report::{plots, Lang, Style};
+//! use banenafspraak::synth::SynthParams;
+//! let pop = SynthParams { persons: 20_000, seed: 3, ..SynthParams::default() }.generate()?;
+//! let mut params = EstimationParams::default();
+//! params.set_min_leaf(200, 20);
+//! let estimates = params.run(&pop)?;
+//! let data = plots::plot_data(&estimates, &pop, &params.populations, Lang::En)?;
+//! let svg = data[0].render(&Style::report(Lang::En))?;
+//! assert!(svg.content.starts_with("<svg"));
+//! # Ok::<(), banenafspraak::Error>(())
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::format::Style;
+use super::lang::Lang;
+use super::scores::score_distribution_tables;
+use super::table::{html_escape, Status, Table, Value};
+use super::tables::{breakdown_table, calibration_table, BreakdownKind};
+use crate::error::{Error, Result};
+use crate::estimate::{Estimates, ScoredPopulation};
+use crate::schema::Population;
+
+/// An SVG document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Svg {
+    /// File name without extension (`ww_scores`).
+    pub name: String,
+    /// The SVG text.
+    pub content: String,
+}
+
+impl Svg {
+    /// Writes `DIR/name.svg` and returns the path.
+    pub fn save(&self, dir: &Path) -> Result<PathBuf> {
+        let path = dir.join(format!("{}.svg", self.name));
+        std::fs::write(&path, &self.content).map_err(|e| Error::io(path.display(), e))?;
+        Ok(path)
+    }
+
+    /// Notebook display: the SVG inline in HTML (Jupyter), its name in text (REPL).
+    pub fn evcxr_display(&self) {
+        let plain = format!("{}.svg ({} bytes of SVG)", self.name, self.content.len());
+        let html = format!(
+            "<div class=\"banenafspraak-plot\" title=\"{}\">{}</div>",
+            html_escape(&self.name),
+            self.content
+        );
+        print!("{}", super::notebook::mime_blocks(&plain, &html));
+    }
+}
+
+/// What a plot shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlotKind {
+    /// Score histogram of a population against register members (a
+    /// [`ScoreHistogram`](super::ScoreHistogram) table).
+    Scores,
+    /// Calibration curve of a model (a [`calibration_table`]).
+    Calibration,
+    /// Distribution bars (a [`breakdown_table`]).
+    Breakdown,
+}
+
+/// A plot's table and how to draw it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlotData {
+    /// File name without extension.
+    pub name: String,
+    /// The kind of plot.
+    pub kind: PlotKind,
+    /// The numbers, to be checked by disclosure control before rendering.
+    pub table: Table,
+}
+
+/// The tables of every plot of a run: per population its score histogram (20 bins) and its
+/// education and age bars, and per model its calibration curve.
+pub fn plot_data(
+    e: &Estimates,
+    pop: &Population,
+    populations: &[ScoredPopulation],
+    lang: Lang,
+) -> Result<Vec<PlotData>> {
+    let mut out = Vec::new();
+    for h in score_distribution_tables(&e.fitted, pop, populations, 20)? {
+        out.push(PlotData {
+            name: format!("{}_scores", h.population),
+            kind: PlotKind::Scores,
+            table: h
+                .table(lang)
+                .with_id(format!("plot_{}_scores", h.population)),
+        });
+    }
+    for p in &e.populations {
+        for (kind, key) in [
+            (BreakdownKind::Education, "education"),
+            (BreakdownKind::Age, "age"),
+        ] {
+            out.push(PlotData {
+                name: format!("{}_{key}", p.name),
+                kind: PlotKind::Breakdown,
+                table: breakdown_table(p, kind, lang).with_id(format!("plot_{}_{key}", p.name)),
+            });
+        }
+    }
+    for stage in [
+        &e.fitted.comparability,
+        &e.fitted.job_find,
+        &e.fitted.job_keep,
+    ] {
+        out.push(PlotData {
+            name: format!("{}_calibration", stage.name),
+            kind: PlotKind::Calibration,
+            table: calibration_table(stage.name, &stage.validation, lang)
+                .with_id(format!("plot_{}_calibration", stage.name)),
+        });
+    }
+    Ok(out)
+}
+
+/// Renders every plot into `dir` (created if missing); returns the files written.
+pub fn write_svgs(dir: &Path, plots: &[PlotData], style: &Style) -> Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir.display(), e))?;
+    plots.iter().map(|p| p.render(style)?.save(dir)).collect()
+}
+
+const SIZE: (u32, u32) = (760, 440);
+const COLORS: [RGBColor; 4] = [
+    RGBColor(0x1f, 0x77, 0xb4),
+    RGBColor(0xff, 0x7f, 0x0e),
+    RGBColor(0x2c, 0xa0, 0x2c),
+    RGBColor(0xd6, 0x27, 0x28),
+];
+
+fn plot_error(e: impl std::fmt::Display) -> Error {
+    Error::io("plot", std::io::Error::other(e.to_string()))
+}
+
+/// The share in column `k` of row `r`, unless suppressed or not a share.
+fn share_at(t: &Table, r: usize, k: usize) -> Option<f64> {
+    let cell = t.rows.get(r)?.get(k)?;
+    match (cell.status, &cell.value) {
+        (Status::Suppressed, _) => None,
+        (_, Value::Share(x)) if x.is_finite() => Some(*x),
+        _ => None,
+    }
+}
+
+impl PlotData {
+    /// Draws the plot in a style (language of labels, notation of the axes).
+    pub fn render(&self, style: &Style) -> Result<Svg> {
+        let mut content = String::new();
+        {
+            let root = SVGBackend::with_string(&mut content, SIZE).into_drawing_area();
+            root.fill(&WHITE).map_err(plot_error)?;
+            match self.kind {
+                PlotKind::Scores => draw_scores(&root, &self.table, style),
+                PlotKind::Calibration => draw_calibration(&root, &self.table, style),
+                PlotKind::Breakdown => draw_breakdown(&root, &self.table, style),
+            }?;
+            root.present().map_err(plot_error)?;
+        }
+        Ok(Svg {
+            name: self.name.clone(),
+            content,
+        })
+    }
+}
+
+fn percent_axis(style: &Style) -> impl Fn(&f64) -> String + '_ {
+    move |v: &f64| style.numbers.percent(*v, 0)
+}
+
+/// Side-by-side bars per score bin: the population's share and the register's share.
+fn draw_scores(root: &DrawingArea<SVGBackend<'_>, Shift>, t: &Table, style: &Style) -> Result<()> {
+    let bins = t.rows.len().max(1);
+    let width = 1.0 / bins as f64;
+    let series = [(2usize, t.columns.get(2)), (4usize, t.columns.get(4))];
+    let ymax = (0..bins)
+        .flat_map(|r| series.iter().filter_map(move |(k, _)| share_at(t, r, *k)))
+        .fold(0.0f64, f64::max)
+        .max(0.01)
+        * 1.1;
+    let lang = style.lang;
+    let mut chart = ChartBuilder::on(root)
+        .caption(&t.title, ("sans-serif", 16))
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(56)
+        .build_cartesian_2d(0f64..1f64, 0f64..ymax)
+        .map_err(plot_error)?;
+    let fmt = percent_axis(style);
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_desc(lang.pick(
+            "corrected comparability c",
+            "gecorrigeerde kans op vergelijkbaarheid",
+        ))
+        .y_desc(lang.pick("share of persons", "aandeel personen"))
+        .x_label_formatter(&fmt)
+        .y_label_formatter(&fmt)
+        .draw()
+        .map_err(plot_error)?;
+    for (j, (k, label)) in series.iter().enumerate() {
+        let color = COLORS[j];
+        let bars: Vec<Rectangle<(f64, f64)>> = (0..bins)
+            .filter_map(|r| {
+                // An empty bin draws nothing (not even a flat bar).
+                let y = share_at(t, r, *k).filter(|&y| y > 0.0)?;
+                let x0 = r as f64 * width + j as f64 * width / 2.0;
+                Some(Rectangle::new(
+                    [
+                        (x0 + width * 0.05, 0.0),
+                        (x0 + width / 2.0 - width * 0.05, y),
+                    ],
+                    color.mix(0.8).filled(),
+                ))
+            })
+            .collect();
+        chart
+            .draw_series(bars)
+            .map_err(plot_error)?
+            .label(label.map_or("", String::as_str))
+            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], color.filled()));
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK)
+        .draw()
+        .map_err(plot_error)?;
+    Ok(())
+}
+
+/// Observed rate against mean prediction per bin, with the diagonal of perfect
+/// calibration.
+fn draw_calibration(
+    root: &DrawingArea<SVGBackend<'_>, Shift>,
+    t: &Table,
+    style: &Style,
+) -> Result<()> {
+    let points: Vec<(f64, f64)> = (0..t.rows.len())
+        .filter_map(|r| Some((share_at(t, r, 2)?, share_at(t, r, 3)?)))
+        .collect();
+    let max = points
+        .iter()
+        .map(|&(x, y)| x.max(y))
+        .fold(0.0f64, f64::max)
+        .max(0.01);
+    let top = (max * 1.1).min(1.0);
+    let lang = style.lang;
+    let mut chart = ChartBuilder::on(root)
+        .caption(&t.title, ("sans-serif", 16))
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(56)
+        .build_cartesian_2d(0f64..top, 0f64..top)
+        .map_err(plot_error)?;
+    let fmt = percent_axis(style);
+    chart
+        .configure_mesh()
+        .x_desc(lang.pick("mean predicted probability", "gemiddelde voorspelde kans"))
+        .y_desc(lang.pick("observed rate", "waargenomen aandeel"))
+        .x_label_formatter(&fmt)
+        .y_label_formatter(&fmt)
+        .draw()
+        .map_err(plot_error)?;
+    chart
+        .draw_series(LineSeries::new([(0.0, 0.0), (top, top)], BLACK.mix(0.4)))
+        .map_err(plot_error)?
+        .label(lang.pick("perfect calibration", "perfecte kalibratie"))
+        .legend(|(x, y)| PathElement::new([(x, y), (x + 12, y)], BLACK.mix(0.4)));
+    chart
+        .draw_series(LineSeries::new(
+            points.iter().copied(),
+            COLORS[0].stroke_width(2),
+        ))
+        .map_err(plot_error)?
+        .label(lang.pick("validation bins", "validatieklassen"))
+        .legend(|(x, y)| PathElement::new([(x, y), (x + 12, y)], COLORS[0].stroke_width(2)));
+    chart
+        .draw_series(
+            points
+                .iter()
+                .map(|&p| Circle::new(p, 4, COLORS[0].filled())),
+        )
+        .map_err(plot_error)?;
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK)
+        .draw()
+        .map_err(plot_error)?;
+    Ok(())
+}
+
+/// Grouped bars per category (education level or age band): the shares of gross,
+/// comparable, finds work and keeps work.
+fn draw_breakdown(
+    root: &DrawingArea<SVGBackend<'_>, Shift>,
+    t: &Table,
+    style: &Style,
+) -> Result<()> {
+    // Columns of a breakdown table: label, gross, comparable, had work, finds, keeps.
+    let series = [1usize, 2, 4, 5];
+    let rows: Vec<usize> = t.partition.clone();
+    let n = rows.len().max(1);
+    let ymax = rows
+        .iter()
+        .flat_map(|&r| series.iter().filter_map(move |&k| share_at(t, r, k)))
+        .fold(0.0f64, f64::max)
+        .max(0.01)
+        * 1.15;
+    let mut chart = ChartBuilder::on(root)
+        .caption(&t.title, ("sans-serif", 14))
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(56)
+        .build_cartesian_2d(0f64..n as f64, 0f64..ymax)
+        .map_err(plot_error)?;
+    let fmt = percent_axis(style);
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(0)
+        .y_desc(style.lang.pick("share", "aandeel"))
+        .y_label_formatter(&fmt)
+        .draw()
+        .map_err(plot_error)?;
+    let group = 0.8 / series.len() as f64;
+    for (j, &k) in series.iter().enumerate() {
+        let color = COLORS[j];
+        let bars: Vec<Rectangle<(f64, f64)>> = rows
+            .iter()
+            .enumerate()
+            .filter_map(|(i, &r)| {
+                let y = share_at(t, r, k).filter(|&y| y > 0.0)?;
+                let x0 = i as f64 + 0.1 + j as f64 * group;
+                Some(Rectangle::new(
+                    [(x0, 0.0), (x0 + group * 0.9, y)],
+                    color.filled(),
+                ))
+            })
+            .collect();
+        chart
+            .draw_series(bars)
+            .map_err(plot_error)?
+            .label(t.columns.get(k).map_or("", String::as_str))
+            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], color.filled()));
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK)
+        .draw()
+        .map_err(plot_error)?;
+    // Category names under their groups of bars, placed in pixels below the axis.
+    let label_style = ("sans-serif", 12)
+        .into_font()
+        .color(&BLACK)
+        .pos(Pos::new(HPos::Center, VPos::Top));
+    for (i, &r) in rows.iter().enumerate() {
+        let (px, py) = chart.backend_coord(&(i as f64 + 0.5, 0.0));
+        root.draw(&Text::new(
+            t.row_label(r),
+            (px, py + 8),
+            label_style.clone(),
+        ))
+        .map_err(plot_error)?;
+    }
+    Ok(())
+}

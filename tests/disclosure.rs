@@ -1,0 +1,452 @@
+//! Disclosure control, cell by cell: which cells fail which rule, what strict, report and
+//! off do with them, a table that must be suppressed whole, tree leaves, secondary
+//! suppression, rounding, extremes, keys, the person_id scan and the check report.
+
+use banenafspraak::estimate::{Breakdown, ExpectedCounts, PopulationEstimate, SubgroupCounts};
+use banenafspraak::model::{
+    ClassificationTree, Counts, FeatureKind, NodeSpec, SplitRule, TreeFeature,
+};
+use banenafspraak::report::{
+    apply, breakdown_table, check_table, counts_table, scan_ids, tree_table, Action, BreakdownKind,
+    Cell, CheckReport, DisclosureMode, DisclosureRules, Lang, OutputFormat, Report, Rule, Status,
+    Style, Table,
+};
+use banenafspraak::schema::{read_csv_path, ReadOptions};
+
+fn counts(persons: u64, employed: u64) -> ExpectedCounts {
+    ExpectedCounts {
+        persons,
+        employed,
+        comparable: 0.3 * persons as f64,
+        had_work: 0.3 * employed as f64,
+        finds_work: 0.1 * (persons - employed) as f64,
+        keeps_work: 0.05 * (persons - employed) as f64,
+        ..ExpectedCounts::default()
+    }
+}
+
+/// A small population: 40 persons (12 employed); sub-group `a` has 7 persons, sub-group
+/// `b` 33 of whom 5 employed.
+fn small() -> PopulationEstimate {
+    let sub = |name: &str, c| SubgroupCounts {
+        name: name.into(),
+        label: name.into(),
+        counts: c,
+    };
+    PopulationEstimate {
+        name: "small".into(),
+        label: "Small".into(),
+        total: counts(40, 12),
+        subgroups: vec![sub("a", counts(7, 7)), sub("b", counts(33, 5))],
+        by_education: Breakdown {
+            cells: vec![
+                ("1".into(), "level 1".into(), counts(4, 0)),
+                ("2".into(), "level 2".into(), counts(12, 2)),
+                ("3".into(), "level 3".into(), counts(24, 10)),
+                ("4".into(), "level 4".into(), counts(0, 0)),
+            ],
+        },
+        by_age: Breakdown { cells: Vec::new() },
+    }
+}
+
+/// (row, column) of the cells failing `rule`.
+fn failing(t: &Table, rule: Rule) -> Vec<(usize, usize)> {
+    let check = check_table(t, &DisclosureRules::default(), Some(100));
+    check
+        .failing(rule)
+        .filter_map(|f| Some((f.row?, f.column?)))
+        .collect()
+}
+
+#[test]
+fn counts_table_cell_by_cell() {
+    let t = counts_table(&small(), Lang::En);
+    // Columns: 0 group, 1 persons, 2 comparable, 3 mean probability, 4 had work,
+    // 5 finds work, 6 keeps work. Rows: 0 total (40; 12 employed, 28 not), 1 a (7; 7
+    // employed, 0 not), 2 b (33; 5 employed, 28 not).
+    assert_eq!(
+        failing(&t, Rule::MinPersons),
+        [
+            // a: 7 persons behind persons, comparable, mean and had work; finds and keeps
+            // rest on nobody (0 without work), which discloses nobody.
+            (1, 1),
+            (1, 2),
+            (1, 3),
+            (1, 4),
+            // b: had work rests on 5 employed.
+            (2, 4),
+        ]
+    );
+    let check = check_table(&t, &DisclosureRules::default(), Some(100));
+    assert_eq!(check.cells_checked, 18);
+    let f = &check.findings[0];
+    assert_eq!(
+        (f.row_label.as_str(), f.column_label.as_str()),
+        ("a", "persons")
+    );
+    assert_eq!(f.detail, "7 persons < 10");
+    assert_eq!(check.findings[4].detail, "5 employed persons < 10");
+    assert_eq!(failing(&t, Rule::Rounding), []);
+    assert_eq!(failing(&t, Rule::NoExtremes), []);
+    assert_eq!(failing(&t, Rule::NoKeys), []);
+    // A lower threshold lets a through.
+    let rules = DisclosureRules {
+        min_persons: 5,
+        ..DisclosureRules::default()
+    };
+    assert_eq!(check_table(&t, &rules, Some(100)).findings.len(), 0);
+}
+
+#[test]
+fn strict_suppresses_report_marks_off_does_nothing() {
+    let rules = DisclosureRules::default();
+    let style = Style::report(Lang::En);
+
+    let mut strict = counts_table(&small(), Lang::En);
+    let check = apply(&mut strict, DisclosureMode::Strict, &rules, Some(100));
+    assert!(check.passes());
+    assert!(check
+        .findings
+        .iter()
+        .all(|f| f.action == Action::Suppressed));
+    let row_a: Vec<String> = strict.rows[1].iter().map(|c| c.display(&style)).collect();
+    assert_eq!(row_a, ["a", "x", "x", "x", "x", "0", "0"]);
+    assert_eq!(strict.rows[2][4].status, Status::Suppressed);
+    assert_eq!(strict.rows[0][1].status, Status::Ok);
+    let md = strict.to_markdown(&style);
+    assert!(md.contains("| a | x | x | x | x | 0 | 0 |"), "{md}");
+    assert!(md.contains("x = suppressed by disclosure control"));
+    // Suppressed cells are empty in CSV and null in JSON; a last column names them.
+    let csv = strict.to_csv(Some(100));
+    assert!(
+        csv.lines()
+            .nth(2)
+            .unwrap()
+            .starts_with("a,,,,,0,0,suppressed: persons comparable mean_probability had_work"),
+        "{csv}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&strict.to_json(Some(100))).unwrap();
+    assert!(json["rows"][1]["persons"].is_null());
+    assert_eq!(json["cells"].as_array().unwrap().len(), 5);
+
+    let mut report = counts_table(&small(), Lang::En);
+    let check = apply(&mut report, DisclosureMode::Report, &rules, Some(100));
+    assert!(!check.passes());
+    assert!(check.findings.iter().all(|f| f.action == Action::Flagged));
+    let row_a: Vec<String> = report.rows[1].iter().map(|c| c.display(&style)).collect();
+    assert_eq!(
+        row_a,
+        ["a", "0 (!)", "0 (!)", "30.0% (!)", "0 (!)", "0", "0"]
+    );
+    let html = report.to_html(&style);
+    assert!(
+        html.contains("<td class=\"disclosure-flag\" style=\"text-align:right\">30.0% (!)</td>")
+    );
+
+    let mut off = counts_table(&small(), Lang::En);
+    let before = off.clone();
+    let check = apply(&mut off, DisclosureMode::Off, &rules, None);
+    assert!(check.findings.is_empty());
+    assert_eq!(off, before);
+}
+
+#[test]
+fn a_table_of_too_few_persons_is_suppressed_whole() {
+    let tiny = PopulationEstimate {
+        name: "tiny".into(),
+        label: "Tiny".into(),
+        total: counts(8, 3),
+        subgroups: Vec::new(),
+        by_education: Breakdown { cells: Vec::new() },
+        by_age: Breakdown { cells: Vec::new() },
+    };
+    let mut t = counts_table(&tiny, Lang::Nl);
+    let check = apply(
+        &mut t,
+        DisclosureMode::Strict,
+        &DisclosureRules::default(),
+        Some(100),
+    );
+    assert_eq!(check.failing(Rule::MinPersons).count(), 6);
+    let shown: Vec<String> = t.rows[0]
+        .iter()
+        .map(|c| c.display(&Style::report(Lang::Nl)))
+        .collect();
+    assert_eq!(shown, ["Totaal", "x", "x", "x", "x", "x", "x"]);
+    let text = t.to_text(&Style::report(Lang::Nl));
+    assert!(text.contains("x = geheim"), "{text}");
+    assert!(
+        !text.contains("Afronding"),
+        "no count is shown, so no rounding note"
+    );
+}
+
+#[test]
+fn breakdown_shares_rest_on_their_category_and_a_second_cell_is_suppressed() {
+    let t = breakdown_table(&small(), BreakdownKind::Education, Lang::En);
+    // Rows: 0 total, 1 level 1 (4 persons, 0 employed), 2 level 2 (12; 2 employed, 10
+    // not), 3 level 3 (24; 10 employed, 14 not), 4 level 4 (nobody). Columns: 1 gross,
+    // 2 comparable, 3 had work, 4 finds, 5 keeps.
+    assert_eq!(
+        failing(&t, Rule::MinPersons),
+        [(1, 1), (1, 2), (1, 4), (1, 5), (2, 3)]
+    );
+    let mut strict = t.clone();
+    let check = apply(
+        &mut strict,
+        DisclosureMode::Strict,
+        &DisclosureRules::default(),
+        Some(100),
+    );
+    // Level 1's gross share would follow from 100% minus the others: the smallest other
+    // published category that has persons goes too (level 4 has nobody, which the gross
+    // column shows, so hiding it would protect nothing).
+    let secondary: Vec<(usize, usize)> = check
+        .findings
+        .iter()
+        .filter(|f| f.detail.starts_with("secondary"))
+        .map(|f| (f.row.unwrap(), f.column.unwrap()))
+        .collect();
+    assert_eq!(secondary, [(2, 1), (2, 2), (3, 3), (2, 4), (2, 5)]);
+    // Had work: level 2 suppressed (2 employed); levels 1 and 4 have nobody employed,
+    // so level 3 (10 employed) goes too.
+    assert_eq!(strict.rows[2][3].status, Status::Suppressed);
+    assert_eq!(strict.rows[3][3].status, Status::Suppressed);
+    assert_eq!(strict.rows[3][1].status, Status::Ok);
+    assert_eq!(strict.rows[0][1].status, Status::Ok);
+}
+
+#[test]
+fn tree_leaves_need_ten_persons_positives_and_non_positives() {
+    let features = vec![TreeFeature {
+        name: "days_bijstand".into(),
+        kind: FeatureKind::Numeric { max: 1095 },
+    }];
+    let leaf = |n: u64, positives: u64| NodeSpec::Leaf {
+        probability: positives as f64 / n as f64,
+        counts: Some(Counts { n, positives }),
+    };
+    let tree = ClassificationTree::from_nodes(
+        features,
+        vec![
+            NodeSpec::split("days_bijstand", SplitRule::AtMost(13), 1, 2),
+            NodeSpec::split("days_bijstand", SplitRule::AtMost(6), 3, 4),
+            NodeSpec::split("days_bijstand", SplitRule::AtMost(400), 5, 6),
+            leaf(2_000, 300), // passes
+            leaf(1_200, 4),   // 4 positives
+            leaf(1_500, 0),   // no positives: all 1,500 are known not to be in the register
+            leaf(9, 5),       // 9 persons, 5 positives, 4 non-positives
+        ],
+    )
+    .unwrap();
+    let t = tree_table("comparability", &tree, Lang::En);
+    let labels: Vec<String> = (0..t.rows.len()).map(|r| t.row_label(r)).collect();
+    assert_eq!(labels.len(), 6);
+    let check = check_table(&t, &DisclosureRules::default(), Some(100));
+    let by_row = |r: usize| -> Vec<String> {
+        check
+            .failing(Rule::MinPersons)
+            .filter(|f| f.row == Some(r))
+            .map(|f| format!("{}: {}", f.column_label, f.detail))
+            .collect()
+    };
+    // Rows: 0 split (<= 13), 1 leaf 2000/300, 2 leaf 1200/4, 3 split (> 13), 4 leaf
+    // 1500/0, 5 leaf 9/5.
+    assert!(by_row(0).is_empty() && by_row(1).is_empty() && by_row(3).is_empty());
+    assert_eq!(
+        by_row(2),
+        ["persons: 4 positives < 10", "probability: 4 positives < 10"]
+    );
+    assert_eq!(
+        by_row(4),
+        ["persons: 0 positives < 10", "probability: 0 positives < 10"]
+    );
+    assert_eq!(
+        by_row(5),
+        [
+            "persons: 9 persons < 10, 5 positives < 10, 4 non-positives < 10",
+            "probability: 9 persons < 10, 5 positives < 10, 4 non-positives < 10"
+        ]
+    );
+    // A hand-built tree without counts has nothing to check against.
+    let published = ClassificationTree::from_nodes(
+        vec![TreeFeature {
+            name: "x".into(),
+            kind: FeatureKind::Numeric { max: 10 },
+        }],
+        vec![
+            NodeSpec::split("x", SplitRule::AtMost(3), 1, 2),
+            NodeSpec::leaf(0.04),
+            NodeSpec::leaf(0.3),
+        ],
+    )
+    .unwrap();
+    let t = tree_table("b3_1", &published, Lang::En);
+    assert!(check_table(&t, &DisclosureRules::default(), Some(100))
+        .findings
+        .is_empty());
+}
+
+#[test]
+fn counts_must_be_rounded_in_the_output() {
+    let t = counts_table(&small(), Lang::En);
+    let rules = DisclosureRules {
+        min_persons: 1,
+        ..DisclosureRules::default()
+    };
+    // Report style rounds to hundreds: passes.
+    assert!(check_table(&t, &rules, Some(100)).findings.is_empty());
+    // Unrounded machine output: one finding for the table.
+    let check = check_table(&t, &rules, None);
+    let f: Vec<_> = check.failing(Rule::Rounding).collect();
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].row, None);
+    assert!(
+        f[0].detail
+            .ends_with("count(s) not rounded to multiples of 100 in this output"),
+        "{}",
+        f[0].detail
+    );
+    // Strict rounds the values themselves, so even CSV is rounded.
+    let mut strict = t.clone();
+    let check = apply(&mut strict, DisclosureMode::Strict, &rules, None);
+    assert!(check.passes());
+    assert_eq!(
+        strict.to_csv(None).lines().nth(1).unwrap(),
+        "Total,0,0,0.3,0,0,0"
+    );
+}
+
+#[test]
+fn extremes_and_keys_fail() {
+    let t = Table::new("ages", ["group", "persons", "max age", "person_id"])
+        .with_row([
+            Cell::text("all"),
+            Cell::count(500.0).on("persons", 500),
+            Cell::number(66.0, 0),
+            Cell::text("P00000003"),
+        ])
+        .with_row([
+            Cell::text("youngest"),
+            Cell::count(500.0).on("persons", 500),
+            Cell::number(16.0, 0).extreme(),
+            Cell::text("P00000004"),
+        ]);
+    assert_eq!(failing(&t, Rule::NoExtremes), [(0, 2), (1, 2)]);
+    assert_eq!(failing(&t, Rule::NoKeys), [(0, 3), (1, 3)]);
+    let mut strict = t.clone();
+    apply(
+        &mut strict,
+        DisclosureMode::Strict,
+        &DisclosureRules::default(),
+        Some(100),
+    );
+    let text = strict.to_text(&Style::report(Lang::En));
+    assert!(!text.contains("P0000000"), "{text}");
+    assert!(!text.contains("66"), "{text}");
+}
+
+#[test]
+fn person_ids_are_found_in_outputs() {
+    let pop = read_csv_path("data/sample.csv", &ReadOptions::default()).unwrap();
+    let some_id = pop.person_ids().get(17).to_string();
+    let clean = "| Total | 158,000 | 4,000 | 2.5% |";
+    let leaky = format!("| {some_id} | 1 |");
+    let hits = scan_ids(
+        &[("clean.md", clean), ("leaky.md", &leaky)],
+        pop.person_ids().iter(),
+    );
+    assert_eq!(hits.len(), 1);
+    assert_eq!(
+        (hits[0].output.as_str(), hits[0].id.as_str()),
+        ("leaky.md", some_id.as_str())
+    );
+    // An id inside a longer word is not that id.
+    let longer = format!("{some_id}9");
+    assert!(scan_ids(&[("x", longer.as_str())], pop.person_ids().iter()).is_empty());
+}
+
+#[test]
+fn the_check_report_lists_tables_rules_and_failing_cells() {
+    let mut report = Report::from_population(&small(), Style::report(Lang::En));
+    let mut check = CheckReport::new(
+        DisclosureMode::Report,
+        DisclosureRules::default(),
+        Some(100),
+    );
+    check.apply_to(&mut report);
+    let out = report.render(OutputFormat::Markdown);
+    check.scan(&[("tables.md", &out)], ["P1", "P2"]);
+    let md = check.to_markdown();
+    for needle in [
+        "# Output check report",
+        "Mode: **report**",
+        "| minimum persons | at least 10 persons behind every published cell",
+        "| rounding | counts rounded to multiples of 100",
+        "| no extremes |",
+        "| no keys |",
+        "## Summary: 10 finding(s) still open",
+        "| `small_counts` | Small: population, expected comparable and job outcomes | 18 | 5 | 0 | 0 | 0 | FAIL |",
+        "### `small_counts`",
+        "| a | persons | minimum persons | 7 persons < 10 | marked (!) |",
+        "| b | had work | minimum persons | 5 employed persons < 10 | marked (!) |",
+        "2 person_id values compared with every word of the outputs: none found.",
+    ] {
+        assert!(md.contains(needle), "missing {needle:?} in\n{md}");
+    }
+    assert_eq!(check.open_findings(), 10);
+    // Strict: the same cells suppressed, nothing left open.
+    let mut report = Report::from_population(&small(), Style::report(Lang::En));
+    let mut strict = CheckReport::new(
+        DisclosureMode::Strict,
+        DisclosureRules::default(),
+        Some(100),
+    );
+    strict.apply_to(&mut report);
+    assert_eq!(strict.open_findings(), 0);
+    assert!(strict
+        .to_markdown()
+        .contains("## Summary: every table passes"));
+    assert!(strict.to_markdown().contains("suppressed (x)"));
+}
+
+#[test]
+fn unrounded_numbers_in_notes_are_listed_or_rounded() {
+    let make = || {
+        let mut r = Report::new(Style::report(Lang::En));
+        r.paragraph("Note: comparability: the requested sample is larger than the 392273 eligible persons; all were used");
+        r.paragraph(
+            "Correction: register-size factor 1.769 = 17,800 register members / 10,100 outside",
+        );
+        r
+    };
+    let mut report = make();
+    let mut check = CheckReport::new(
+        DisclosureMode::Report,
+        DisclosureRules::default(),
+        Some(100),
+    );
+    check.apply_to(&mut report);
+    assert_eq!(report, make(), "report mode changes nothing");
+    let text = check.tables.iter().find(|t| t.id == "text").unwrap();
+    assert_eq!(text.findings.len(), 1);
+    assert_eq!(
+        text.findings[0].detail,
+        "unrounded number 392273 in the text"
+    );
+    assert_eq!(check.open_findings(), 1);
+    let mut strict = CheckReport::new(
+        DisclosureMode::Strict,
+        DisclosureRules::default(),
+        Some(100),
+    );
+    strict.apply_to(&mut report);
+    assert_eq!(strict.open_findings(), 0);
+    let out = report.render(OutputFormat::Text);
+    assert!(
+        out.contains("larger than the 392300 eligible persons"),
+        "{out}"
+    );
+    assert!(out.contains("factor 1.769 = 17,800 register members / 10,100 outside"));
+}
