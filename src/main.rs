@@ -9,6 +9,7 @@ use banenafspraak::estimate::{
 };
 use banenafspraak::model::design::{job_find_outcome, job_keep_outcome, SampleSize};
 use banenafspraak::model::{Feature, FeatureSet, LogisticParams, ModelSpec, TreeParams};
+use banenafspraak::report::document::{correction_text, uncertainty_text};
 use banenafspraak::report::progress::Step;
 use banenafspraak::report::{
     results_table, CheckReport, DisclosureMode, DisclosureRules, Lang, OutputFormat, Report, Style,
@@ -469,24 +470,25 @@ fn estimate(args: &EstimateArgs) -> Result<()> {
         extra.push(d.to_string());
     }
     progress.step("writing the output");
+    let lang = match args.lang {
+        LangArg::En => Lang::En,
+        LangArg::Nl => Lang::Nl,
+    };
     if !matches!(args.format, Format::Text | Format::Markdown | Format::Html) {
         // The table has no room for them: the correction and the intervals used are said
-        // here, as the text output says them at its top.
+        // here, as the text output says them at its top (register sizes rounded alike).
+        let style = Style::report(lang);
         eprintln!(
-            "note: correction: {}",
-            estimates.fitted.correction.describe()
+            "note: {}",
+            correction_text(&estimates.fitted.correction, &style)
         );
-        if let Some(line) = estimates.uncertainty.describe().first() {
+        if let Some(line) = uncertainty_text(&estimates.uncertainty, lang).first() {
             eprintln!("note: {line}");
         }
         for note in &estimates.notes {
             eprintln!("note: {note}");
         }
     }
-    let lang = match args.lang {
-        LangArg::En => Lang::En,
-        LangArg::Nl => Lang::Nl,
-    };
     let mode = match args.disclosure {
         DisclosureArg::Strict => DisclosureMode::Strict,
         DisclosureArg::Report => DisclosureMode::Report,

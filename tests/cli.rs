@@ -93,7 +93,7 @@ fn estimate_writes_results_table_v1_as_csv_and_json() {
     let csv = text(&out.stdout);
     let stderr = text(&out.stderr);
     assert!(
-        stderr.contains("note: correction: register-size factor")
+        stderr.contains("note: Correction: register-size factor")
             && stderr.contains("note: Intervals: 95% bootstrap percentile intervals"),
         "the correction and the intervals are stated beside the table: {stderr}"
     );
