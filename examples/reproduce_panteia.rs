@@ -5,7 +5,7 @@
 //! value, then the fitted comparability tree beside table B3.1.
 //!
 //! ```text
-//! cargo run --release --example reproduce_panteia [-- --seed S] [--persons N] [--format csv]
+//! cargo run --release --example reproduce_panteia [-- --seed S] [--persons N] [--replicates B] [--format csv]
 //! ```
 //!
 //! The estimates come only from the models fitted on the generated persons; the published
@@ -14,7 +14,9 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
-use banenafspraak::estimate::{write_results_csv, Breakdown, Estimates, EstimationParams, Measure};
+use banenafspraak::estimate::{
+    write_results_csv, Breakdown, Estimates, EstimationParams, Interval, Intervals, Measure,
+};
 use banenafspraak::report::format::{hundreds, percent, ROUNDING_NOTE};
 use banenafspraak::report::Table;
 use banenafspraak::synth::published::{Distribution, Published, POPULATIONS};
@@ -25,6 +27,7 @@ struct Args {
     seed: u64,
     persons: usize,
     csv: bool,
+    replicates: usize,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -32,6 +35,7 @@ fn parse_args() -> Result<Args, String> {
         seed: 2019,
         persons: FULL_SCALE as usize,
         csv: false,
+        replicates: 200,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -49,6 +53,12 @@ fn parse_args() -> Result<Args, String> {
                     .filter(|&n| n > 0)
                     .ok_or(format!("--persons {v}: not a positive number"))?;
             }
+            "--replicates" => {
+                let v = value()?;
+                args.replicates = v
+                    .parse()
+                    .map_err(|_| format!("--replicates {v}: not a whole number"))?;
+            }
             "--format" => match value()?.as_str() {
                 "csv" => args.csv = true,
                 "text" => args.csv = false,
@@ -56,7 +66,7 @@ fn parse_args() -> Result<Args, String> {
             },
             other => {
                 return Err(format!(
-                    "unknown argument {other}; use --seed S, --persons N, --format text|csv"
+                    "unknown argument {other}; use --seed S, --persons N, --replicates B, --format text|csv"
                 ))
             }
         }
@@ -94,6 +104,15 @@ fn run(args: &Args) -> banenafspraak::Result<()> {
     // to fit, 20% to validate; trees of depth 5 with 1,000 per leaf (250 for the job trees).
     let mut params = EstimationParams::default();
     params.design.seed = args.seed;
+    // The report has no intervals; the bootstrap over the training sample adds them
+    // (`--replicates 0` leaves them out).
+    params.intervals = if args.replicates == 0 {
+        Intervals::None
+    } else {
+        Intervals::Bootstrap {
+            replicates: args.replicates,
+        }
+    };
     // The job cohorts shrink with the population: below full scale their trees keep the
     // report's leaf size in proportion (at least 20 persons).
     let scale = args.persons as f64 / FULL_SCALE;
@@ -134,6 +153,29 @@ fn run(args: &Args) -> banenafspraak::Result<()> {
     let mut goals = Goals::default();
     for (published, est) in POPULATIONS.iter().zip(&estimates.populations) {
         println!("{}", counts_table(published, est, up, &mut goals));
+        if let Some(i) = est.total.intervals {
+            let published_total = published.total;
+            let show = |name: &str, iv: Interval, value: f64| {
+                format!(
+                    "{name} {} - {} (published {} {})",
+                    hundreds(up * iv.low),
+                    hundreds(up * iv.high),
+                    hundreds(value),
+                    if iv.contains(value / up) {
+                        "inside"
+                    } else {
+                        "outside"
+                    }
+                )
+            };
+            println!(
+                "95% bootstrap intervals ({} replicates over the training sample): {}; {}; {}\n",
+                args.replicates,
+                show("comparable", i.comparable, published_total.comparable),
+                show("finds work", i.finds_work, published.finds),
+                show("keeps work", i.keeps_work, published.keeps),
+            );
+        }
         for (by, dist, breakdown) in [
             ("education level", &published.education, &est.by_education),
             ("age band", &published.age, &est.by_age),
