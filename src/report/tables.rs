@@ -48,6 +48,19 @@ fn measure_cell(c: &ExpectedCounts, m: Measure) -> Cell {
     Cell::count(c.get(m)).on(what, c.persons_behind(m))
 }
 
+/// The six number cells of a counts row: persons, comparable, mean probability, had
+/// work, finds work, keeps work.
+fn count_cells(c: &ExpectedCounts) -> [Cell; 6] {
+    [
+        measure_cell(c, Measure::Persons),
+        measure_cell(c, Measure::Comparable),
+        Cell::share(c.mean_probability()).on("persons", c.persons),
+        measure_cell(c, Measure::HadWork),
+        measure_cell(c, Measure::FindsWork),
+        measure_cell(c, Measure::KeepsWork),
+    ]
+}
+
 /// The counts table of one population: total and sub-groups (report table 4.1 with the
 /// job columns of tables 4.2 and 5.2 beside it).
 ///
@@ -97,15 +110,7 @@ pub fn counts_table(e: &PopulationEstimate, lang: Lang) -> Table {
         "keeps_work",
     ]);
     let mut row = |name: &str, c: &ExpectedCounts| {
-        t.push_row([
-            Cell::text(name),
-            measure_cell(c, Measure::Persons),
-            measure_cell(c, Measure::Comparable),
-            Cell::share(c.mean_probability()).on("persons", c.persons),
-            measure_cell(c, Measure::HadWork),
-            measure_cell(c, Measure::FindsWork),
-            measure_cell(c, Measure::KeepsWork),
-        ])
+        t.push_row(std::iter::once(Cell::text(name)).chain(count_cells(c)))
     };
     row(lang.total(), &e.total);
     for g in &e.subgroups {
@@ -317,16 +322,11 @@ pub fn results_table(populations: &[PopulationEstimate]) -> Table {
         .with_keys(keys.iter().copied());
     for e in populations {
         let mut row = |sub: &str, c: &ExpectedCounts| {
-            t.push_row([
-                Cell::text(e.name.clone()),
-                Cell::text(sub),
-                measure_cell(c, Measure::Persons),
-                measure_cell(c, Measure::Comparable),
-                Cell::share(c.mean_probability()).on("persons", c.persons),
-                measure_cell(c, Measure::HadWork),
-                measure_cell(c, Measure::FindsWork),
-                measure_cell(c, Measure::KeepsWork),
-            ]);
+            t.push_row(
+                [Cell::text(e.name.clone()), Cell::text(sub)]
+                    .into_iter()
+                    .chain(count_cells(c)),
+            );
             if let (true, Some(i)) = (with_intervals, c.intervals) {
                 let row = t.rows.len() - 1;
                 for (m, iv) in [
