@@ -4,16 +4,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use banenafspraak::estimate::{
-    write_results_csv, write_results_json, Correction, DiagnosticsParams, EstimationParams,
-    Intervals, ScoredPopulation, SensitivityParams,
+    Correction, DiagnosticsParams, EstimationParams, Intervals, ScoredPopulation, SensitivityParams,
 };
 use banenafspraak::model::design::{job_find_outcome, job_keep_outcome, SampleSize};
 use banenafspraak::model::{Feature, FeatureSet, LogisticParams, ModelSpec, TreeParams};
-use banenafspraak::report::document::{correction_text, uncertainty_text};
+use banenafspraak::report::export::{refuse_key_features, ExportRequest, Targets};
 use banenafspraak::report::progress::Step;
-use banenafspraak::report::{
-    results_table, CheckReport, DisclosureMode, DisclosureRules, Lang, OutputFormat, Report, Style,
-};
+use banenafspraak::report::{DisclosureMode, DisclosureRules, Lang, OutputFormat, Style};
 use banenafspraak::schema::{
     read_csv_path, read_csv_path_with_progress, write_csv_path, Population, ReadOptions,
     RegisterBasis,
@@ -127,11 +124,11 @@ struct EstimateArgs {
     /// Maximum depth of the trees.
     #[arg(long, default_value_t = 5)]
     max_depth: usize,
-    /// Minimum persons per leaf of the comparability tree.
-    #[arg(long, default_value_t = 1000)]
+    /// Minimum persons per leaf of the comparability tree (at most 100,000,000).
+    #[arg(long, default_value_t = 1000, value_parser = parse_leaf)]
     min_leaf: usize,
-    /// Minimum persons per leaf of the job-find and job-keep trees.
-    #[arg(long, default_value_t = banenafspraak::estimate::pipeline::JOB_MIN_LEAF)]
+    /// Minimum persons per leaf of the job-find and job-keep trees (at most 100,000,000).
+    #[arg(long, default_value_t = banenafspraak::estimate::pipeline::JOB_MIN_LEAF, value_parser = parse_leaf)]
     job_min_leaf: usize,
     /// L2 penalty of the logistic models.
     #[arg(long, default_value_t = 1.0)]
@@ -184,11 +181,16 @@ struct EstimateArgs {
     /// no number, so the researcher sees everything while working; `strict` is for export.
     #[arg(long, value_enum, default_value_t = DisclosureArg::Report)]
     disclosure: DisclosureArg,
-    /// Minimum persons behind a published cell.
-    #[arg(long, default_value_t = 10)]
+    /// Minimum persons behind a published cell (ACRO's default 10; below 10 needs
+    /// --allow-small-minimum under strict).
+    #[arg(long, default_value_t = banenafspraak::report::disclosure::SAFE_MINIMUM)]
     min_persons: u64,
+    /// Allow --min-persons below 10 under --disclosure strict (the check report says so).
+    #[arg(long)]
+    allow_small_minimum: bool,
     /// Write an output-check report (Markdown) for the output checker: each table, each
-    /// rule, and the cells that fail.
+    /// rule, and the cells that fail; the same check as JSON in ACRO's results.json layout
+    /// beside it (PATH with extension .json).
     #[arg(long, value_name = "PATH")]
     check_report: Option<PathBuf>,
     /// Write SVG plots into this directory: score distributions, calibration curves,
@@ -212,7 +214,13 @@ fn main() -> ExitCode {
                 reference_year,
                 max_problems,
             };
-            read_csv_path(&input, &opts).map(|pop| print!("{}", summary(&input, &pop)))
+            read_csv_path(&input, &opts).and_then(|pop| {
+                use std::io::Write;
+                let mut out = std::io::stdout().lock();
+                out.write_all(summary(&input, &pop).as_bytes())
+                    .and_then(|()| out.flush())
+                    .map_err(|e| Error::io("standard output", e))
+            })
         }
         Command::Estimate(args) => estimate(&args),
         Command::Synth {
@@ -226,15 +234,17 @@ fn main() -> ExitCode {
         }
         .generate()
         .and_then(|pop| write_csv_path(&pop, &output))
-        .map(|()| eprintln!("wrote {persons} persons to {}", output.display())),
+        .map(|()| {
+            say(format_args!(
+                "wrote {persons} persons to {}",
+                output.display()
+            ))
+        }),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprint!("error: {e}");
-            if !e.to_string().ends_with('\n') {
-                eprintln!();
-            }
+            say(format_args!("error: {}", e.to_string().trim_end()));
             ExitCode::FAILURE
         }
     }
@@ -355,89 +365,120 @@ impl ProgressDisplay {
     }
 }
 
+impl From<DisclosureArg> for DisclosureMode {
+    fn from(a: DisclosureArg) -> DisclosureMode {
+        match a {
+            DisclosureArg::Strict => DisclosureMode::Strict,
+            DisclosureArg::Report => DisclosureMode::Report,
+            DisclosureArg::Off => DisclosureMode::Off,
+        }
+    }
+}
+
+impl From<LangArg> for Lang {
+    fn from(a: LangArg) -> Lang {
+        match a {
+            LangArg::En => Lang::En,
+            LangArg::Nl => Lang::Nl,
+        }
+    }
+}
+
+impl From<Format> for OutputFormat {
+    fn from(a: Format) -> OutputFormat {
+        match a {
+            Format::Text => OutputFormat::Text,
+            Format::Markdown => OutputFormat::Markdown,
+            Format::Html => OutputFormat::Html,
+            Format::Csv => OutputFormat::Csv,
+            Format::Json => OutputFormat::Json,
+        }
+    }
+}
+
+impl EstimateArgs {
+    /// The estimation parameters the arguments describe.
+    fn params(&self) -> Result<EstimationParams> {
+        let mut params = match self.model {
+            Family::Tree => {
+                let tree = |min_leaf| {
+                    ModelSpec::Tree(TreeParams {
+                        max_depth: self.max_depth,
+                        min_leaf,
+                        ..TreeParams::default()
+                    })
+                };
+                EstimationParams {
+                    comparability_model: tree(self.min_leaf),
+                    job_find_model: tree(self.job_min_leaf),
+                    job_keep_model: tree(self.job_min_leaf),
+                    ..EstimationParams::default()
+                }
+            }
+            Family::Logistic => {
+                let logistic = ModelSpec::Logistic(LogisticParams {
+                    l2: self.l2,
+                    ..LogisticParams::default()
+                });
+                EstimationParams {
+                    comparability_model: logistic.clone(),
+                    job_find_model: logistic.clone(),
+                    job_keep_model: logistic,
+                    ..EstimationParams::default()
+                }
+            }
+        };
+        let feature_set = |names: &[String]| -> Result<FeatureSet> {
+            Ok(FeatureSet::new(
+                names
+                    .iter()
+                    .map(|n| Feature::from_name(n))
+                    .collect::<Result<Vec<_>>>()?,
+            ))
+        };
+        if let Some(names) = &self.features {
+            params.comparability_features = feature_set(names)?;
+        }
+        if let Some(names) = &self.job_features {
+            params.job_features = feature_set(names)?;
+        }
+        params.design.sample_size = self.sample_size;
+        params.design.seed = self.seed;
+        params.correction = self
+            .correction_factor
+            .map_or(self.correction, Correction::Fixed);
+        params.intervals = match self.intervals {
+            IntervalMethod::Bootstrap => Intervals::Bootstrap {
+                replicates: self.replicates,
+            },
+            IntervalMethod::Analytic => Intervals::Analytic,
+            IntervalMethod::None => Intervals::None,
+        };
+        Ok(params)
+    }
+
+    fn rules(&self) -> DisclosureRules {
+        DisclosureRules {
+            min_persons: self.min_persons,
+            small_minimum_allowed: self.allow_small_minimum,
+            ..DisclosureRules::default()
+        }
+    }
+}
+
+/// A line on standard error; a closed standard error is not worth a panic.
+fn say(line: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{line}");
+}
+
 fn estimate(args: &EstimateArgs) -> Result<()> {
-    let mut progress = ProgressDisplay::new(args.quiet);
-    let mut params = match args.model {
-        Family::Tree => {
-            let tree = |min_leaf| {
-                ModelSpec::Tree(TreeParams {
-                    max_depth: args.max_depth,
-                    min_leaf,
-                    ..TreeParams::default()
-                })
-            };
-            EstimationParams {
-                comparability_model: tree(args.min_leaf),
-                job_find_model: tree(args.job_min_leaf),
-                job_keep_model: tree(args.job_min_leaf),
-                ..EstimationParams::default()
-            }
-        }
-        Family::Logistic => {
-            let logistic = ModelSpec::Logistic(LogisticParams {
-                l2: args.l2,
-                ..LogisticParams::default()
-            });
-            EstimationParams {
-                comparability_model: logistic.clone(),
-                job_find_model: logistic.clone(),
-                job_keep_model: logistic,
-                ..EstimationParams::default()
-            }
-        }
-    };
-    let feature_set = |names: &[String]| -> Result<FeatureSet> {
-        Ok(FeatureSet::new(
-            names
-                .iter()
-                .map(|n| Feature::from_name(n))
-                .collect::<Result<Vec<_>>>()?,
-        ))
-    };
-    if let Some(names) = &args.features {
-        params.comparability_features = feature_set(names)?;
-    }
-    if let Some(names) = &args.job_features {
-        params.job_features = feature_set(names)?;
-    }
-    params.design.sample_size = args.sample_size;
-    params.design.seed = args.seed;
-    params.correction = match args.correction_factor {
-        Some(f) => Correction::Fixed(f),
-        None => args.correction,
-    };
-    params.intervals = match args.intervals {
-        IntervalMethod::Bootstrap => Intervals::Bootstrap {
-            replicates: args.replicates,
-        },
-        IntervalMethod::Analytic => Intervals::Analytic,
-        IntervalMethod::None => Intervals::None,
-    };
-    if args.sensitivity || args.diagnostics {
-        if matches!(args.format, Format::Csv | Format::Json) {
-            return Err(Error::InvalidParameter {
-                name: "format",
-                value: "csv/json".into(),
-                reason: "--sensitivity and --diagnostics are sections of the text, Markdown or \
-                         HTML output; results table v1 has no room for them"
-                    .into(),
-            });
-        }
-        if args.disclosure == DisclosureArg::Strict {
-            // Their cells (totals per setting, score quantiles) are not under the
-            // output-checking rules, so they cannot go into output meant for export.
-            return Err(Error::InvalidParameter {
-                name: "disclosure",
-                value: "strict".into(),
-                reason: "--sensitivity and --diagnostics are not disclosure-checked (score \
-                         quantiles include minima and maxima); use them inside the environment \
-                         with --disclosure report or off"
-                    .into(),
-            });
-        }
-    }
+    let params = args.params()?;
+    let mode = DisclosureMode::from(args.disclosure);
+    let rules = args.rules();
     // Parameters are checked before the (long) read.
     params.check()?;
+    rules.check(mode)?;
     if cfg!(not(feature = "plots")) && args.plots.is_some() {
         return Err(Error::InvalidParameter {
             name: "plots",
@@ -445,6 +486,7 @@ fn estimate(args: &EstimateArgs) -> Result<()> {
             reason: "this banenafspraak was built without the `plots` feature (cargo build --features plots)".into(),
         });
     }
+    let mut progress = ProgressDisplay::new(args.quiet);
     progress.step(&format!("reading {}", args.input.display()));
     let opts = ReadOptions {
         reference_year: args.reference_year,
@@ -453,136 +495,68 @@ fn estimate(args: &EstimateArgs) -> Result<()> {
     let pop = read_csv_path_with_progress(&args.input, &opts, &mut |done, total| {
         progress.bytes(done, total)
     })?;
-    let estimates = params.run_with_progress(&pop, &mut |step| progress.step(step))?;
-    // Sensitivity table and diagnostics: plain text, after the report's tables.
-    let mut extra = Vec::new();
-    if args.sensitivity {
-        progress.step("sensitivity table");
-        extra.push(
-            params
-                .sensitivity(&pop, &SensitivityParams::default())?
-                .to_string(),
-        );
-    }
-    if args.diagnostics {
-        progress.step("diagnostics");
-        let d = params.diagnostics(&pop, &estimates.fitted, &DiagnosticsParams::default())?;
-        extra.push(d.to_string());
-    }
-    progress.step("writing the output");
-    let lang = match args.lang {
-        LangArg::En => Lang::En,
-        LangArg::Nl => Lang::Nl,
-    };
-    if !matches!(args.format, Format::Text | Format::Markdown | Format::Html) {
-        // The table has no room for them: the correction and the intervals used are said
-        // here, as the text output says them at its top (register sizes rounded alike).
-        let style = Style::report(lang);
-        eprintln!(
-            "note: {}",
-            correction_text(&estimates.fitted.correction, &style)
-        );
-        if let Some(line) = uncertainty_text(&estimates.uncertainty, lang).first() {
-            eprintln!("note: {line}");
-        }
-        for note in &estimates.notes {
-            eprintln!("note: {note}");
-        }
-    }
-    let mode = match args.disclosure {
-        DisclosureArg::Strict => DisclosureMode::Strict,
-        DisclosureArg::Report => DisclosureMode::Report,
-        DisclosureArg::Off => DisclosureMode::Off,
-    };
-    let rules = DisclosureRules {
-        min_persons: args.min_persons,
-        ..DisclosureRules::default()
-    };
-    let target = args
-        .output
-        .as_ref()
-        .map_or("standard output".to_string(), |p| p.display().to_string());
-    let style = Style::report(lang);
-    let (mut output, mut check) = render_output(&estimates, args.format, style, mode, rules)?;
-    for section in &extra {
-        let note = "Not checked against the output-checking rules: for use inside the environment.";
-        output.push_str(&match args.format {
-            Format::Markdown => format!("\n```text\n{section}{note}\n```\n"),
-            Format::Html => format!(
-                "<pre>{}{}</pre>\n",
-                banenafspraak::report::table::html_escape(section),
-                note
-            ),
-            _ => format!("\n{section}{note}\n"),
-        });
-    }
-    #[cfg(feature = "plots")]
-    let svgs = match &args.plots {
-        Some(_) => {
-            let mut data = banenafspraak::report::plots::plot_data(
-                &estimates,
-                &pop,
-                &params.populations,
-                lang,
-            )?;
-            for d in &mut data {
-                check.apply_to_table(&mut d.table);
-            }
-            data.iter()
-                .map(|d| d.render(&style))
-                .collect::<Result<Vec<_>>>()?
-        }
-        None => Vec::new(),
-    };
     if mode != DisclosureMode::Off {
-        #[cfg(feature = "plots")]
-        let svg_outputs: Vec<(String, &str)> = svgs
-            .iter()
-            .map(|s| (format!("{}.svg", s.name), s.content.as_str()))
-            .collect();
-        #[cfg(not(feature = "plots"))]
-        let svg_outputs: Vec<(String, &str)> = Vec::new();
-        let outputs: Vec<(&str, &str)> = std::iter::once((target.as_str(), output.as_str()))
-            .chain(svg_outputs.iter().map(|(n, c)| (n.as_str(), *c)))
-            .collect();
-        check.scan(&outputs, pop.person_ids().iter());
-        if !check.id_hits.is_empty() && mode == DisclosureMode::Strict {
-            return Err(Error::InvalidParameter {
-                name: "disclosure",
-                value: "strict".into(),
-                reason: format!(
-                    "{} person_id value(s) appear in the output (a population or sub-group label?); nothing was written",
-                    check.id_hits.len()
-                ),
-            });
-        }
+        refuse_key_features(
+            &pop,
+            &[&params.comparability_features, &params.job_features],
+            &rules,
+        )?;
     }
-    progress.bar.finish_and_clear();
-    let mut out: Box<dyn std::io::Write> = match &args.output {
-        Some(p) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(p).map_err(|e| Error::io(&target, e))?,
-        )),
-        None => Box::new(std::io::stdout().lock()),
+    let estimates = params.run_with_progress(&pop, &mut |step| progress.step(step))?;
+    let sensitivity = if args.sensitivity {
+        progress.step("sensitivity table");
+        Some(params.sensitivity(&pop, &SensitivityParams::default())?)
+    } else {
+        None
     };
-    out.write_all(output.as_bytes())
-        .and_then(|()| out.flush())
-        .map_err(|e| Error::io(&target, e))?;
-    #[cfg(feature = "plots")]
-    if let Some(dir) = &args.plots {
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir.display(), e))?;
-        for svg in &svgs {
-            svg.save(dir)?;
-        }
-        if !args.quiet {
-            eprintln!("wrote {} plots to {}", svgs.len(), dir.display());
-        }
+    let diagnostics = if args.diagnostics {
+        progress.step("diagnostics");
+        Some(params.diagnostics(&pop, &estimates.fitted, &DiagnosticsParams::default())?)
+    } else {
+        None
+    };
+    progress.step("checking and writing the output");
+    let export = ExportRequest {
+        estimates: &estimates,
+        population: &pop,
+        populations: &params.populations,
+        format: args.format.into(),
+        style: Style::report(args.lang.into()),
+        mode,
+        rules,
+        sensitivity: sensitivity.as_ref(),
+        diagnostics: diagnostics.as_ref(),
+        plots: args.plots.is_some(),
+        output_name: args
+            .output
+            .as_ref()
+            .map_or("standard output".to_string(), |p| p.display().to_string()),
     }
-    if let Some(path) = &args.check_report {
-        std::fs::write(path, check.to_markdown()).map_err(|e| Error::io(path.display(), e))?;
+    .build()?;
+    progress.bar.finish_and_clear();
+    for w in &export.warnings {
+        say(format_args!("warning: {w}"));
     }
-    let open = check.open_findings();
+    for n in &export.notes {
+        say(format_args!("note: {n}"));
+    }
+    let targets = Targets {
+        inputs: vec![args.input.clone()],
+        output: args.output.clone(),
+        check_report: args.check_report.clone(),
+        plots: args.plots.clone(),
+    };
+    export.write(&targets, &mut std::io::stdout().lock())?;
+    if let (Some(dir), false) = (&args.plots, args.quiet) {
+        say(format_args!(
+            "wrote {} plots to {}",
+            export.plots.len(),
+            dir.display()
+        ));
+    }
+    let open = export.check.open_findings();
     if mode == DisclosureMode::Report && open > 0 {
-        eprintln!(
+        say(format_args!(
             "disclosure: {open} finding(s) against the output-checking rules{}; not for export as it stands \
              (--disclosure strict suppresses them{})",
             if matches!(args.format, Format::Csv | Format::Json) {
@@ -595,59 +569,29 @@ fn estimate(args: &EstimateArgs) -> Result<()> {
             } else {
                 ""
             }
-        );
+        ));
     }
-    if !check.id_hits.is_empty() {
-        eprintln!(
+    if !export.check.id_hits.is_empty() {
+        say(format_args!(
             "disclosure: {} person_id value(s) appear in the output",
-            check.id_hits.len()
-        );
+            export.check.id_hits.len()
+        ));
     }
     Ok(())
 }
 
-fn parse_correction(s: &str) -> std::result::Result<Correction, String> {
-    s.parse().map_err(|e: Error| e.to_string())
+/// Largest leaf size accepted: more than the Netherlands has persons, and far from
+/// overflowing the arithmetic of the training checks.
+const MAX_LEAF: usize = 100_000_000;
+
+fn parse_leaf(s: &str) -> std::result::Result<usize, String> {
+    let n: usize = s.parse().map_err(|e| format!("{e}"))?;
+    if n > MAX_LEAF {
+        return Err(format!("at most {MAX_LEAF} persons per leaf"));
+    }
+    Ok(n)
 }
 
-/// The output text and the disclosure check of its tables.
-fn render_output(
-    estimates: &banenafspraak::estimate::Estimates,
-    format: Format,
-    style: Style,
-    mode: DisclosureMode,
-    rules: DisclosureRules,
-) -> Result<(String, CheckReport)> {
-    let report_format = match format {
-        Format::Text => Some(OutputFormat::Text),
-        Format::Markdown => Some(OutputFormat::Markdown),
-        Format::Html => Some(OutputFormat::Html),
-        Format::Csv | Format::Json => None,
-    };
-    if let Some(f) = report_format {
-        let mut report = Report::from_estimates(estimates, style);
-        let mut check = CheckReport::new(mode, rules, style.count_to);
-        check.apply_to(&mut report);
-        return Ok((report.render(f), check));
-    }
-    // Results table v1: unrounded for work inside the environment; under strict,
-    // rounded and suppressed like every other table.
-    let count_to = (mode == DisclosureMode::Strict).then_some(rules.round_to);
-    let mut check = CheckReport::new(mode, rules, count_to);
-    let mut table = results_table(&estimates.populations);
-    check.apply_to_table(&mut table);
-    let mut out = Vec::new();
-    let rows = estimates.result_rows();
-    match (format, mode) {
-        (Format::Csv, DisclosureMode::Strict) => out = table.to_csv(count_to).into_bytes(),
-        (Format::Json, DisclosureMode::Strict) => {
-            let records = table.json_value(count_to)["rows"].clone();
-            out = serde_json::to_vec_pretty(&records)
-                .map_err(|e| Error::io("results table", std::io::Error::other(e.to_string())))?;
-            out.push(b'\n');
-        }
-        (Format::Csv, _) => write_results_csv(&rows, &mut out)?,
-        _ => write_results_json(&rows, &mut out)?,
-    }
-    Ok((String::from_utf8_lossy(&out).into_owned(), check))
+fn parse_correction(s: &str) -> std::result::Result<Correction, String> {
+    s.parse().map_err(|e: Error| e.to_string())
 }

@@ -305,10 +305,11 @@ impl EstimationParams {
         progress("fitting the comparability model");
         let comparability_data = TrainingData::comparability(self, pop)?;
         if comparability_data.used_all {
-            notes.push(format!(
-                "comparability: the requested sample is larger than the {} eligible persons; all were used",
-                comparability_data.eligible
-            ));
+            // Notes are printed as given: they name settings, never a count of persons.
+            notes.push(
+                "comparability: the requested sample is larger than the eligible persons; all were used"
+                    .into(),
+            );
         }
         let comparability = comparability_data.fit(&self.comparability_model)?;
         let correction = match self.correction {

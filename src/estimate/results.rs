@@ -1,5 +1,7 @@
-//! Results table version 1 (`shared/spec/microdata-schema.md`): one unrounded row per
-//! population and sub-group, written as CSV or as a JSON array with the same keys.
+//! Results table version 2 (`shared/spec/microdata-schema.md`): one unrounded row per
+//! population and sub-group, written as CSV or as a JSON array with the same keys. These
+//! writers are for work inside the environment and say `unchecked` in the `disclosure`
+//! column; what leaves goes through `report::results_table` and disclosure control.
 
 use std::io::Write;
 
@@ -8,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::aggregate::{ExpectedCounts, PopulationEstimate};
 use crate::error::{Error, Result};
 
-/// One row of results table v1. Column names and order are the specification's.
+/// One row of results table v2. Column names and order are the specification's.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResultRow {
     pub population: String,
@@ -33,6 +35,18 @@ pub struct ResultRow {
     pub keeps_low: Option<f64>,
     #[serde(default)]
     pub keeps_high: Option<f64>,
+    /// Expected banen of the jobs found and kept; empty until the banen model exists.
+    #[serde(default)]
+    pub banen: Option<f64>,
+    /// 95% interval for `banen`; empty when not computed.
+    #[serde(default)]
+    pub banen_low: Option<f64>,
+    #[serde(default)]
+    pub banen_high: Option<f64>,
+    /// What disclosure control did to the row: `ok`, `flagged`, `suppressed`, `rounded`,
+    /// or `unchecked` (these writers).
+    #[serde(default)]
+    pub disclosure: String,
 }
 
 impl ResultRow {
@@ -53,6 +67,10 @@ impl ResultRow {
             finds_high: i.map(|i| i.finds_work.high),
             keeps_low: i.map(|i| i.keeps_work.low),
             keeps_high: i.map(|i| i.keeps_work.high),
+            banen: None,
+            banen_low: None,
+            banen_high: None,
+            disclosure: "unchecked".into(),
         }
     }
 }
@@ -70,7 +88,7 @@ pub fn result_rows(estimates: &[PopulationEstimate]) -> Vec<ResultRow> {
     rows
 }
 
-/// Writes results table v1 as CSV (header row, then one row per population and sub-group).
+/// Writes results table v2 as CSV (header row, then one row per population and sub-group).
 pub fn write_results_csv<W: Write>(rows: &[ResultRow], out: W) -> Result<()> {
     let mut w = csv::Writer::from_writer(out);
     for r in rows {
@@ -79,21 +97,22 @@ pub fn write_results_csv<W: Write>(rows: &[ResultRow], out: W) -> Result<()> {
     }
     if rows.is_empty() {
         // serde writes the header with the first row; an empty table still gets one.
-        w.write_record(RESULT_COLUMNS)
+        w.write_record(RESULT_COLUMNS.iter().chain(&["disclosure"]))
             .map_err(|e| Error::io("results table", std::io::Error::other(e.to_string())))?;
     }
     w.flush().map_err(|e| Error::io("results table", e))
 }
 
-/// Writes results table v1 as a JSON array of objects.
+/// Writes results table v2 as a JSON array of objects.
 pub fn write_results_json<W: Write>(rows: &[ResultRow], out: W) -> Result<()> {
     serde_json::to_writer_pretty(out, rows)
         .map_err(|e| Error::io("results table", std::io::Error::other(e.to_string())))
 }
 
-/// The column names of results table v1, in order, with the interval columns of finds
-/// and keeps appended after the v1 columns.
-pub const RESULT_COLUMNS: [&str; 14] = [
+/// The column names of results table v2, in order (the v1 columns, then the interval
+/// columns of finds and keeps and the banen columns), without the last column
+/// `disclosure`.
+pub const RESULT_COLUMNS: [&str; 17] = [
     "population",
     "subgroup",
     "persons",
@@ -108,6 +127,9 @@ pub const RESULT_COLUMNS: [&str; 14] = [
     "finds_high",
     "keeps_low",
     "keeps_high",
+    "banen",
+    "banen_low",
+    "banen_high",
 ];
 
 #[cfg(test)]
@@ -167,14 +189,17 @@ mod tests {
         write_results_csv(&rows, &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         let mut lines = text.lines();
-        assert_eq!(lines.next().unwrap(), RESULT_COLUMNS.join(","));
         assert_eq!(
             lines.next().unwrap(),
-            "ww,total,1,0.25,0.25,0.25,0.0,0.0,,,,,,"
+            format!("{},disclosure", RESULT_COLUMNS.join(","))
         );
         assert_eq!(
             lines.next().unwrap(),
-            "ww,months_0_12,1,0.25,0.25,0.25,0.0,0.0,,,,,,"
+            "ww,total,1,0.25,0.25,0.25,0.0,0.0,,,,,,,,,,unchecked"
+        );
+        assert_eq!(
+            lines.next().unwrap(),
+            "ww,months_0_12,1,0.25,0.25,0.25,0.0,0.0,,,,,,,,,,unchecked"
         );
         let mut json = Vec::new();
         write_results_json(&rows, &mut json).unwrap();
@@ -190,14 +215,14 @@ mod tests {
             text.lines()
                 .nth(1)
                 .unwrap()
-                .ends_with(",0.2,0.3,0.0,0.1,0.0,0.05"),
+                .ends_with(",0.2,0.3,0.0,0.1,0.0,0.05,,,,unchecked"),
             "{text}"
         );
         let mut empty = Vec::new();
         write_results_csv(&[], &mut empty).unwrap();
         assert_eq!(
             String::from_utf8(empty).unwrap().trim_end(),
-            RESULT_COLUMNS.join(",")
+            format!("{},disclosure", RESULT_COLUMNS.join(","))
         );
     }
 }

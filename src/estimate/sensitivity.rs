@@ -75,6 +75,8 @@ pub struct SensitivityRow {
     pub baseline: bool,
     /// Expected comparable per population, in [`SensitivityTable::populations`] order.
     pub comparable: Vec<f64>,
+    /// For Elkan-Noto, the held-out register members that c is the mean score of.
+    pub held_out: Option<u64>,
 }
 
 /// The sensitivity table.
@@ -82,6 +84,8 @@ pub struct SensitivityRow {
 pub struct SensitivityTable {
     /// Population labels, the columns of the counts.
     pub populations: Vec<String>,
+    /// Persons per population, in the same order (what each total rests on).
+    pub persons: Vec<u64>,
     pub rows: Vec<SensitivityRow>,
     /// Settings that could not be run, and why.
     pub notes: Vec<String>,
@@ -189,8 +193,7 @@ impl EstimationParams {
             let what = describe_model(spec);
             if spec.check().is_err() || data.n_train < spec.min_training_rows() {
                 notes.push(format!(
-                    "{what}: left out, {} training persons are too few or the setting is invalid",
-                    data.n_train
+                    "{what}: left out, the training persons are too few or the setting is invalid"
                 ));
                 continue;
             }
@@ -203,11 +206,15 @@ impl EstimationParams {
             };
             let p = score_plan(&plan, pop, &self.comparability_features, &model)?;
             for (k, &correction) in corrections.iter().enumerate() {
+                let mut held_out = None;
                 let factor = match correction {
                     Correction::RegisterSize => register.map(|r| r.factor),
                     Correction::Fixed(f) => Some(f),
                     Correction::ElkanNoto => match labelling_rate(&data, &model) {
-                        Ok(rate) => Some(1.0 / rate.c),
+                        Ok(rate) => {
+                            held_out = Some(rate.held_out_positives as u64);
+                            Some(1.0 / rate.c)
+                        }
                         Err(e) => {
                             notes.push(format!("{what}, elkan-noto: left out: {e}"));
                             None
@@ -226,6 +233,7 @@ impl EstimationParams {
                     baseline: varied == "baseline",
                     varied,
                     comparable,
+                    held_out,
                 });
             }
         }
@@ -235,8 +243,13 @@ impl EstimationParams {
                     .into(),
             );
         }
+        let ones = vec![1.0; plan.rows.len()];
         Ok(SensitivityTable {
             populations: self.populations.iter().map(|d| d.label.clone()).collect(),
+            persons: population_totals(&plan, &ones, 1.0)
+                .into_iter()
+                .map(|n| n.round() as u64)
+                .collect(),
             rows: by_correction.into_iter().flatten().collect(),
             notes,
         })

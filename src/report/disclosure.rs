@@ -30,19 +30,29 @@ use std::str::FromStr;
 use serde::Serialize;
 
 use super::format::{round_to, Style};
-use super::table::{Status, Table, Value};
+use super::table::{Cell, Checked, Status, Table, Value};
 
 /// The rules, with defaults from common output-checking practice.
 ///
 /// ```
 /// use banenafspraak::report::DisclosureRules;
 /// let r = DisclosureRules::default();
-/// assert_eq!((r.min_persons, r.round_to), (10, 100));
+/// assert_eq!((r.min_persons, r.round_to, r.zeros_disclosive, r.min_residual_dof), (10, 100, true, 10));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DisclosureRules {
-    /// Fewest persons behind a published cell (each of a cell's bases).
+    /// Fewest persons behind a published cell (each of a cell's bases). ACRO's default
+    /// `safe_threshold` is 10; under strict a lower minimum needs
+    /// [`DisclosureRules::small_minimum_allowed`].
     pub min_persons: u64,
+    /// A cell resting on 0 persons of some kind is disclosive (ACRO's
+    /// `zeros_are_disclosive`): it says that everyone in the group is in the other class.
+    pub zeros_disclosive: bool,
+    /// Fewest residual degrees of freedom (training rows minus parameters) behind a
+    /// published model coefficient (ACRO's `safe_dof_threshold`, 10).
+    pub min_residual_dof: u64,
+    /// The user explicitly allowed a minimum below 10 under strict; the check report says so.
+    pub small_minimum_allowed: bool,
     /// Counts are published as multiples of this.
     pub round_to: u64,
     /// Refuse minima and maxima of persons' values.
@@ -58,6 +68,9 @@ impl Default for DisclosureRules {
     fn default() -> Self {
         DisclosureRules {
             min_persons: 10,
+            zeros_disclosive: true,
+            min_residual_dof: 10,
+            small_minimum_allowed: false,
             round_to: 100,
             forbid_extremes: true,
             key_columns: vec![
@@ -67,6 +80,59 @@ impl Default for DisclosureRules {
             ],
             secondary_suppression: true,
         }
+    }
+}
+
+/// The minimum below which [`DisclosureRules::min_persons`] needs an explicit flag under
+/// strict (ACRO's default threshold).
+pub const SAFE_MINIMUM: u64 = 10;
+
+/// The basis kind of a model coefficient's residual degrees of freedom.
+pub const RESIDUAL_DOF: &str = "residual degrees of freedom";
+
+impl DisclosureRules {
+    /// Checks the rules for a mode: under strict a minimum below [`SAFE_MINIMUM`] needs
+    /// `small_minimum_allowed`, and counts must be rounded to at least 1.
+    ///
+    /// ```
+    /// use banenafspraak::report::{DisclosureMode, DisclosureRules};
+    /// let low = DisclosureRules { min_persons: 5, ..DisclosureRules::default() };
+    /// assert!(low.check(DisclosureMode::Strict).is_err());
+    /// assert!(low.check(DisclosureMode::Report).is_ok());
+    /// let allowed = DisclosureRules { small_minimum_allowed: true, ..low };
+    /// assert!(allowed.check(DisclosureMode::Strict).is_ok());
+    /// ```
+    pub fn check(&self, mode: DisclosureMode) -> crate::Result<()> {
+        if mode == DisclosureMode::Strict
+            && self.min_persons < SAFE_MINIMUM
+            && !self.small_minimum_allowed
+        {
+            return Err(crate::Error::InvalidParameter {
+                name: "min-persons",
+                value: self.min_persons.to_string(),
+                reason: format!(
+                    "below {SAFE_MINIMUM}, the minimum of common output-checking practice (ACRO's default); \
+                     under --disclosure strict a smaller minimum needs --allow-small-minimum, and the \
+                     check report states it"
+                ),
+            });
+        }
+        Ok(())
+    }
+
+    /// Warnings about settings that make the checks weak (a minimum below 10, or 0).
+    pub fn warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.min_persons == 0 {
+            out.push("--min-persons 0: the minimum-persons rule passes every cell".into());
+        } else if self.min_persons < SAFE_MINIMUM {
+            out.push(format!(
+                "--min-persons {} is below {SAFE_MINIMUM}, the minimum of common output-checking practice; \
+                 output checkers may refuse cells that pass it",
+                self.min_persons
+            ));
+        }
+        out
     }
 }
 
@@ -115,6 +181,10 @@ impl fmt::Display for DisclosureMode {
 pub enum Rule {
     /// At least `min_persons` behind every cell.
     MinPersons,
+    /// No cell resting on zero persons of some kind (when zeros are disclosive).
+    Zeros,
+    /// At least `min_residual_dof` residual degrees of freedom behind a model coefficient.
+    ResidualDof,
     /// Counts rounded to `round_to`.
     Rounding,
     /// No minima or maxima of persons' values.
@@ -124,9 +194,23 @@ pub enum Rule {
 }
 
 impl Rule {
+    /// The rule's name in ACRO's `results.json` (`threshold`, `dof`, ...).
+    pub fn acro_name(self) -> &'static str {
+        match self {
+            Rule::MinPersons => "threshold",
+            Rule::Zeros => "zeros",
+            Rule::ResidualDof => "dof",
+            Rule::Rounding => "rounding",
+            Rule::NoExtremes => "extremes",
+            Rule::NoKeys => "keys",
+        }
+    }
+
     /// Every rule, in the order of the check report.
-    pub const ALL: [Rule; 4] = [
+    pub const ALL: [Rule; 6] = [
         Rule::MinPersons,
+        Rule::Zeros,
+        Rule::ResidualDof,
         Rule::Rounding,
         Rule::NoExtremes,
         Rule::NoKeys,
@@ -136,8 +220,25 @@ impl Rule {
     pub fn describe(self, r: &DisclosureRules) -> String {
         match self {
             Rule::MinPersons => format!(
-                "at least {} persons behind every published cell (a tree leaf's or calibration bin's persons, positives and non-positives each)",
-                r.min_persons
+                "at least {} persons behind every published cell (a tree leaf's or calibration bin's persons, positives and non-positives each){}",
+                r.min_persons,
+                if r.min_persons < SAFE_MINIMUM {
+                    format!(
+                        "; below the usual minimum of {SAFE_MINIMUM}{}",
+                        if r.small_minimum_allowed { ", explicitly allowed by the user" } else { "" }
+                    )
+                } else {
+                    String::new()
+                }
+            ),
+            Rule::Zeros => if r.zeros_disclosive {
+                "zeros are disclosive: no cell resting on 0 persons of some kind (everyone in the group would be in the other class)".into()
+            } else {
+                "zeros allowed, except 0 positives or 0 non-positives".into()
+            },
+            Rule::ResidualDof => format!(
+                "at least {} residual degrees of freedom behind a model coefficient",
+                r.min_residual_dof
             ),
             Rule::Rounding => format!(
                 "counts rounded to multiples of {}, each cell on its own",
@@ -155,6 +256,8 @@ impl Rule {
     pub fn name(self) -> &'static str {
         match self {
             Rule::MinPersons => "minimum persons",
+            Rule::Zeros => "zeros",
+            Rule::ResidualDof => "residual dof",
             Rule::Rounding => "rounding",
             Rule::NoExtremes => "no extremes",
             Rule::NoKeys => "no keys",
@@ -206,6 +309,9 @@ pub struct TableCheck {
     pub cells_checked: usize,
     /// What fails.
     pub findings: Vec<Finding>,
+    /// Row labels and column keys, for the cell-by-cell outcome of the ACRO layout.
+    #[serde(skip)]
+    pub grid: (Vec<String>, Vec<String>),
 }
 
 impl TableCheck {
@@ -238,6 +344,31 @@ fn says_extreme(header: &str) -> bool {
     header
         .split(|c: char| !c.is_alphanumeric())
         .any(|w| EXTREME_WORDS.contains(&w.to_lowercase().as_str()))
+}
+
+/// The rules a cell's bases break, each with its detail in words. The detail names the
+/// kind and the minimum, never the number of persons (the check report may leave the
+/// environment too).
+fn basis_findings(cell: &Cell, rules: &DisclosureRules) -> Vec<(Rule, String)> {
+    let mut out = Vec::new();
+    for b in &cell.basis {
+        if b.what == RESIDUAL_DOF {
+            if b.persons < rules.min_residual_dof {
+                out.push((
+                    Rule::ResidualDof,
+                    format!("fewer than {} {}", rules.min_residual_dof, b.what),
+                ));
+            }
+        } else if b.persons == 0 && (rules.zeros_disclosive || is_class(b.what)) {
+            out.push((Rule::Zeros, format!("no {} (zeros are disclosive)", b.what)));
+        } else if b.persons > 0 && b.persons < rules.min_persons {
+            out.push((
+                Rule::MinPersons,
+                format!("fewer than {} {}", rules.min_persons, b.what),
+            ));
+        }
+    }
+    out
 }
 
 /// Checks one table without changing it. `count_to` is the rounding of counts in the
@@ -324,19 +455,8 @@ pub fn check_table(t: &Table, rules: &DisclosureRules, count_to: Option<u64>) ->
                 continue;
             }
             cells_checked += 1;
-            let too_few: Vec<String> = cell
-                .basis
-                .iter()
-                .filter(|b| b.persons < rules.min_persons && (b.persons > 0 || is_class(b.what)))
-                .map(|b| format!("{} {} < {}", b.persons, b.what, rules.min_persons))
-                .collect();
-            if !too_few.is_empty() {
-                findings.push(finding(
-                    Some(r),
-                    Some(k),
-                    Rule::MinPersons,
-                    too_few.join(", "),
-                ));
+            for (rule, detail) in basis_findings(cell, rules) {
+                findings.push(finding(Some(r), Some(k), rule, detail));
             }
             if rules.forbid_extremes
                 && (cell.extreme || extreme_col.get(k).copied().unwrap_or(false))
@@ -371,6 +491,10 @@ pub fn check_table(t: &Table, rules: &DisclosureRules, count_to: Option<u64>) ->
         title: t.title.clone(),
         cells_checked,
         findings,
+        grid: (
+            (0..t.rows.len()).map(|r| t.row_label(r)).collect(),
+            t.keys.clone(),
+        ),
     }
 }
 
@@ -395,11 +519,13 @@ pub fn apply(
     count_to: Option<u64>,
 ) -> TableCheck {
     if mode == DisclosureMode::Off {
+        t.checked = Checked::Unchecked;
         return TableCheck {
             id: t.id.clone(),
             title: t.title.clone(),
             cells_checked: 0,
             findings: Vec::new(),
+            grid: Default::default(),
         };
     }
     let mut check = check_table(t, rules, count_to);
@@ -425,20 +551,75 @@ pub fn apply(
                 f.action = Action::Suppressed;
             }
             (None, None) if f.rule == Rule::Rounding && mode == DisclosureMode::Strict => {
-                for cell in t.rows.iter_mut().flatten() {
-                    if let Value::Count(x) = &mut cell.value {
-                        *x = round_to(*x, rules.round_to);
-                    }
-                }
                 f.action = Action::Rounded;
             }
             _ => {}
         }
     }
-    if mode == DisclosureMode::Strict && rules.secondary_suppression {
-        check.findings.extend(secondary_suppression(t));
+    if mode == DisclosureMode::Strict {
+        for (r, k) in publish_rounded(t, rules.round_to) {
+            check.findings.push(Finding {
+                row: Some(r),
+                column: Some(k),
+                row_label: t.row_label(r),
+                column_label: t.columns.get(k).cloned().unwrap_or_default(),
+                rule: Rule::Rounding,
+                detail: "a share of a count that rounds to 0".into(),
+                action: Action::Suppressed,
+            });
+        }
+        if rules.secondary_suppression {
+            check.findings.extend(secondary_suppression(t));
+        }
+        t.checked = Checked::Rounded;
+    } else {
+        t.checked = Checked::Checked;
     }
     check
+}
+
+/// Share decimals published under strict (as fractions: 0.1%, the report's precision).
+const SHARE_DECIMALS: i32 = 3;
+
+fn round_decimals(x: f64, decimals: i32) -> f64 {
+    let scale = 10f64.powi(decimals);
+    (x * scale).round() / scale
+}
+
+/// Strict publication of a checked table: counts rounded, a share of two counts derived
+/// from the rounded counts (so that shares cannot undo the rounding of the counts they
+/// come from; a share of a count that rounds to 0 is suppressed), other shares and
+/// numbers rounded to the precision they are shown with. Returns the cells suppressed.
+fn publish_rounded(t: &mut Table, to: u64) -> Vec<(usize, usize)> {
+    let mut suppressed = Vec::new();
+    for (r, k, cell) in t
+        .rows
+        .iter_mut()
+        .enumerate()
+        .flat_map(|(r, row)| row.iter_mut().enumerate().map(move |(k, c)| (r, k, c)))
+    {
+        if cell.status == Status::Suppressed {
+            continue;
+        }
+        match (&mut cell.value, cell.ratio) {
+            (Value::Count(x), _) => *x = round_to(*x, to),
+            (Value::Share(x), Some((count, of))) => {
+                let (count, of) = (round_to(count, to), round_to(of, to));
+                if of > 0.0 {
+                    *x = round_decimals(count / of, SHARE_DECIMALS);
+                } else {
+                    cell.status = Status::Suppressed;
+                    suppressed.push((r, k));
+                }
+            }
+            (Value::Share(x), None) => *x = round_decimals(*x, SHARE_DECIMALS),
+            (Value::Number { value, decimals }, _) => {
+                *value = round_decimals(*value, (*decimals).min(12) as i32)
+            }
+            (Value::Text(_) | Value::Empty, _) => {}
+        }
+    }
+    suppressed
 }
 
 /// Within the rows that make up a whole, a column with exactly one suppressed cell gets a
@@ -496,15 +677,15 @@ fn secondary_suppression(t: &mut Table) -> Vec<Finding> {
     out
 }
 
-/// The text with every plain number of three or more digits (not part of a word, a
-/// decimal or a grouped number) rounded to a multiple of `to`, and the numbers that were
+/// The text with every plain whole number (not part of a word, a decimal or a grouped
+/// number) rounded to a multiple of `to`, and the numbers that were
 /// not already multiples.
 ///
 /// ```
 /// use banenafspraak::report::disclosure::round_numbers_in_text;
-/// let (text, found) = round_numbers_in_text("larger than the 392273 eligible persons; 1,800 and 2.900; id P00012", 100);
-/// assert_eq!(text, "larger than the 392300 eligible persons; 1,800 and 2.900; id P00012");
-/// assert_eq!(found, ["392273"]);
+/// let (text, found) = round_numbers_in_text("larger than the 392273 eligible persons, 97 of them; 1,800 and 2.900; id P00012", 100);
+/// assert_eq!(text, "larger than the 392300 eligible persons, 100 of them; 1,800 and 2.900; id P00012");
+/// assert_eq!(found, ["392273", "97"]);
 /// ```
 pub fn round_numbers_in_text(text: &str, to: u64) -> (String, Vec<String>) {
     let bytes = text.as_bytes();
@@ -532,7 +713,7 @@ pub fn round_numbers_in_text(text: &str, to: u64) -> (String, Vec<String>) {
         let grouped = before.is_some_and(|c| c == '.' || c == ',')
             || (after.is_some_and(|c| c == '.' || c == ',') && next_digit);
         match run.parse::<u64>() {
-            Ok(n) if run.len() >= 3 && !in_word && !grouped && n % to.max(1) != 0 => {
+            Ok(n) if !in_word && !grouped && n % to.max(1) != 0 => {
                 found.push(run.to_string());
                 out.push_str(&(round_to(n as f64, to) as u64).to_string());
             }
@@ -551,42 +732,153 @@ pub struct IdHit {
     pub id: String,
 }
 
-/// Looks for person_id values in outputs: every output is cut into words (runs of letters
-/// and digits, and runs that also hold `_ - . /`), the words go into one small set, and
-/// the ids are streamed past it once, so twelve million ids cost one hash lookup each and
-/// no copy.
+/// The texts of one output that the id scan reads: labels (text cells: row labels, tree
+/// conditions, category levels) and prose (titles, column labels, notes, headings,
+/// paragraphs). Numbers are not read: a count or a threshold is not an id, and neither is
+/// the suppression mark `x`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScanInput {
+    /// The output's name (a file, `standard output`).
+    pub name: String,
+    /// Text cells.
+    pub labels: Vec<String>,
+    /// Other text.
+    pub prose: Vec<String>,
+}
+
+/// Most runs of letters and digits an id may be split into (`R+000123456`: 2).
+const MAX_ID_RUNS: usize = 4;
+
+/// An id as the scan compares it: its letters and digits, lower case.
+fn normalise_id(id: &str, out: &mut String) {
+    out.clear();
+    out.extend(
+        html_unescape(id)
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase),
+    );
+}
+
+/// A weak id (digits only, or fewer than 4 characters) is also an ordinary number or
+/// word: it counts only where a label holds a value (the whole label, or after `=`, `,`,
+/// `{`, `(`, `[` or `;`), not in prose or after `<`/`>` (a threshold).
+fn is_weak(norm: &str) -> bool {
+    norm.chars().count() < 4 || norm.chars().all(|c| c.is_ascii_digit())
+}
+
+fn html_unescape(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains('&') {
+        return s.into();
+    }
+    let mut out = s.to_string();
+    // Twice: a doubly escaped `&amp;amp;` is still the same text.
+    for _ in 0..2 {
+        for (from, to) in [
+            ("&lt;", "<"),
+            ("&gt;", ">"),
+            ("&quot;", "\""),
+            ("&#39;", "'"),
+            ("&#160;", " "),
+            ("&nbsp;", " "),
+            ("&amp;", "&"),
+        ] {
+            out = out.replace(from, to);
+        }
+    }
+    out.into()
+}
+
+/// The candidate ids of a text: every join of up to [`MAX_ID_RUNS`] consecutive runs of
+/// letters and digits, lower case, whatever punctuation, spacing or HTML escaping is
+/// between them; `weak` receives only joins that start where a label holds a value.
+fn candidates(text: &str, label: bool, strong: &mut HashSet<String>, weak: &mut HashSet<String>) {
+    let text = html_unescape(text);
+    let mut runs: Vec<(bool, String)> = Vec::new();
+    let mut sep = String::new();
+    let mut run = String::new();
+    let value_position = |sep: &str, first: bool| {
+        label
+            && !sep.contains(['<', '>'])
+            && ((first && sep.trim().is_empty()) || sep.contains(['=', ',', '{', '(', '[', ';']))
+    };
+    for ch in text.chars().chain(std::iter::once(' ')) {
+        if ch.is_alphanumeric() {
+            run.extend(ch.to_lowercase());
+        } else {
+            if !run.is_empty() {
+                runs.push((
+                    value_position(&sep, runs.is_empty()),
+                    std::mem::take(&mut run),
+                ));
+                sep.clear();
+            }
+            sep.push(ch);
+        }
+    }
+    for i in 0..runs.len() {
+        let mut joined = String::new();
+        for (_, r) in runs.iter().skip(i).take(MAX_ID_RUNS) {
+            joined.push_str(r);
+            strong.insert(joined.clone());
+            if runs[i].0 {
+                weak.insert(joined.clone());
+            }
+        }
+    }
+}
+
+/// Looks for person_id values in the texts of outputs, whatever their punctuation,
+/// spacing, case or HTML escaping (`R+000123456`, `r 000123456` and `A&amp;B0001` are
+/// the ids `R000123456` and `A&B0001`). Each output's words go into small sets once and
+/// the ids are streamed past them, so twelve million ids cost a few hash lookups each.
+/// Numbers are never read (see [`ScanInput`]); an id of digits only or of fewer than 4
+/// characters counts only as a label's value.
 ///
 /// ```
-/// use banenafspraak::report::scan_ids;
-/// let hits = scan_ids(&[("tables.md", "row P00000003: 4,000")], ["P00000001", "P00000003"]);
+/// use banenafspraak::report::{scan_ids, ScanInput};
+/// let out = ScanInput {
+///     name: "tables.md".into(),
+///     labels: vec!["buddy = R+000000003".into(), "days <= 15".into(), "decile 7".into()],
+///     prose: vec!["WW: 95% intervals".into()],
+/// };
+/// let hits = scan_ids(&[out], ["R000000001", "R000000003", "15", "7", "95"]);
 /// assert_eq!(hits.len(), 1);
-/// assert_eq!(hits[0].id, "P00000003");
+/// assert_eq!(hits[0].id, "R000000003");
 /// ```
-pub fn scan_ids<'a>(
-    outputs: &[(&str, &str)],
-    ids: impl IntoIterator<Item = &'a str>,
-) -> Vec<IdHit> {
-    let mut words: HashSet<&str> = HashSet::new();
-    for (_, text) in outputs {
-        words.extend(
-            text.split(|c: char| !c.is_alphanumeric())
-                .filter(|w| !w.is_empty()),
-        );
-        words.extend(
-            text.split(|c: char| !(c.is_alphanumeric() || "_-./".contains(c)))
-                .filter(|w| !w.is_empty()),
-        );
-    }
+pub fn scan_ids<'a>(outputs: &[ScanInput], ids: impl IntoIterator<Item = &'a str>) -> Vec<IdHit> {
+    let sets: Vec<(HashSet<String>, HashSet<String>)> = outputs
+        .iter()
+        .map(|o| {
+            let (mut strong, mut weak) = (HashSet::new(), HashSet::new());
+            for l in &o.labels {
+                candidates(l, true, &mut strong, &mut weak);
+            }
+            for p in &o.prose {
+                candidates(p, false, &mut strong, &mut weak);
+            }
+            (strong, weak)
+        })
+        .collect();
     let mut hits = Vec::new();
+    let mut norm = String::new();
     for id in ids {
-        if words.contains(id) {
-            for (name, text) in outputs {
-                if text.contains(id) {
-                    hits.push(IdHit {
-                        output: name.to_string(),
-                        id: id.to_string(),
-                    });
-                }
+        normalise_id(id, &mut norm);
+        if norm.is_empty() {
+            continue;
+        }
+        let weak_id = is_weak(&norm);
+        for (o, (strong, weak)) in outputs.iter().zip(&sets) {
+            let found = if weak_id {
+                weak.contains(&norm)
+            } else {
+                strong.contains(&norm)
+            };
+            if found {
+                hits.push(IdHit {
+                    output: o.name.clone(),
+                    id: id.to_string(),
+                });
             }
         }
     }
@@ -628,9 +920,10 @@ impl CheckReport {
     }
 
     /// Applies the mode to every table of a report (see [`apply`]) and to its prose, and
-    /// records the checks. Prose is checked for plain numbers of three or more digits that
-    /// are not rounded (a note such as "392273 eligible persons"): strict rounds them in
-    /// the text, report lists them under the pseudo-table `text`.
+    /// records the checks. A paragraph is prose: every plain whole number in it is taken
+    /// for a count (strict rounds it, report lists it under the pseudo-table `text`).
+    /// Parameter blocks (the run's settings, printed as given) carry no counts and are
+    /// not rounded.
     pub fn apply_to(&mut self, report: &mut super::Report) {
         for t in report.tables_mut() {
             self.apply_to_table(t);
@@ -639,17 +932,17 @@ impl CheckReport {
             return;
         }
         let mut findings = Vec::new();
-        for block in &mut report.blocks {
+        for (i, block) in report.blocks.iter_mut().enumerate() {
             if let super::Block::Paragraph(p) = block {
                 let (rounded, found) = round_numbers_in_text(p, self.rules.round_to);
-                for n in found {
+                for _ in found {
                     findings.push(Finding {
                         row: None,
                         column: None,
-                        row_label: p.chars().take(60).collect(),
+                        row_label: format!("paragraph {}", i + 1),
                         column_label: String::new(),
                         rule: Rule::Rounding,
-                        detail: format!("unrounded number {n} in the text"),
+                        detail: "an unrounded number in the text".into(),
                         action: if self.mode == DisclosureMode::Strict {
                             Action::Rounded
                         } else {
@@ -668,6 +961,7 @@ impl CheckReport {
                 title: "notes and paragraphs".into(),
                 cells_checked: 0,
                 findings,
+                grid: Default::default(),
             });
         }
     }
@@ -679,13 +973,54 @@ impl CheckReport {
     }
 
     /// Scans outputs for person_id values (see [`scan_ids`]) and records the result.
-    pub fn scan<'a>(&mut self, outputs: &[(&str, &str)], ids: impl IntoIterator<Item = &'a str>) {
+    pub fn scan<'a>(&mut self, outputs: &[ScanInput], ids: impl IntoIterator<Item = &'a str>) {
         let mut n = 0usize;
         let hits = scan_ids(outputs, ids.into_iter().inspect(|_| n += 1));
         self.ids_scanned += n;
         self.id_hits.extend(hits);
-        self.outputs
-            .extend(outputs.iter().map(|(name, _)| name.to_string()));
+        self.outputs.extend(outputs.iter().map(|o| o.name.clone()));
+    }
+
+    /// The export policy: under strict, output may leave only if no finding is open
+    /// (every failing cell suppressed, every count rounded), no person_id appears, and
+    /// the correction that every count rests on passed (a suppressed correction factor,
+    /// such as Elkan-Noto's c from too few held-out register members, is refused rather
+    /// than applied unseen). Other modes always pass: their output is not for export.
+    pub fn ensure_exportable(&self) -> crate::Result<()> {
+        if self.mode != DisclosureMode::Strict {
+            return Ok(());
+        }
+        let refuse = |reason: String| {
+            Err(crate::Error::InvalidParameter {
+                name: "disclosure",
+                value: "strict".into(),
+                reason: format!("{reason}; nothing was written"),
+            })
+        };
+        if !self.id_hits.is_empty() {
+            return refuse(format!(
+                "{} person_id value(s) appear in the output (a label from the data, such as a \
+                 category of an extra column?)",
+                self.id_hits.len()
+            ));
+        }
+        if let Some(t) = self
+            .tables
+            .iter()
+            .find(|t| t.id == super::tables::CORRECTION_TABLE_ID)
+        {
+            if t.findings.iter().any(|f| f.action == Action::Suppressed) {
+                return refuse(
+                    "the correction factor rests on too few persons (see the check report): every \
+                     count depends on it; use another --correction"
+                        .into(),
+                );
+            }
+        }
+        match self.open_findings() {
+            0 => Ok(()),
+            n => refuse(format!("{n} finding(s) still open")),
+        }
     }
 
     /// Cells that fail and were not suppressed or rounded: what still blocks export.
@@ -707,6 +1042,149 @@ impl CheckReport {
             .count()
     }
 
+    /// The number of ids scanned, rounded like every count of persons.
+    fn ids_about(&self) -> String {
+        let n = self.ids_scanned as f64;
+        let rounded = round_to(n, self.rules.round_to);
+        Style::exact(super::Lang::En).numbers.count(rounded, None) + " (rounded)"
+    }
+
+    /// The check in the layout of ACRO's `results.json` (version; per output its uid,
+    /// status `pass`/`fail`/`review`, type, properties, files with their sdc summary and
+    /// failing cells, the outcome per cell, summary, comments), so that SACRO's viewer can
+    /// read it. One output per table; the rules and the person_id scan are outputs of
+    /// type `custom`.
+    pub fn to_acro_json(&self) -> serde_json::Value {
+        use serde_json::{json, Map, Value as J};
+        let mut results = Map::new();
+        let files = |sdc: J| -> J {
+            J::Array(
+                self.outputs
+                    .iter()
+                    .map(|name| json!({"name": name, "sdc": sdc}))
+                    .collect(),
+            )
+        };
+        for t in &self.tables {
+            let status = if self.mode == DisclosureMode::Off {
+                "review"
+            } else if t.findings.is_empty() {
+                "pass"
+            } else if t.passes() {
+                "review"
+            } else {
+                "fail"
+            };
+            let mut summary = Map::new();
+            let mut cells = Map::new();
+            summary.insert(
+                "suppressed".into(),
+                J::Bool(t.findings.iter().any(|f| f.action == Action::Suppressed)),
+            );
+            for rule in Rule::ALL {
+                let failing: Vec<J> = t
+                    .failing(rule)
+                    .filter_map(|f| Some(json!([f.row?, f.column?])))
+                    .collect();
+                summary.insert(rule.acro_name().into(), J::from(t.failing(rule).count()));
+                cells.insert(rule.acro_name().into(), J::Array(failing));
+            }
+            let (rows, keys) = &t.grid;
+            let mut outcome = Map::new();
+            for (k, key) in keys.iter().enumerate().skip(1) {
+                let mut column = Map::new();
+                for (r, label) in rows.iter().enumerate() {
+                    let mut word = String::new();
+                    for f in t.findings.iter() {
+                        if f.row == Some(r) && (f.column == Some(k) || f.column.is_none()) {
+                            word.push_str(f.rule.acro_name());
+                            word.push_str("; ");
+                        }
+                    }
+                    let label = if column.contains_key(label.as_str()) {
+                        format!("{label} (row {})", r + 1)
+                    } else {
+                        label.clone()
+                    };
+                    column.insert(
+                        label,
+                        J::from(if word.is_empty() { "ok".into() } else { word }),
+                    );
+                }
+                outcome.insert(key.clone(), J::Object(column));
+            }
+            let mut said = format!("{status}; ");
+            for rule in Rule::ALL {
+                let n = t.failing(rule).count();
+                if n > 0 {
+                    let _ = write!(
+                        said,
+                        "{}: {n} cells {}; ",
+                        rule.acro_name(),
+                        if t.passes() {
+                            "suppressed or rounded"
+                        } else {
+                            "failing"
+                        }
+                    );
+                }
+            }
+            results.insert(
+                t.id.clone(),
+                json!({
+                    "uid": t.id,
+                    "status": status,
+                    "type": "table",
+                    "properties": {"method": "banenafspraak", "title": t.title, "mode": self.mode},
+                    "files": files(json!({"summary": summary, "cells": cells})),
+                    "outcome": outcome,
+                    "command": "banenafspraak estimate",
+                    "summary": said,
+                    "comments": t.findings.iter().map(|f| format!("{} / {}: {}", f.row_label, f.column_label, f.detail)).collect::<Vec<_>>(),
+                    "exception": if status == "review" { "Suppression and rounding automatically applied where needed" } else { "" },
+                }),
+            );
+        }
+        let scan_status = if self.ids_scanned == 0 {
+            "review"
+        } else if self.id_hits.is_empty() {
+            "pass"
+        } else {
+            "fail"
+        };
+        results.insert(
+            "person_id_scan".into(),
+            json!({
+                "uid": "person_id_scan",
+                "status": scan_status,
+                "type": "custom",
+                "properties": {"method": "banenafspraak", "ids_scanned": self.ids_about(), "found": self.id_hits.len()},
+                "files": files(json!({})),
+                "outcome": {},
+                "command": "banenafspraak estimate",
+                "summary": format!("{scan_status}; {} person_id value(s) found", self.id_hits.len()),
+                "comments": self.id_hits.iter().map(|h| format!("a person_id in {}", h.output)).collect::<Vec<_>>(),
+                "exception": "",
+            }),
+        );
+        results.insert(
+            "disclosure_rules".into(),
+            json!({
+                "uid": "disclosure_rules",
+                "status": "review",
+                "type": "custom",
+                "properties": {"mode": self.mode, "rules": self.rules, "count_to": self.count_to},
+                "files": [],
+                "outcome": {},
+                "command": "banenafspraak estimate",
+                "summary": Rule::ALL.iter().map(|r| format!("{}: {}", r.name(), r.describe(&self.rules))).collect::<Vec<_>>().join("; "),
+                "comments": [],
+                "exception": "",
+            }),
+        );
+        json!({"version": concat!("banenafspraak ", env!("CARGO_PKG_VERSION")), "results": results})
+    }
+
     /// The report for the output checker, in Markdown.
     pub fn to_markdown(&self) -> String {
         let style = Style::exact(super::Lang::En);
@@ -723,6 +1201,17 @@ impl CheckReport {
                     "failing cells suppressed and shown as `x`, counts rounded",
                 DisclosureMode::Report => "failing cells marked `(!)`, no number changed",
                 DisclosureMode::Off => "no checks were applied",
+            }
+        );
+        let _ = writeln!(
+            s,
+            "{}\n",
+            match self.mode {
+                DisclosureMode::Strict => "This report is the account of the output for the output checker. It holds no \
+                     count of persons (failing cells are named by row and column, not by their numbers) and goes \
+                     with the output it describes; the JSON file beside it holds the same check in ACRO's results.json layout.",
+                _ => "This report is for the output checker and stays inside the environment with the output it \
+                     describes: that output is not for export as it stands (export with --disclosure strict).",
             }
         );
         let _ = writeln!(
@@ -823,14 +1312,14 @@ impl CheckReport {
         } else if self.id_hits.is_empty() {
             let _ = writeln!(
                 s,
-                "{} person_id values compared with every word of the outputs: none found.",
-                n(self.ids_scanned)
+                "{} person_id values compared with every label and text of the outputs (whatever their punctuation, spacing, case or HTML escaping): none found.",
+                self.ids_about()
             );
         } else {
             let _ = writeln!(
                 s,
                 "{} person_id values compared with the outputs: **{} found** (the id is not repeated here).\n",
-                n(self.ids_scanned),
+                self.ids_about(),
                 n(self.id_hits.len())
             );
             for h in &self.id_hits {

@@ -1,4 +1,4 @@
-//! A whole report: headings, paragraphs, preformatted text and tables, in one language and
+//! A whole report: headings, paragraphs, the run's parameters and tables, in one language and
 //! number style, rendered as text, Markdown, HTML or JSON. [`Report::from_estimates`]
 //! lays out an estimation run: the correction, per population the counts and
 //! distribution tables, then each model with its training design, validation,
@@ -10,11 +10,14 @@ use serde::Serialize;
 
 use super::format::Style;
 use super::lang::Lang;
+use super::sections::{diagnostics_tables, sensitivity_table};
 use super::table::{html_escape, OutputFormat, Table};
 use super::tables::{
-    breakdown_table, counts_table, stage_tables, uncertainty_table, BreakdownKind,
+    breakdown_table, correction_table, counts_table, stage_tables, uncertainty_table, BreakdownKind,
 };
-use crate::estimate::{Correction, Intervals, LabellingInterval, UncertaintySummary};
+use crate::estimate::{
+    Correction, Diagnostics, Intervals, LabellingInterval, SensitivityTable, UncertaintySummary,
+};
 use crate::estimate::{CorrectionFactor, Estimates, FittedStage, PopulationEstimate};
 use crate::model::FittedModel;
 
@@ -24,10 +27,12 @@ use crate::model::FittedModel;
 pub enum Block {
     /// A section heading.
     Heading(String),
-    /// A paragraph.
+    /// A paragraph of prose: every whole number in it is taken for a count, so that
+    /// disclosure control rounds it (strict) or lists it (report).
     Paragraph(String),
-    /// Preformatted text (a logistic model's coefficients).
-    Preformatted(String),
+    /// The run's settings and the method in words (seed, replicates, a fixed factor, a
+    /// tree's depth): printed as given, never a count of persons. Counts go in tables.
+    Parameters(String),
     /// A table.
     Table(Table),
 }
@@ -69,6 +74,29 @@ impl Report {
         self.blocks.push(Block::Paragraph(s.into()));
     }
 
+    /// Adds a block of the run's settings (see [`Block::Parameters`]).
+    pub fn parameters(&mut self, s: impl Into<String>) {
+        self.blocks.push(Block::Parameters(s.into()));
+    }
+
+    /// Every text of the report, for the id scan: text cells as labels; headings,
+    /// paragraphs, parameters, titles, column labels and notes as prose.
+    pub fn scan_input(&self, name: impl Into<String>) -> super::ScanInput {
+        let mut input = super::ScanInput {
+            name: name.into(),
+            ..Default::default()
+        };
+        for b in &self.blocks {
+            match b {
+                Block::Heading(p) | Block::Paragraph(p) | Block::Parameters(p) => {
+                    input.prose.push(p.clone())
+                }
+                Block::Table(t) => t.add_to_scan(&mut input),
+            }
+        }
+        input
+    }
+
     /// Adds a table.
     pub fn table(&mut self, t: Table) {
         self.blocks.push(Block::Table(t));
@@ -95,12 +123,13 @@ impl Report {
     pub fn from_estimates(e: &Estimates, style: Style) -> Report {
         let lang = style.lang;
         let mut r = Report::new(style);
-        r.paragraph(correction_text(&e.fitted.correction, &style));
+        r.parameters(correction_text(&e.fitted.correction, lang));
+        r.table(correction_table(&e.fitted.correction, lang));
         for line in uncertainty_text(&e.uncertainty, lang) {
-            r.paragraph(line);
+            r.parameters(line);
         }
         for note in &e.notes {
-            r.paragraph(format!("{} {note}", lang.pick("Note:", "Let op:")));
+            r.parameters(format!("{} {note}", lang.pick("Note:", "Let op:")));
         }
         for p in &e.populations {
             r.add_population(p);
@@ -143,7 +172,7 @@ impl Report {
     fn add_stage(&mut self, stage: &FittedStage) {
         let lang = self.style.lang;
         self.heading(format!("Model: {}", stage.name));
-        self.paragraph(match &stage.model {
+        self.parameters(match &stage.model {
             FittedModel::Tree(t) => format!(
                 "{}: {} {}, {} {}",
                 lang.pick("classification tree", "beslisboom"),
@@ -152,13 +181,46 @@ impl Report {
                 lang.pick("depth", "diepte"),
                 t.depth()
             ),
-            FittedModel::Logistic(_) => lang.pick("logistic model", "logistisch model").into(),
+            FittedModel::Logistic(m) => format!(
+                "{} ({}), l2 = {}, {}",
+                lang.pick("logistic model", "logistisch model"),
+                m.solver(),
+                m.l2(),
+                match (m.iterations(), m.converged()) {
+                    (Some(it), true) => format!(
+                        "{} {it}",
+                        lang.pick("converged in iterations:", "geconvergeerd, iteraties:")
+                    ),
+                    (Some(it), false) => format!(
+                        "{} {it}",
+                        lang.pick(
+                            "NOT converged, iterations:",
+                            "NIET geconvergeerd, iteraties:"
+                        )
+                    ),
+                    (None, true) => lang.pick("converged", "geconvergeerd").into(),
+                    (None, false) => lang.pick("NOT converged", "NIET geconvergeerd").into(),
+                }
+            ),
         });
         for t in stage_tables(stage, lang) {
             self.table(t);
         }
-        if let FittedModel::Logistic(m) = &stage.model {
-            self.blocks.push(Block::Preformatted(m.to_string()));
+    }
+
+    /// Adds the sensitivity section: comparable totals under each correction and model.
+    pub fn add_sensitivity(&mut self, s: &SensitivityTable) {
+        let lang = self.style.lang;
+        self.heading(lang.pick("Sensitivity", "Gevoeligheid"));
+        self.table(sensitivity_table(s, lang));
+    }
+
+    /// Adds the diagnostics section: score overlap, score bins and balance tables.
+    pub fn add_diagnostics(&mut self, d: &Diagnostics) {
+        let lang = self.style.lang;
+        self.heading(lang.pick("Diagnostics", "Diagnostiek"));
+        for t in diagnostics_tables(d, lang) {
+            self.table(t);
         }
     }
 
@@ -199,7 +261,7 @@ impl Report {
                         Block::Heading(h) => {
                             let _ = writeln!(out, "{h}");
                         }
-                        Block::Paragraph(p) | Block::Preformatted(p) => {
+                        Block::Paragraph(p) | Block::Parameters(p) => {
                             out.push_str(p);
                             if !p.ends_with('\n') {
                                 out.push('\n');
@@ -215,11 +277,8 @@ impl Report {
                         Block::Heading(h) => {
                             let _ = writeln!(out, "## {h}\n");
                         }
-                        Block::Paragraph(p) => {
+                        Block::Paragraph(p) | Block::Parameters(p) => {
                             let _ = writeln!(out, "{p}\n");
-                        }
-                        Block::Preformatted(p) => {
-                            let _ = writeln!(out, "```text\n{}\n```\n", p.trim_end());
                         }
                         Block::Table(t) => {
                             out.push_str(&t.to_markdown(style));
@@ -235,11 +294,8 @@ impl Report {
                         Block::Heading(h) => {
                             let _ = writeln!(out, "<h2>{}</h2>", html_escape(h));
                         }
-                        Block::Paragraph(p) => {
+                        Block::Paragraph(p) | Block::Parameters(p) => {
                             let _ = writeln!(out, "<p>{}</p>", html_escape(p));
-                        }
-                        Block::Preformatted(p) => {
-                            let _ = writeln!(out, "<pre>{}</pre>", html_escape(p));
                         }
                         Block::Table(t) => {
                             out.push_str(&t.to_html(style));
@@ -293,77 +349,54 @@ pub fn uncertainty_text(u: &UncertaintySummary, lang: Lang) -> Vec<String> {
     }
 }
 
-/// The correction in words and what it assumes, with the register sizes rounded like
-/// other counts.
-pub fn correction_text(c: &CorrectionFactor, style: &Style) -> String {
-    let n = |x: u64| style.count(x as f64);
-    let factor = style.numbers.decimal(c.factor, 3);
-    match (c.correction, style.lang) {
-        (Correction::RegisterSize, Lang::En) => format!(
-            "Correction: register-size factor {factor} = {} register members / {} outside wajong, wsw and wiw_id; \
-             assumes the old groups resemble the trained ones in their share of comparable persons",
-            n(c.register_size),
-            n(c.register_size_trained)
-        ),
-        (Correction::RegisterSize, Lang::Nl) => format!(
-            "Correctie: factor registeromvang {factor} = {} personen in het doelgroepregister / {} buiten wajong, wsw en wiw/id; \
-             aangenomen dat de oude groepen evenveel vergelijkbare personen tellen als de getrainde",
-            n(c.register_size),
-            n(c.register_size_trained)
-        ),
-        (Correction::Fixed(_), Lang::En) => format!(
-            "Correction: fixed factor {factor} given by the user; assumes the factor times the \
+/// The correction in words and what it assumes; its numbers (the factor, the register
+/// sizes, Elkan-Noto's c) are cells of [`correction_table`], checked like every count. A
+/// fixed factor is the user's parameter and printed as given.
+pub fn correction_text(c: &CorrectionFactor, lang: Lang) -> String {
+    match (c.correction, lang) {
+        (Correction::RegisterSize, Lang::En) => "Correction: the register-size factor = register members / those outside wajong, wsw \
+             and wiw_id (see the table Correction); assumes the old groups resemble the trained ones in their \
+             share of comparable persons"
+            .into(),
+        (Correction::RegisterSize, Lang::Nl) => "Correctie: factor registeromvang = personen in het doelgroepregister / die buiten \
+             wajong, wsw en wiw/id (zie de tabel Correctie); aangenomen dat de oude groepen evenveel vergelijkbare \
+             personen tellen als de getrainde"
+            .into(),
+        (Correction::Fixed(f), Lang::En) => format!(
+            "Correction: fixed factor {f} given by the user; assumes the factor times the \
              model's probability is the probability of being comparable"
         ),
-        (Correction::Fixed(_), Lang::Nl) => format!(
-            "Correctie: vaste factor {factor}, opgegeven door de gebruiker; aangenomen dat de \
+        (Correction::Fixed(f), Lang::Nl) => format!(
+            "Correctie: vaste factor {f}, opgegeven door de gebruiker; aangenomen dat de \
              factor maal de kans van het model de kans op vergelijkbaarheid is"
         ),
-        (Correction::ElkanNoto, lang) => match &c.labelling {
-            Some(rate) => {
-                let d = |x: f64| style.numbers.decimal(x, 4);
-                let how = match (rate.interval_method, lang) {
-                    (LabellingInterval::NormalMean, Lang::En) => {
-                        "normal interval of the mean, model held fixed".to_string()
-                    }
-                    (LabellingInterval::NormalMean, Lang::Nl) => {
-                        "normaal interval van het gemiddelde, model vast".to_string()
-                    }
-                    (LabellingInterval::Bootstrap { replicates }, Lang::En) => {
-                        format!("bootstrap, {replicates} replicates")
-                    }
-                    (LabellingInterval::Bootstrap { replicates }, Lang::Nl) => {
-                        format!("bootstrap, {replicates} herhalingen")
-                    }
-                };
-                match lang {
-                    Lang::En => format!(
-                        "Correction: Elkan-Noto labelling rate c = {} (95% interval {}-{}, {how}; mean \
-                         score of {} held-out register members), comparability = min(1, p / c), factor \
-                         1/c = {factor}; assumes the register's trained sub-groups are selected \
-                         completely at random from the comparable persons (SCAR: the same c whatever \
-                         the features) and that the model recognises comparable persons",
-                        d(rate.c),
-                        d(rate.interval.low),
-                        d(rate.interval.high),
-                        n(rate.held_out_positives as u64)
-                    ),
-                    Lang::Nl => format!(
-                        "Correctie: Elkan-Noto, labelkans c = {} (95%-interval {}-{}, {how}; gemiddelde \
-                         score van {} achtergehouden registerleden), vergelijkbaarheid = min(1, p / c), \
-                         factor 1/c = {factor}; aangenomen dat de getrainde registergroepen volledig \
-                         aselect uit de vergelijkbare personen komen (SCAR: dezelfde c ongeacht de \
-                         kenmerken) en dat het model vergelijkbare personen herkent",
-                        d(rate.c),
-                        d(rate.interval.low),
-                        d(rate.interval.high),
-                        n(rate.held_out_positives as u64)
-                    ),
+        (Correction::ElkanNoto, lang) => {
+            let how = match (c.labelling.map(|r| r.interval_method), lang) {
+                (Some(LabellingInterval::Bootstrap { replicates }), Lang::En) => {
+                    format!("bootstrap, {replicates} replicates")
                 }
+                (Some(LabellingInterval::Bootstrap { replicates }), Lang::Nl) => {
+                    format!("bootstrap, {replicates} herhalingen")
+                }
+                (_, Lang::En) => "normal interval of the mean, model held fixed".to_string(),
+                (_, Lang::Nl) => "normaal interval van het gemiddelde, model vast".to_string(),
+            };
+            match lang {
+                Lang::En => format!(
+                    "Correction: Elkan-Noto labelling rate c, the mean score of held-out register members \
+                     (see the table Correction; 95% interval: {how}), comparability = min(1, p / c), factor \
+                     1/c; assumes the register's trained sub-groups are selected completely at random from \
+                     the comparable persons (SCAR: the same c whatever the features) and that the model \
+                     recognises comparable persons"
+                ),
+                Lang::Nl => format!(
+                    "Correctie: Elkan-Noto, labelkans c, de gemiddelde score van achtergehouden registerleden \
+                     (zie de tabel Correctie; 95%-interval: {how}), vergelijkbaarheid = min(1, p / c), factor \
+                     1/c; aangenomen dat de getrainde registergroepen volledig aselect uit de vergelijkbare \
+                     personen komen (SCAR: dezelfde c ongeacht de kenmerken) en dat het model vergelijkbare \
+                     personen herkent"
+                ),
             }
-            None => format!("Correction: Elkan-Noto factor {factor}"),
-        },
-        #[allow(unreachable_patterns)]
-        _ => format!("Correction: factor {factor}"),
+        }
     }
 }

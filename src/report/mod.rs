@@ -18,13 +18,14 @@
 //! check.apply_to(&mut report);
 //! let markdown = report.render(OutputFormat::Markdown);
 //! assert!(markdown.contains("Bruto aantal"));
-//! check.scan(&[("tables.md", &markdown)], pop.person_ids().iter());
+//! check.scan(&[report.scan_input("tables.md")], pop.person_ids().iter());
 //! assert!(check.to_markdown().contains("# Output check report"));
 //! # Ok::<(), banenafspraak::Error>(())
 //! ```
 
 pub mod disclosure;
 pub mod document;
+pub mod export;
 pub mod format;
 pub mod lang;
 pub mod notebook;
@@ -32,21 +33,24 @@ pub mod notebook;
 pub mod plots;
 pub mod progress;
 pub mod scores;
+pub mod sections;
 pub mod table;
 pub mod tables;
 pub mod text;
 
 pub use disclosure::{
     apply, check_table, scan_ids, Action, CheckReport, DisclosureMode, DisclosureRules, Finding,
-    IdHit, Rule, TableCheck,
+    IdHit, Rule, ScanInput, TableCheck,
 };
 pub use document::{Block, Report};
 pub use format::{NumberFormat, Style};
 pub use lang::Lang;
 pub use scores::{score_distribution_tables, ScoreHistogram};
-pub use table::{Basis, Cell, OutputFormat, Status, Table, Value};
+pub use sections::{diagnostics_tables, sensitivity_table};
+pub use table::{Basis, Cell, Checked, OutputFormat, Status, Table, Value};
 pub use tables::{
-    breakdown_table, calibration_table, counts_table, results_table, stage_tables, training_table,
-    tree_table, uncertainty_table, validation_table, BreakdownKind,
+    breakdown_table, calibration_table, correction_table, counts_table, logistic_table,
+    results_table, stage_tables, training_table, tree_table, uncertainty_table, validation_table,
+    BreakdownKind, CORRECTION_TABLE_ID,
 };
 pub use text::{render_stage, render_text};

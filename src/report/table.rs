@@ -79,6 +79,14 @@ pub struct Cell {
     /// The value is a minimum or maximum of persons' values (never publishable).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub extreme: bool,
+    /// A share that is `count / of` (two counts of persons): under strict disclosure it is
+    /// published as the ratio of the two rounded counts, so that it cannot undo their
+    /// rounding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ratio: Option<(f64, f64)>,
+    /// A whole number of persons: JSON writes it as an integer in every mode.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub whole: bool,
     /// Set by disclosure control.
     pub status: Status,
 }
@@ -99,6 +107,22 @@ impl Cell {
         Cell::of(Value::Share(x))
     }
 
+    /// A whole number of persons (a count that is never fractional).
+    pub fn persons(n: u64) -> Cell {
+        Cell {
+            whole: true,
+            ..Cell::count(n as f64)
+        }
+    }
+
+    /// The share `count / of` of two counts of persons (0 when `of` is 0).
+    pub fn ratio(count: f64, of: f64) -> Cell {
+        Cell {
+            ratio: Some((count, of)),
+            ..Cell::share(if of > 0.0 { count / of } else { 0.0 })
+        }
+    }
+
     /// A plain number with `decimals` decimals.
     pub fn number(value: f64, decimals: usize) -> Cell {
         Cell::of(Value::Number { value, decimals })
@@ -114,6 +138,8 @@ impl Cell {
             value,
             basis: Vec::new(),
             extreme: false,
+            ratio: None,
+            whole: false,
             status: Status::Ok,
         }
     }
@@ -242,7 +268,7 @@ impl std::str::FromStr for OutputFormat {
 ///     .with_row(["all".into(), Cell::count(3_951.2).on("persons", 158_000)]);
 /// assert!(t.to_string().contains("\nall      4,000\n"));
 /// assert!(t.to_markdown(&Style::report(Lang::Nl)).contains("| all | 4.000 |"));
-/// assert_eq!(t.to_csv(None), "group,persons\nall,3951.2\n");
+/// assert_eq!(t.to_csv(None), "group,persons,disclosure\nall,3951.2,unchecked\n");
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Table {
@@ -264,6 +290,8 @@ pub struct Table {
     /// then suppresses a second one.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub partition: Vec<usize>,
+    /// Set by disclosure control.
+    pub checked: Checked,
 }
 
 /// A column key from a label: lower case, words joined by `_`.
@@ -298,6 +326,7 @@ impl Table {
             rows: Vec::new(),
             notes: Vec::new(),
             partition: Vec::new(),
+            checked: Checked::Unchecked,
         }
     }
 
@@ -574,18 +603,16 @@ impl Table {
         out
     }
 
-    /// CSV: a header of column keys, then the rows as plain numbers (shares as fractions);
-    /// counts rounded to `count_to` if given. Suppressed cells are empty. When any cell is
-    /// flagged or suppressed, a last column `disclosure` names them per row.
+    /// CSV: a header of column keys and a last column `disclosure`, then the rows as plain
+    /// numbers (shares as fractions); counts rounded to `count_to` if given. Suppressed and
+    /// empty cells are empty; `disclosure` says per row what disclosure control did
+    /// ([`Table::row_disclosure`]). The columns are the same in every mode.
     pub fn to_csv(&self, count_to: Option<u64>) -> String {
         let mut w = csv::WriterBuilder::new()
             .flexible(true)
             .from_writer(Vec::new());
-        let flags = self.has_status(Status::Flagged) || self.has_status(Status::Suppressed);
         let mut header: Vec<String> = self.keys.clone();
-        if flags {
-            header.push("disclosure".into());
-        }
+        header.push(DISCLOSURE_KEY.into());
         // Writing to a Vec cannot fail.
         let _ = w.write_record(&header);
         for row in &self.rows {
@@ -593,34 +620,29 @@ impl Table {
                 .iter()
                 .map(|c| c.machine(count_to).map_or(String::new(), |v| v.to_string()))
                 .collect();
-            if flags {
-                record.resize(self.keys.len(), String::new());
-                record.push(self.row_flags(row));
-            }
+            record.resize(self.keys.len(), String::new());
+            record.push(self.row_disclosure(row).into());
             let _ = w.write_record(&record);
         }
         let bytes = w.into_inner().unwrap_or_default();
         String::from_utf8(bytes).unwrap_or_default()
     }
 
-    fn row_flags(&self, row: &[Cell]) -> String {
-        let names = |status: Status| -> Vec<&str> {
-            row.iter()
-                .enumerate()
-                .filter(|(_, c)| c.status == status)
-                .map(|(k, _)| self.keys.get(k).map_or("?", String::as_str))
-                .collect()
-        };
-        let mut parts = Vec::new();
-        let suppressed = names(Status::Suppressed);
-        if !suppressed.is_empty() {
-            parts.push(format!("suppressed: {}", suppressed.join(" ")));
+    /// What disclosure control did to a row: `suppressed` (a cell of it), `flagged` (a
+    /// cell fails, report mode), `rounded` (strict: its counts rounded, shares and numbers
+    /// published at their precision), `ok` (checked, passes) or `unchecked` (mode off).
+    pub fn row_disclosure(&self, row: &[Cell]) -> &'static str {
+        if row.iter().any(|c| c.status == Status::Suppressed) {
+            "suppressed"
+        } else if row.iter().any(|c| c.status == Status::Flagged) {
+            "flagged"
+        } else {
+            match self.checked {
+                Checked::Rounded => "rounded",
+                Checked::Checked => "ok",
+                Checked::Unchecked => "unchecked",
+            }
         }
-        let flagged = names(Status::Flagged);
-        if !flagged.is_empty() {
-            parts.push(format!("fails: {}", flagged.join(" ")));
-        }
-        parts.join("; ")
     }
 
     /// JSON: `{id, title, columns: [{key, label}], rows: [{key: value}], notes, cells}`,
@@ -631,9 +653,38 @@ impl Table {
         serde_json::to_string_pretty(&self.json_value(count_to)).unwrap_or_default()
     }
 
+    /// The rows as JSON objects: every key of the table in order (`null` where a cell is
+    /// empty, missing or suppressed) and `disclosure` last; whole numbers of persons as
+    /// integers, other numbers as floats, in every mode.
+    pub fn json_rows(&self, count_to: Option<u64>) -> Vec<serde_json::Value> {
+        use serde_json::{Map, Value as J};
+        self.rows
+            .iter()
+            .map(|row| {
+                let mut obj = Map::new();
+                for (k, key) in self.keys.iter().enumerate() {
+                    let cell = row.get(k);
+                    let v = match cell.and_then(|c| c.machine(count_to)) {
+                        Some(MachineValue::Text(t)) => J::String(t),
+                        Some(MachineValue::Number(x)) if cell.is_some_and(|c| c.whole) => {
+                            J::from(x.round() as i64)
+                        }
+                        Some(MachineValue::Number(x)) => {
+                            serde_json::Number::from_f64(x).map_or(J::Null, J::Number)
+                        }
+                        None => J::Null,
+                    };
+                    obj.insert(key.clone(), v);
+                }
+                obj.insert(DISCLOSURE_KEY.into(), J::from(self.row_disclosure(row)));
+                J::Object(obj)
+            })
+            .collect()
+    }
+
     /// The JSON of [`Table::to_json`] as a value.
     pub fn json_value(&self, count_to: Option<u64>) -> serde_json::Value {
-        use serde_json::{json, Map, Value as J};
+        use serde_json::{json, Value as J};
         let columns: Vec<J> = self
             .keys
             .iter()
@@ -641,38 +692,54 @@ impl Table {
             .map(|(k, l)| json!({"key": k, "label": l}))
             .collect();
         let mut marked = Vec::new();
-        let rows: Vec<J> = self
-            .rows
-            .iter()
-            .enumerate()
-            .map(|(r, row)| {
-                let mut obj = Map::new();
-                for (k, cell) in row.iter().enumerate() {
+        for (r, row) in self.rows.iter().enumerate() {
+            for (k, cell) in row.iter().enumerate() {
+                if cell.status != Status::Ok {
                     let key = self.keys.get(k).cloned().unwrap_or_else(|| format!("{k}"));
-                    let v = match cell.machine(count_to) {
-                        Some(MachineValue::Text(t)) => J::String(t),
-                        Some(MachineValue::Number(x)) => {
-                            serde_json::Number::from_f64(x).map_or(J::Null, J::Number)
-                        }
-                        None => J::Null,
-                    };
-                    if cell.status != Status::Ok {
-                        marked.push(json!({"row": r, "column": key, "status": cell.status}));
-                    }
-                    obj.insert(key, v);
+                    marked.push(json!({"row": r, "column": key, "status": cell.status}));
                 }
-                J::Object(obj)
-            })
-            .collect();
+            }
+        }
         json!({
             "id": self.id,
             "title": self.title,
             "columns": columns,
-            "rows": rows,
+            "rows": self.json_rows(count_to),
             "notes": self.notes,
             "cells": marked,
         })
     }
+
+    /// Adds the table's texts to an id scan: its text cells as labels; title, column
+    /// labels and notes as prose. Numbers are not words and are not read.
+    pub fn add_to_scan(&self, input: &mut super::ScanInput) {
+        input.prose.push(self.title.clone());
+        input.prose.extend(self.columns.iter().cloned());
+        input.prose.extend(self.notes.iter().cloned());
+        input
+            .labels
+            .extend(self.cells().filter_map(|c| match &c.value {
+                Value::Text(t) if c.status != Status::Suppressed => Some(t.clone()),
+                _ => None,
+            }));
+    }
+}
+
+/// The last column of every CSV table and key of every JSON row.
+pub const DISCLOSURE_KEY: &str = "disclosure";
+
+/// What disclosure control did to a table as a whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Checked {
+    /// Not checked (mode off, or never passed through disclosure control).
+    #[default]
+    Unchecked,
+    /// Checked; numbers unchanged (report mode).
+    Checked,
+    /// Checked; counts rounded and shares and numbers published at their precision
+    /// (strict mode).
+    Rounded,
 }
 
 impl fmt::Display for Table {

@@ -5,12 +5,16 @@
 //! (the layout of tables B3.1-B3.3). Every numeric cell records the persons behind it, for
 //! disclosure control.
 
+use super::disclosure::RESIDUAL_DOF;
 use super::lang::Lang;
 use super::table::{Cell, Table};
 use crate::estimate::{
-    Breakdown, ExpectedCounts, FittedStage, Measure, PopulationEstimate, RESULT_COLUMNS,
+    Breakdown, Correction, CorrectionFactor, ExpectedCounts, FittedStage, Measure,
+    PopulationEstimate, RESULT_COLUMNS,
 };
-use crate::model::{ClassificationTree, FittedModel, NodeKind, Validation};
+use crate::model::{
+    ClassificationTree, FeatureEncoding, FittedLogistic, FittedModel, NodeKind, Validation,
+};
 
 /// Which breakdown of a population.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -45,7 +49,11 @@ fn measure_cell(c: &ExpectedCounts, m: Measure) -> Cell {
         Measure::HadWork => "employed persons",
         Measure::FindsWork | Measure::KeepsWork => "persons without work",
     };
-    Cell::count(c.get(m)).on(what, c.persons_behind(m))
+    let cell = match m {
+        Measure::Persons => Cell::persons(c.persons),
+        _ => Cell::count(c.get(m)),
+    };
+    cell.on(what, c.persons_behind(m))
 }
 
 /// The six number cells of a counts row: persons, comparable, mean probability, had
@@ -54,7 +62,7 @@ fn count_cells(c: &ExpectedCounts) -> [Cell; 6] {
     [
         measure_cell(c, Measure::Persons),
         measure_cell(c, Measure::Comparable),
-        Cell::share(c.mean_probability()).on("persons", c.persons),
+        Cell::ratio(c.comparable, c.persons as f64).on("persons", c.persons),
         measure_cell(c, Measure::HadWork),
         measure_cell(c, Measure::FindsWork),
         measure_cell(c, Measure::KeepsWork),
@@ -272,7 +280,7 @@ pub fn breakdown_table(e: &PopulationEstimate, kind: BreakdownKind, lang: Lang) 
         std::iter::once(Cell::text(lang.total()))
             .chain(Measure::ALL.iter().map(|&m| measure_cell(&e.total, m))),
     );
-    for (k, (code, label, c)) in b.cells.iter().enumerate() {
+    for (code, label, c) in &b.cells {
         if c.persons == 0 && code == "unknown" {
             continue;
         }
@@ -283,10 +291,10 @@ pub fn breakdown_table(e: &PopulationEstimate, kind: BreakdownKind, lang: Lang) 
         t.partition.push(t.rows.len());
         t.push_row(
             std::iter::once(Cell::text(label.into_owned())).chain(Measure::ALL.iter().map(|&m| {
-                let cell = measure_cell(c, m);
+                let of: f64 = b.cells.iter().map(|(_, _, c)| c.get(m)).sum();
                 Cell {
-                    value: super::table::Value::Share(b.share(k, m)),
-                    ..cell
+                    basis: measure_cell(c, m).basis,
+                    ..Cell::ratio(c.get(m), of)
                 }
             })),
         );
@@ -303,45 +311,46 @@ pub fn breakdown_table(e: &PopulationEstimate, kind: BreakdownKind, lang: Lang) 
     t
 }
 
-/// Results table version 1 (`shared/spec/microdata-schema.md`) as a [`Table`]: one row per
-/// population and sub-group, keyed by [`RESULT_COLUMNS`] (without the six interval columns
-/// when no intervals were computed; with them, the bounds are counts like the counts they
-/// bound). Rendered as CSV or JSON it is the v1 table; under
-/// disclosure control its cells can be rounded and suppressed like any other.
+/// Results table version 2 (`shared/spec/microdata-schema.md`) as a [`Table`]: one row per
+/// population and sub-group, keyed by [`RESULT_COLUMNS`], the same columns in every mode
+/// and for every model (interval bounds and banen empty where not computed; the bounds
+/// are counts, checked like the counts they bound). Rendered as CSV or as JSON rows it
+/// has the `disclosure` column last; under disclosure control its cells are rounded and
+/// suppressed like any other.
 pub fn results_table(populations: &[PopulationEstimate]) -> Table {
-    let with_intervals = populations
-        .first()
-        .is_some_and(|e| e.total.intervals.is_some());
-    let keys = if with_intervals {
-        &RESULT_COLUMNS[..]
-    } else {
-        &RESULT_COLUMNS[..8]
-    };
-    let mut t = Table::new("results table v1", keys.iter().copied())
+    let mut t = Table::new("results table v2", RESULT_COLUMNS)
         .with_id("results")
-        .with_keys(keys.iter().copied());
+        .with_keys(RESULT_COLUMNS);
     for e in populations {
         let mut row = |sub: &str, c: &ExpectedCounts| {
-            t.push_row(
-                [Cell::text(e.name.clone()), Cell::text(sub)]
-                    .into_iter()
-                    .chain(count_cells(c)),
-            );
-            if let (true, Some(i)) = (with_intervals, c.intervals) {
-                let row = t.rows.len() - 1;
-                for (m, iv) in [
-                    (Measure::Comparable, i.comparable),
-                    (Measure::FindsWork, i.finds_work),
-                    (Measure::KeepsWork, i.keeps_work),
-                ] {
-                    for x in [iv.low, iv.high] {
-                        t.rows[row].push(Cell {
-                            value: super::table::Value::Count(x),
+            let mut cells: Vec<Cell> = [Cell::text(e.name.clone()), Cell::text(sub)]
+                .into_iter()
+                .chain(count_cells(c))
+                .collect();
+            let bounds = c
+                .intervals
+                .map(|i| [i.comparable, i.finds_work, i.keeps_work]);
+            for (k, m) in [Measure::Comparable, Measure::FindsWork, Measure::KeepsWork]
+                .into_iter()
+                .enumerate()
+            {
+                for high in [false, true] {
+                    cells.push(match bounds {
+                        Some(b) => Cell {
+                            value: super::table::Value::Count(if high {
+                                b[k].high
+                            } else {
+                                b[k].low
+                            }),
                             ..measure_cell(c, m)
-                        });
-                    }
+                        },
+                        None => Cell::empty(),
+                    });
                 }
             }
+            // banen, banen_low, banen_high: the banen model comes later.
+            cells.extend([Cell::empty(), Cell::empty(), Cell::empty()]);
+            t.push_row(cells);
         };
         row("total", &e.total);
         for g in &e.subgroups {
@@ -383,7 +392,7 @@ pub fn training_table(stage: &FittedStage, lang: Lang) -> Table {
             stage.n_validate as u64,
         ),
     ] {
-        t.push_row([Cell::text(label), Cell::count(n as f64).on("persons", n)]);
+        t.push_row([Cell::text(label), Cell::persons(n).on("persons", n)]);
     }
     t
 }
@@ -411,11 +420,11 @@ pub fn validation_table(name: &str, v: &Validation, lang: Lang) -> Table {
     .with_keys(["metric", "value"])
     .with_row([
         Cell::text(lang.pick("persons", "personen")),
-        Cell::count(v.n as f64).on("persons", v.n as u64),
+        Cell::persons(v.n as u64).on("persons", v.n as u64),
     ])
     .with_row([
         Cell::text(lang.pick("positives", "positief")),
-        Cell::count(v.positives as f64).on("positives", pos),
+        Cell::persons(pos).on("positives", pos),
     ])
     .with_row([Cell::text("AUC"), metric(v.auc, 4)])
     .with_row([Cell::text("Brier"), metric(v.brier, 5)])
@@ -441,13 +450,17 @@ pub fn calibration_table(name: &str, v: &Validation, lang: Lang) -> Table {
         let n = b.n as u64;
         let pos = (b.observed_rate * b.n as f64).round() as u64;
         t.push_row([
-            Cell::text((i + 1).to_string()),
-            Cell::count(b.n as f64).on("persons", n),
+            // A number, not a label: a bin's number is not an id.
+            Cell::number((i + 1) as f64, 0),
+            Cell::persons(n).on("persons", n),
             Cell::share(b.mean_predicted).on("persons", n),
-            Cell::share(b.observed_rate)
-                .on("persons", n)
-                .on("positives", pos)
-                .on("negatives", n - pos),
+            Cell {
+                ratio: Some((pos as f64, n as f64)),
+                ..Cell::share(b.observed_rate)
+            }
+            .on("persons", n)
+            .on("positives", pos)
+            .on("negatives", n - pos),
         ]);
     }
     t
@@ -471,14 +484,17 @@ pub fn tree_table(name: &str, tree: &ClassificationTree, lang: Lang) -> Table {
     let leaf_row = |t: &mut Table, text: String, node: &crate::model::Node, p: f64| {
         let (mut n_cell, mut p_cell) = (Cell::empty(), Cell::share(p));
         if let Some(c) = node.counts {
-            n_cell = Cell::count(c.n as f64)
+            n_cell = Cell::persons(c.n)
                 .on("persons", c.n)
                 .on("positives", c.positives)
                 .on("non-positives", c.n - c.positives);
-            p_cell = p_cell
-                .on("persons", c.n)
-                .on("positives", c.positives)
-                .on("non-positives", c.n - c.positives);
+            p_cell = Cell {
+                ratio: Some((c.positives as f64, c.n as f64)),
+                ..p_cell
+            }
+            .on("persons", c.n)
+            .on("positives", c.positives)
+            .on("non-positives", c.n - c.positives);
         }
         t.push_row([Cell::text(text), n_cell, p_cell]);
     };
@@ -538,8 +554,138 @@ pub fn stage_tables(stage: &FittedStage, lang: Lang) -> Vec<Table> {
         validation_table(stage.name, &stage.validation, lang),
         calibration_table(stage.name, &stage.validation, lang),
     ];
-    if let FittedModel::Tree(tree) = &stage.model {
-        out.push(tree_table(stage.name, tree, lang));
+    match &stage.model {
+        FittedModel::Tree(tree) => out.push(tree_table(stage.name, tree, lang)),
+        FittedModel::Logistic(m) => out.push(logistic_table(stage.name, m, lang)),
     }
     out
+}
+
+/// The id of the correction table; the export policy refuses strict output whose
+/// correction factor had to be suppressed.
+pub const CORRECTION_TABLE_ID: &str = "correction";
+
+/// The correction as checked cells: the factor (resting on the register members it is
+/// computed from, or for Elkan-Noto on the held-out register members), the register
+/// sizes and, for Elkan-Noto, the labelling rate c with its interval.
+pub fn correction_table(c: &CorrectionFactor, lang: Lang) -> Table {
+    let mut t = Table::new(
+        lang.pick("Correction", "Correctie"),
+        [lang.pick("item", "Onderdeel"), lang.pick("value", "Waarde")],
+    )
+    .with_id(CORRECTION_TABLE_ID)
+    .with_keys(["item", "value"]);
+    let trained = c.register_size_trained;
+    let old = c.register_size.saturating_sub(trained);
+    let (method, factor) = match (c.correction, &c.labelling) {
+        (Correction::RegisterSize, _) => (
+            lang.pick("register-size factor", "factor registeromvang"),
+            Cell::number(c.factor, 3)
+                .on("register members outside wajong, wsw and wiw_id", trained)
+                .on("register members in wajong, wsw or wiw_id", old),
+        ),
+        (Correction::ElkanNoto, Some(rate)) => (
+            lang.pick("Elkan-Noto factor 1/c", "Elkan-Noto-factor 1/c"),
+            Cell::number(c.factor, 3)
+                .on("held-out register members", rate.held_out_positives as u64),
+        ),
+        (Correction::ElkanNoto, None) => ("Elkan-Noto", Cell::number(c.factor, 3)),
+        // A factor given by the user is a parameter, not a statistic of persons.
+        (Correction::Fixed(_), _) => (
+            lang.pick("fixed factor", "vaste factor"),
+            Cell::number(c.factor, 3),
+        ),
+    };
+    t.push_row([Cell::text(method), factor]);
+    t.push_row([
+        Cell::text(lang.pick("register members", "personen in het doelgroepregister")),
+        Cell::persons(c.register_size).on("persons", c.register_size),
+    ]);
+    t.push_row([
+        Cell::text(lang.pick(
+            "of whom outside wajong, wsw and wiw_id",
+            "waarvan buiten wajong, wsw en wiw/id",
+        )),
+        Cell::persons(trained).on("persons", trained),
+    ]);
+    if let Some(rate) = &c.labelling {
+        let held_out = rate.held_out_positives as u64;
+        let on = |x: f64| Cell::number(x, 4).on("held-out register members", held_out);
+        t.push_row([
+            Cell::text(lang.pick("labelling rate c", "labelkans c")),
+            on(rate.c),
+        ]);
+        t.push_row([
+            Cell::text(lang.pick("c, 95% low", "c, 95% onder")),
+            on(rate.interval.low),
+        ]);
+        t.push_row([
+            Cell::text(lang.pick("c, 95% high", "c, 95% boven")),
+            on(rate.interval.high),
+        ]);
+        t.push_row([
+            Cell::text(lang.pick("held-out register members", "achtergehouden registerleden")),
+            Cell::persons(held_out).on("held-out register members", held_out),
+        ]);
+    }
+    t
+}
+
+/// A logistic model's coefficients, standard errors and z values. Every coefficient
+/// rests on the training positives and negatives and on the model's residual degrees of
+/// freedom (training rows minus parameters), checked against the residual-dof rule.
+pub fn logistic_table(name: &str, m: &FittedLogistic, lang: Lang) -> Table {
+    let mut t = Table::new(
+        format!(
+            "{name}: {}",
+            lang.pick("logistic coefficients", "logistische coefficienten")
+        ),
+        [
+            lang.pick("coefficient", "Coefficient"),
+            lang.pick("estimate", "Schatting"),
+            lang.pick("std. error", "Standaardfout"),
+            "z",
+        ],
+    )
+    .with_id(format!("{name}_coefficients"))
+    .with_keys(["coefficient", "estimate", "std_error", "z"]);
+    let positives = m.positives() as u64;
+    let negatives = m.n_train().saturating_sub(m.positives()) as u64;
+    let dof = (m.n_train() as u64).saturating_sub(m.names().len() as u64 + 1);
+    let cell = |x: f64, decimals: usize| {
+        Cell::number(x, decimals)
+            .on("positives", positives)
+            .on("negatives", negatives)
+            .on(RESIDUAL_DOF, dof)
+    };
+    let mut row = |label: &str, b: f64, se: f64| {
+        t.push_row([Cell::text(label), cell(b, 6), cell(se, 6), cell(b / se, 2)]);
+    };
+    row("(intercept)", m.intercept(), m.intercept_se());
+    for ((label, &b), &se) in m.names().iter().zip(m.coefficients()).zip(m.std_errors()) {
+        row(label, b, se);
+    }
+    if !m.dropped().is_empty() {
+        t.notes.push(format!(
+            "{} {}",
+            lang.pick(
+                "Dropped (constant in the training rows):",
+                "Weggelaten (constant in de trainingsrijen):"
+            ),
+            m.dropped().join(", ")
+        ));
+    }
+    if m.features()
+        .iter()
+        .any(|e| matches!(e, FeatureEncoding::Standardised { .. }))
+    {
+        t.notes.push(
+            lang.pick(
+                "Numeric features standardised: coefficients are per training sd.",
+                "Numerieke kenmerken gestandaardiseerd: coefficienten per standaardafwijking in de training.",
+            )
+            .into(),
+        );
+    }
+    t
 }
