@@ -8,7 +8,7 @@ use banenafspraak::estimate::{
 };
 use banenafspraak::model::design::{job_find_outcome, job_keep_outcome, SampleSize};
 use banenafspraak::model::{Feature, FeatureSet, LogisticParams, ModelSpec, TreeParams};
-use banenafspraak::report::export::{refuse_key_features, ExportRequest, Targets};
+use banenafspraak::report::export::{check_sections, refuse_key_features, ExportRequest, Targets};
 use banenafspraak::report::progress::Step;
 use banenafspraak::report::{DisclosureMode, DisclosureRules, Lang, OutputFormat, Style};
 use banenafspraak::schema::{
@@ -479,6 +479,7 @@ fn estimate(args: &EstimateArgs) -> Result<()> {
     // Parameters are checked before the (long) read.
     params.check()?;
     rules.check(mode)?;
+    check_sections(args.format.into(), args.sensitivity || args.diagnostics)?;
     if cfg!(not(feature = "plots")) && args.plots.is_some() {
         return Err(Error::InvalidParameter {
             name: "plots",

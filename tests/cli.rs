@@ -80,7 +80,7 @@ fn check_refuses_a_broken_file_on_stderr() {
 }
 
 #[test]
-fn estimate_writes_results_table_v1_as_csv_and_json() {
+fn estimate_writes_results_table_v2_as_csv_and_json() {
     let dir = tempfile::tempdir().unwrap();
     let input = synthetic(dir.path(), 40_000);
     let input = input.to_str().unwrap();
@@ -93,12 +93,14 @@ fn estimate_writes_results_table_v1_as_csv_and_json() {
     let csv = text(&out.stdout);
     let stderr = text(&out.stderr);
     assert!(
-        stderr.contains("note: Correction: register-size factor")
+        stderr.contains("note: Correction: the register-size factor")
+            && stderr.contains("note: register-size factor")
             && stderr.contains("note: Intervals: 95% bootstrap percentile intervals"),
         "the correction and the intervals are stated beside the table: {stderr}"
     );
     let mut lines = csv.lines();
-    assert_eq!(lines.next(), Some(RESULT_COLUMNS.join(",").as_str()));
+    let header = format!("{},disclosure", RESULT_COLUMNS.join(","));
+    assert_eq!(lines.next(), Some(header.as_str()));
     let rows: Vec<&str> = lines.collect();
     assert_eq!(rows.len(), 16, "4 totals and 12 sub-groups:\n{csv}");
     assert!(rows[0].starts_with("ww,total,"));
@@ -107,7 +109,9 @@ fn estimate_writes_results_table_v1_as_csv_and_json() {
     // for comparable.
     for r in &rows {
         let cells: Vec<&str> = r.split(',').collect();
-        assert_eq!(cells.len(), RESULT_COLUMNS.len(), "{r}");
+        assert_eq!(cells.len(), RESULT_COLUMNS.len() + 1, "{r}");
+        // Report mode: checked, numbers unchanged.
+        assert!(matches!(cells[17], "ok" | "flagged"), "{r}");
         let num = |k: usize| -> f64 { cells[k].parse().unwrap_or_else(|_| panic!("{r}")) };
         assert!(
             num(8) <= num(9) && num(10) <= num(11) && num(12) <= num(13),
@@ -133,8 +137,8 @@ fn estimate_writes_results_table_v1_as_csv_and_json() {
         text(&none.stdout)
             .lines()
             .skip(1)
-            .all(|r| r.ends_with(",,,,,,")),
-        "with --intervals none the interval columns are empty"
+            .all(|r| r.split(',').skip(8).take(9).all(str::is_empty)),
+        "with --intervals none the interval and banen columns are empty, and still there"
     );
 
     let json_path = dir.path().join("results.json");
@@ -168,7 +172,8 @@ fn estimate_text_shows_tables_models_and_validation() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     for needle in [
-        "Correction: register-size factor",
+        "Correction: the register-size factor",
+        "register-size factor ",
         "Note: comparability: the requested sample is larger than the",
         "WW: population, expected comparable and job outcomes",
         "Bijstand: distribution by age band",
@@ -223,7 +228,9 @@ fn estimate_text_shows_intervals_corrections_sensitivity_and_diagnostics() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     for needle in [
-        "Correction: Elkan-Noto labelling rate c = ",
+        "Correction: Elkan-Noto labelling rate c, the mean score of held-out register members",
+        "labelling rate c ",
+        "held-out register members ",
         "bootstrap, 40 replicates",
         "SCAR",
         "Intervals: 95% bootstrap percentile intervals, 40 replicates",
@@ -237,13 +244,13 @@ fn estimate_text_shows_intervals_corrections_sensitivity_and_diagnostics() {
         "logistic (l2 1)",
         "Overlap: distribution of the comparability score",
         "No support: share of the population",
-        "Balance: register members",
+        "WW: balance against the register members",
         "days_bijstand",
     ] {
         assert!(stdout.contains(needle), "missing {needle:?} in:\n{stdout}");
     }
-    // In Dutch and Markdown: the correction and intervals in Dutch, the diagnostics as a
-    // fenced text block.
+    // In Dutch and Markdown: the correction, the intervals and the diagnostics in Dutch,
+    // as checked tables.
     let out = run(&[
         &[
             "estimate",
@@ -266,12 +273,13 @@ fn estimate_text_shows_intervals_corrections_sensitivity_and_diagnostics() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     for needle in [
-        "Correctie: Elkan-Noto, labelkans c = 0,",
+        "Correctie: Elkan-Noto, labelkans c, de gemiddelde score",
+        "| labelkans c | 0,",
         "SCAR",
         "Intervallen: 95%-percentielintervallen uit 10 bootstrapherhalingen",
         "WW: 95%-intervallen van de verwachte aantallen",
-        "```text\nOverlap: distribution of the comparability score",
-        "Not checked against the output-checking rules",
+        "**Overlap: verdeling van de vergelijkbaarheidsscore",
+        "| Kenmerk | register | populatie |",
     ] {
         assert!(stdout.contains(needle), "missing {needle:?} in:\n{stdout}");
     }
@@ -289,7 +297,8 @@ fn estimate_text_shows_intervals_corrections_sensitivity_and_diagnostics() {
         assert!(out.status.success(), "{}", text(&out.stderr));
         let stdout = text(&out.stdout);
         assert!(
-            stdout.contains("Correction: fixed factor 2.500 given by the user"),
+            // The user's factor as given, not rounded.
+            stdout.contains("Correction: fixed factor 2.5 given by the user"),
             "{stdout}"
         );
         if args.contains(&"analytic") {
@@ -346,8 +355,12 @@ fn estimate_refuses_bad_parameters_and_degenerate_data() {
         "--sensitivity and --diagnostics are sections of the text, Markdown or HTML output",
     );
     fails(
-        &["--diagnostics", "--disclosure", "strict"],
-        "--sensitivity and --diagnostics are not disclosure-checked",
+        &["--min-persons", "5", "--disclosure", "strict"],
+        "--allow-small-minimum",
+    );
+    fails(
+        &["--min-leaf", "18446744073709551615"],
+        "at most 100000000 persons per leaf",
     );
     fails(
         &["--sample-size", "0"],
@@ -434,7 +447,8 @@ fn estimate_renders_dutch_markdown_and_html_with_a_check_report() {
         "Mode: **strict**",
         "| `ww_counts` |",
         "| `comparability_tree` |",
-        "person_id values compared with every word of the outputs: none found.",
+        "person_id values compared with every label and text of the outputs",
+        "none found.",
     ] {
         assert!(check.contains(needle), "missing {needle:?} in\n{check}");
     }
@@ -485,10 +499,7 @@ fn estimate_strict_csv_is_rounded_and_suppressed() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let csv = text(&out.stdout);
     let mut lines = csv.lines();
-    assert!(lines
-        .next()
-        .unwrap()
-        .starts_with(&RESULT_COLUMNS[..8].join(",")));
+    assert!(lines.next().unwrap().starts_with(&RESULT_COLUMNS.join(",")));
     for line in lines {
         let cells: Vec<&str> = line.split(',').collect();
         for k in [2, 3, 5, 6, 7] {

@@ -8,8 +8,8 @@ use banenafspraak::model::{
 };
 use banenafspraak::report::{
     apply, breakdown_table, check_table, counts_table, scan_ids, tree_table, Action, BreakdownKind,
-    Cell, CheckReport, DisclosureMode, DisclosureRules, Lang, OutputFormat, Report, Rule, Status,
-    Style, Table,
+    Cell, CheckReport, DisclosureMode, DisclosureRules, Lang, OutputFormat, Report, Rule,
+    ScanInput, Status, Style, Table,
 };
 use banenafspraak::schema::{read_csv_path, ReadOptions};
 
@@ -68,8 +68,7 @@ fn counts_table_cell_by_cell() {
     assert_eq!(
         failing(&t, Rule::MinPersons),
         [
-            // a: 7 persons behind persons, comparable, mean and had work; finds and keeps
-            // rest on nobody (0 without work), which discloses nobody.
+            // a: 7 persons behind persons, comparable, mean and had work.
             (1, 1),
             (1, 2),
             (1, 3),
@@ -78,6 +77,9 @@ fn counts_table_cell_by_cell() {
             (2, 4),
         ]
     );
+    // a's finds and keeps rest on nobody (0 without work): zeros are disclosive (ACRO's
+    // default), as they say that all 7 are employed.
+    assert_eq!(failing(&t, Rule::Zeros), [(1, 5), (1, 6)]);
     let check = check_table(&t, &DisclosureRules::default(), Some(100));
     assert_eq!(check.cells_checked, 18);
     let f = &check.findings[0];
@@ -85,14 +87,19 @@ fn counts_table_cell_by_cell() {
         (f.row_label.as_str(), f.column_label.as_str()),
         ("a", "persons")
     );
-    assert_eq!(f.detail, "7 persons < 10");
-    assert_eq!(check.findings[4].detail, "5 employed persons < 10");
+    // The detail names the rule, not the number of persons (the check report may leave).
+    assert_eq!(f.detail, "fewer than 10 persons");
+    assert_eq!(
+        check.failing(Rule::MinPersons).nth(4).unwrap().detail,
+        "fewer than 10 employed persons"
+    );
     assert_eq!(failing(&t, Rule::Rounding), []);
     assert_eq!(failing(&t, Rule::NoExtremes), []);
     assert_eq!(failing(&t, Rule::NoKeys), []);
-    // A lower threshold lets a through.
+    // A lower threshold and zeros allowed let a through.
     let rules = DisclosureRules {
         min_persons: 5,
+        zeros_disclosive: false,
         ..DisclosureRules::default()
     };
     assert_eq!(check_table(&t, &rules, Some(100)).findings.len(), 0);
@@ -111,24 +118,25 @@ fn strict_suppresses_report_marks_off_does_nothing() {
         .iter()
         .all(|f| f.action == Action::Suppressed));
     let row_a: Vec<String> = strict.rows[1].iter().map(|c| c.display(&style)).collect();
-    assert_eq!(row_a, ["a", "x", "x", "x", "x", "0", "0"]);
+    assert_eq!(row_a, ["a", "x", "x", "x", "x", "x", "x"]);
     assert_eq!(strict.rows[2][4].status, Status::Suppressed);
     assert_eq!(strict.rows[0][1].status, Status::Ok);
     let md = strict.to_markdown(&style);
-    assert!(md.contains("| a | x | x | x | x | 0 | 0 |"), "{md}");
+    assert!(md.contains("| a | x | x | x | x | x | x |"), "{md}");
     assert!(md.contains("x = suppressed by disclosure control"));
-    // Suppressed cells are empty in CSV and null in JSON; a last column names them.
+    // Suppressed cells are empty in CSV and null in JSON; the last column says what
+    // disclosure control did to every row.
     let csv = strict.to_csv(Some(100));
-    assert!(
-        csv.lines()
-            .nth(2)
-            .unwrap()
-            .starts_with("a,,,,,0,0,suppressed: persons comparable mean_probability had_work"),
-        "{csv}"
-    );
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[2], "a,,,,,,,suppressed", "{csv}");
+    assert!(lines[0].ends_with(",disclosure"), "{csv}");
     let json: serde_json::Value = serde_json::from_str(&strict.to_json(Some(100))).unwrap();
     assert!(json["rows"][1]["persons"].is_null());
-    assert_eq!(json["cells"].as_array().unwrap().len(), 5);
+    assert_eq!(json["rows"][1]["disclosure"], "suppressed");
+    // The 7 failing cells, and the mean probabilities of the total and of b: ratios of
+    // counts that round to 0 (40 and 33 persons) cannot be published as shares.
+    assert_eq!(json["cells"].as_array().unwrap().len(), 9);
+    assert_eq!(strict.rows[0][3].status, Status::Suppressed);
 
     let mut report = counts_table(&small(), Lang::En);
     let check = apply(&mut report, DisclosureMode::Report, &rules, Some(100));
@@ -137,7 +145,15 @@ fn strict_suppresses_report_marks_off_does_nothing() {
     let row_a: Vec<String> = report.rows[1].iter().map(|c| c.display(&style)).collect();
     assert_eq!(
         row_a,
-        ["a", "0 (!)", "0 (!)", "30.0% (!)", "0 (!)", "0", "0"]
+        [
+            "a",
+            "0 (!)",
+            "0 (!)",
+            "30.0% (!)",
+            "0 (!)",
+            "0 (!)",
+            "0 (!)"
+        ]
     );
     let html = report.to_html(&style);
     assert!(
@@ -185,6 +201,18 @@ fn a_table_of_too_few_persons_is_suppressed_whole() {
 #[test]
 fn breakdown_shares_rest_on_their_category_and_a_second_cell_is_suppressed() {
     let t = breakdown_table(&small(), BreakdownKind::Education, Lang::En);
+    // ACRO's default: zeros are disclosive, so level 4 (nobody) and level 1's had work
+    // (nobody employed) fail on their own.
+    assert_eq!(
+        failing(&t, Rule::Zeros),
+        [(1, 3), (4, 1), (4, 2), (4, 3), (4, 4), (4, 5)]
+    );
+    // The rest of this test: zeros allowed, counts rounded to 1, as a user may set them.
+    let rules = DisclosureRules {
+        zeros_disclosive: false,
+        round_to: 1,
+        ..DisclosureRules::default()
+    };
     // Rows: 0 total, 1 level 1 (4 persons, 0 employed), 2 level 2 (12; 2 employed, 10
     // not), 3 level 3 (24; 10 employed, 14 not), 4 level 4 (nobody). Columns: 1 gross,
     // 2 comparable, 3 had work, 4 finds, 5 keeps.
@@ -193,12 +221,7 @@ fn breakdown_shares_rest_on_their_category_and_a_second_cell_is_suppressed() {
         [(1, 1), (1, 2), (1, 4), (1, 5), (2, 3)]
     );
     let mut strict = t.clone();
-    let check = apply(
-        &mut strict,
-        DisclosureMode::Strict,
-        &DisclosureRules::default(),
-        Some(100),
-    );
+    let check = apply(&mut strict, DisclosureMode::Strict, &rules, Some(1));
     // Level 1's gross share would follow from 100% minus the others: the smallest other
     // published category that has persons goes too (level 4 has nobody, which the gross
     // column shows, so hiding it would protect nothing).
@@ -256,17 +279,32 @@ fn tree_leaves_need_ten_persons_positives_and_non_positives() {
     assert!(by_row(0).is_empty() && by_row(1).is_empty() && by_row(3).is_empty());
     assert_eq!(
         by_row(2),
-        ["persons: 4 positives < 10", "probability: 4 positives < 10"]
+        [
+            "persons: fewer than 10 positives",
+            "probability: fewer than 10 positives"
+        ]
     );
+    assert!(by_row(4).is_empty());
+    let zeros: Vec<String> = check
+        .failing(Rule::Zeros)
+        .map(|f| format!("{} {}: {}", f.row.unwrap(), f.column_label, f.detail))
+        .collect();
     assert_eq!(
-        by_row(4),
-        ["persons: 0 positives < 10", "probability: 0 positives < 10"]
+        zeros,
+        [
+            "4 persons: no positives (zeros are disclosive)",
+            "4 probability: no positives (zeros are disclosive)"
+        ]
     );
     assert_eq!(
         by_row(5),
         [
-            "persons: 9 persons < 10, 5 positives < 10, 4 non-positives < 10",
-            "probability: 9 persons < 10, 5 positives < 10, 4 non-positives < 10"
+            "persons: fewer than 10 persons",
+            "persons: fewer than 10 positives",
+            "persons: fewer than 10 non-positives",
+            "probability: fewer than 10 persons",
+            "probability: fewer than 10 positives",
+            "probability: fewer than 10 non-positives"
         ]
     );
     // A hand-built tree without counts has nothing to check against.
@@ -293,6 +331,7 @@ fn counts_must_be_rounded_in_the_output() {
     let t = counts_table(&small(), Lang::En);
     let rules = DisclosureRules {
         min_persons: 1,
+        zeros_disclosive: false,
         ..DisclosureRules::default()
     };
     // Report style rounds to hundreds: passes.
@@ -308,13 +347,19 @@ fn counts_must_be_rounded_in_the_output() {
         "{}",
         f[0].detail
     );
-    // Strict rounds the values themselves, so even CSV is rounded.
+    // Strict rounds the values themselves, so even CSV is rounded, and the mean
+    // probability is the ratio of the rounded counts (10 / 40), not 0.3, which would give
+    // the unrounded comparable back.
+    let rules = DisclosureRules {
+        round_to: 10,
+        ..rules
+    };
     let mut strict = t.clone();
     let check = apply(&mut strict, DisclosureMode::Strict, &rules, None);
     assert!(check.passes());
     assert_eq!(
         strict.to_csv(None).lines().nth(1).unwrap(),
-        "Total,0,0,0.3,0,0,0"
+        "Total,40,10,0.25,0,0,0,rounded"
     );
 }
 
@@ -351,10 +396,13 @@ fn extremes_and_keys_fail() {
 fn person_ids_are_found_in_outputs() {
     let pop = read_csv_path("data/sample.csv", &ReadOptions::default()).unwrap();
     let some_id = pop.person_ids().get(17).to_string();
-    let clean = "| Total | 158,000 | 4,000 | 2.5% |";
-    let leaky = format!("| {some_id} | 1 |");
+    let input = |name: &str, label: &str| ScanInput {
+        name: name.into(),
+        labels: vec![label.into()],
+        prose: Vec::new(),
+    };
     let hits = scan_ids(
-        &[("clean.md", clean), ("leaky.md", &leaky)],
+        &[input("clean.md", "Total"), input("leaky.md", &some_id)],
         pop.person_ids().iter(),
     );
     assert_eq!(hits.len(), 1);
@@ -364,7 +412,7 @@ fn person_ids_are_found_in_outputs() {
     );
     // An id inside a longer word is not that id.
     let longer = format!("{some_id}9");
-    assert!(scan_ids(&[("x", longer.as_str())], pop.person_ids().iter()).is_empty());
+    assert!(scan_ids(&[input("x", &longer)], pop.person_ids().iter()).is_empty());
 }
 
 #[test]
@@ -376,8 +424,7 @@ fn the_check_report_lists_tables_rules_and_failing_cells() {
         Some(100),
     );
     check.apply_to(&mut report);
-    let out = report.render(OutputFormat::Markdown);
-    check.scan(&[("tables.md", &out)], ["P1", "P2"]);
+    check.scan(&[report.scan_input("tables.md")], ["P1", "P2"]);
     let md = check.to_markdown();
     for needle in [
         "# Output check report",
@@ -386,16 +433,18 @@ fn the_check_report_lists_tables_rules_and_failing_cells() {
         "| rounding | counts rounded to multiples of 100",
         "| no extremes |",
         "| no keys |",
-        "## Summary: 10 finding(s) still open",
-        "| `small_counts` | Small: population, expected comparable and job outcomes | 18 | 5 | 0 | 0 | 0 | FAIL |",
+        "## Summary: 18 finding(s) still open",
+        "| `small_counts` | Small: population, expected comparable and job outcomes | 18 | 5 | 2 | 0 | 0 | 0 | 0 | FAIL |",
         "### `small_counts`",
-        "| a | persons | minimum persons | 7 persons < 10 | marked (!) |",
-        "| b | had work | minimum persons | 5 employed persons < 10 | marked (!) |",
-        "2 person_id values compared with every word of the outputs: none found.",
+        "| a | persons | minimum persons | fewer than 10 persons | marked (!) |",
+        "| b | had work | minimum persons | fewer than 10 employed persons | marked (!) |",
+        "| a | finds work | zeros | no persons without work (zeros are disclosive) | marked (!) |",
+        "person_id values compared with every label and text of the outputs",
+        "stays inside the environment",
     ] {
         assert!(md.contains(needle), "missing {needle:?} in\n{md}");
     }
-    assert_eq!(check.open_findings(), 10);
+    assert_eq!(check.open_findings(), 18);
     // Strict: the same cells suppressed, nothing left open.
     let mut report = Report::from_population(&small(), Style::report(Lang::En));
     let mut strict = CheckReport::new(
@@ -412,13 +461,11 @@ fn the_check_report_lists_tables_rules_and_failing_cells() {
 }
 
 #[test]
-fn unrounded_numbers_in_notes_are_listed_or_rounded() {
+fn every_number_in_prose_is_a_count_and_parameters_are_printed_as_given() {
     let make = || {
         let mut r = Report::new(Style::report(Lang::En));
-        r.paragraph("Note: comparability: the requested sample is larger than the 392273 eligible persons; all were used");
-        r.paragraph(
-            "Correction: register-size factor 1.769 = 17,800 register members / 10,100 outside",
-        );
+        r.paragraph("larger than the 392273 eligible persons, 97 of them small");
+        r.parameters("300 replicates? no: 250 replicates (seed 12345)");
         r
     };
     let mut report = make();
@@ -430,12 +477,12 @@ fn unrounded_numbers_in_notes_are_listed_or_rounded() {
     check.apply_to(&mut report);
     assert_eq!(report, make(), "report mode changes nothing");
     let text = check.tables.iter().find(|t| t.id == "text").unwrap();
-    assert_eq!(text.findings.len(), 1);
-    assert_eq!(
-        text.findings[0].detail,
-        "unrounded number 392273 in the text"
-    );
-    assert_eq!(check.open_findings(), 1);
+    // Both numbers of the paragraph, below 3 digits too; none of the parameters.
+    assert_eq!(text.findings.len(), 2);
+    // The check report does not repeat the unrounded number.
+    assert_eq!(text.findings[0].detail, "an unrounded number in the text");
+    assert!(!check.to_markdown().contains("392273"));
+    assert_eq!(check.open_findings(), 2);
     let mut strict = CheckReport::new(
         DisclosureMode::Strict,
         DisclosureRules::default(),
@@ -445,8 +492,8 @@ fn unrounded_numbers_in_notes_are_listed_or_rounded() {
     assert_eq!(strict.open_findings(), 0);
     let out = report.render(OutputFormat::Text);
     assert!(
-        out.contains("larger than the 392300 eligible persons"),
+        out.contains("larger than the 392300 eligible persons, 100 of them"),
         "{out}"
     );
-    assert!(out.contains("factor 1.769 = 17,800 register members / 10,100 outside"));
+    assert!(out.contains("250 replicates (seed 12345)"), "{out}");
 }

@@ -196,11 +196,17 @@ fn machine_formats_carry_unrounded_values_and_keys() {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next(),
-        Some("group,persons,comparable,mean_probability,had_work,finds_work,keeps_work")
+        Some("group,persons,comparable,mean_probability,had_work,finds_work,keeps_work,disclosure")
     );
     assert_eq!(
         lines.next(),
-        Some(format!("Totaal,158000,3951,{},0,1087,396", 3951.0 / 158_000.0).as_str())
+        Some(
+            format!(
+                "Totaal,158000,3951,{},0,1087,396,unchecked",
+                3951.0 / 158_000.0
+            )
+            .as_str()
+        )
     );
     // Rounded when asked (report style, or --disclosure strict).
     assert!(t
@@ -212,6 +218,8 @@ fn machine_formats_carry_unrounded_values_and_keys() {
     let json: serde_json::Value = serde_json::from_str(&t.to_json(None)).unwrap();
     assert_eq!(json["id"], "ww_counts");
     assert_eq!(json["rows"][0]["comparable"], 3951.0);
+    // Persons are whole numbers in JSON, in every mode.
+    assert!(json["rows"][0]["persons"].is_u64());
     assert_eq!(json["rows"][1]["group"], "WW’ers <= 1 jaar zonder werk");
     assert_eq!(json["columns"][1]["label"], "Aantal");
     assert_eq!(json["cells"].as_array().unwrap().len(), 0);

@@ -67,17 +67,10 @@ impl ExportRequest<'_> {
     /// suppressed is an error, and nothing is written.
     pub fn build(&self) -> Result<Export> {
         self.rules.check(self.mode)?;
-        if (self.sensitivity.is_some() || self.diagnostics.is_some())
-            && matches!(self.format, OutputFormat::Csv | OutputFormat::Json)
-        {
-            return Err(Error::InvalidParameter {
-                name: "format",
-                value: "csv/json".into(),
-                reason: "--sensitivity and --diagnostics are sections of the text, Markdown or \
-                         HTML output; results table v2 has no room for them"
-                    .into(),
-            });
-        }
+        check_sections(
+            self.format,
+            self.sensitivity.is_some() || self.diagnostics.is_some(),
+        )?;
         let style = self.style;
         let lang = style.lang;
         let machine = matches!(self.format, OutputFormat::Csv | OutputFormat::Json);
@@ -224,6 +217,21 @@ impl ExportRequest<'_> {
         }
         out
     }
+}
+
+/// Refuses sections (sensitivity, diagnostics) in a format without room for them: CSV
+/// and JSON are results table v2.
+pub fn check_sections(format: OutputFormat, sections: bool) -> Result<()> {
+    if sections && matches!(format, OutputFormat::Csv | OutputFormat::Json) {
+        return Err(Error::InvalidParameter {
+            name: "format",
+            value: "csv/json".into(),
+            reason: "--sensitivity and --diagnostics are sections of the text, Markdown or \
+                     HTML output; results table v2 has no room for them"
+                .into(),
+        });
+    }
+    Ok(())
 }
 
 /// Refuses key-like columns as features: a key column by name (`person_id`,
