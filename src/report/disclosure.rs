@@ -760,11 +760,15 @@ fn normalise_id(id: &str, out: &mut String) {
     );
 }
 
-/// A weak id (digits only, or fewer than 4 characters) is also an ordinary number or
-/// word: it counts only where a label holds a value (the whole label, or after `=`, `,`,
-/// `{`, `(`, `[` or `;`), not in prose or after `<`/`>` (a threshold).
+/// Ids shorter than this (letters and digits) cannot be told from a category code
+/// (`generation = 1`) or a word, and are not compared; register keys are 9 digits.
+pub const MIN_ID_CHARS: usize = 4;
+
+/// A weak id (digits only) is also an ordinary number: it counts only where a label
+/// holds a value (the whole label, or after `=`, `,`, `{`, `(`, `[` or `;`), not in prose
+/// or after `<`/`>` (a threshold).
 fn is_weak(norm: &str) -> bool {
-    norm.chars().count() < 4 || norm.chars().all(|c| c.is_ascii_digit())
+    norm.chars().all(|c| c.is_ascii_digit())
 }
 
 fn html_unescape(s: &str) -> std::borrow::Cow<'_, str> {
@@ -832,19 +836,19 @@ fn candidates(text: &str, label: bool, strong: &mut HashSet<String>, weak: &mut 
 /// spacing, case or HTML escaping (`R+000123456`, `r 000123456` and `A&amp;B0001` are
 /// the ids `R000123456` and `A&B0001`). Each output's words go into small sets once and
 /// the ids are streamed past them, so twelve million ids cost a few hash lookups each.
-/// Numbers are never read (see [`ScanInput`]); an id of digits only or of fewer than 4
-/// characters counts only as a label's value.
+/// Numbers are never read (see [`ScanInput`]); an id of digits only counts only as a
+/// label's value, and ids shorter than [`MIN_ID_CHARS`] are not compared.
 ///
 /// ```
 /// use banenafspraak::report::{scan_ids, ScanInput};
 /// let out = ScanInput {
 ///     name: "tables.md".into(),
-///     labels: vec!["buddy = R+000000003".into(), "days <= 15".into(), "decile 7".into()],
-///     prose: vec!["WW: 95% intervals".into()],
+///     labels: vec!["buddy = R+000000003".into(), "days <= 1500".into(), "region = 1234".into()],
+///     prose: vec!["WW: 9500 persons".into()],
 /// };
-/// let hits = scan_ids(&[out], ["R000000001", "R000000003", "15", "7", "95"]);
-/// assert_eq!(hits.len(), 1);
-/// assert_eq!(hits[0].id, "R000000003");
+/// let hits = scan_ids(&[out], ["R000000001", "R000000003", "1500", "1234", "9500", "x"]);
+/// let found: Vec<&str> = hits.iter().map(|h| h.id.as_str()).collect();
+/// assert_eq!(found, ["R000000003", "1234"]);
 /// ```
 pub fn scan_ids<'a>(outputs: &[ScanInput], ids: impl IntoIterator<Item = &'a str>) -> Vec<IdHit> {
     let sets: Vec<(HashSet<String>, HashSet<String>)> = outputs
@@ -864,7 +868,7 @@ pub fn scan_ids<'a>(outputs: &[ScanInput], ids: impl IntoIterator<Item = &'a str
     let mut norm = String::new();
     for id in ids {
         normalise_id(id, &mut norm);
-        if norm.is_empty() {
+        if norm.chars().count() < MIN_ID_CHARS {
             continue;
         }
         let weak_id = is_weak(&norm);
@@ -1312,7 +1316,7 @@ impl CheckReport {
         } else if self.id_hits.is_empty() {
             let _ = writeln!(
                 s,
-                "{} person_id values compared with every label and text of the outputs (whatever their punctuation, spacing, case or HTML escaping): none found.",
+                "{} person_id values compared with every label and text of the outputs (whatever their punctuation, spacing, case or HTML escaping; ids of fewer than 4 letters and digits cannot be told from codes and are not compared): none found.",
                 self.ids_about()
             );
         } else {
