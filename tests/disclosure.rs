@@ -2,14 +2,17 @@
 //! off do with them, a table that must be suppressed whole, tree leaves, secondary
 //! suppression, rounding, extremes, keys, the person_id scan and the check report.
 
-use banenafspraak::estimate::{Breakdown, ExpectedCounts, PopulationEstimate, SubgroupCounts};
+use banenafspraak::estimate::{
+    Breakdown, Correction, CorrectionFactor, ExpectedCounts, Interval, LabellingInterval,
+    LabellingRate, PopulationEstimate, SubgroupCounts,
+};
 use banenafspraak::model::{
     ClassificationTree, Counts, FeatureKind, NodeSpec, SplitRule, TreeFeature,
 };
 use banenafspraak::report::{
-    apply, breakdown_table, check_table, counts_table, scan_ids, tree_table, Action, BreakdownKind,
-    Cell, CheckReport, DisclosureMode, DisclosureRules, Lang, OutputFormat, Report, Rule,
-    ScanInput, Status, Style, Table,
+    apply, breakdown_table, check_table, correction_table, counts_table, scan_ids, tree_table,
+    Action, BreakdownKind, Cell, CheckReport, DisclosureMode, DisclosureRules, Lang, OutputFormat,
+    Report, Rule, ScanInput, Status, Style, Table, Value,
 };
 use banenafspraak::schema::{read_csv_path, ReadOptions};
 
@@ -496,4 +499,228 @@ fn every_number_in_prose_is_a_count_and_parameters_are_printed_as_given() {
         "{out}"
     );
     assert!(out.contains("250 replicates (seed 12345)"), "{out}");
+}
+
+#[test]
+fn ids_are_found_whatever_their_spelling_and_numbers_are_not_ids() {
+    let ids = ["R000123456", "A&B0001", "P00000017", "300", "x", "1164"];
+    let mut t = Table::new("t", ["buddy", "persons"])
+        .with_row(["buddy = R+000123456".into(), Cell::count(300.0)])
+        .with_row(["R 000123456".into(), Cell::count(1164.0)])
+        .with_row(["r:000123456".into(), Cell::count(1164.0)])
+        // As an HTML rendering would carry it.
+        .with_row(["buddy = A&amp;B0001".into(), Cell::count(300.0)])
+        .with_row(["days <= 1164 (< 300 days)".into(), Cell::count(300.0)]);
+    apply(
+        &mut t,
+        DisclosureMode::Strict,
+        &DisclosureRules::default(),
+        Some(100),
+    );
+    let mut input = ScanInput {
+        name: "t.html".into(),
+        ..ScanInput::default()
+    };
+    t.add_to_scan(&mut input);
+    let hits = scan_ids(&[input], ids);
+    let found: Vec<&str> = hits.iter().map(|h| h.id.as_str()).collect();
+    // Each spelling of R000123456 is the same id (one hit per output); A&B0001 escaped
+    // is A&B0001. Counts (300, 1164), a threshold (1164 after <=) and the suppression
+    // mark x are not ids.
+    assert_eq!(found, ["R000123456", "A&B0001"]);
+    // A category level that is a numeric id is one.
+    let input = ScanInput {
+        name: "t".into(),
+        labels: vec!["region = 1164".into()],
+        prose: vec!["1164 persons".into()],
+    };
+    assert_eq!(scan_ids(&[input], ids).len(), 1);
+}
+
+#[test]
+fn strict_shares_are_derived_from_the_rounded_counts() {
+    // 1,234 persons: 400 at level 1, 834 at level 2. Published: 1,200 in total; shares
+    // to 0.1% of 400/1,234 and 834/1,234 would give back the unrounded total.
+    let mut e = small();
+    e.total = counts(1_234, 234);
+    e.by_education = Breakdown {
+        cells: vec![
+            ("1".into(), "level 1".into(), counts(400, 100)),
+            ("2".into(), "level 2".into(), counts(834, 134)),
+        ],
+    };
+    let mut t = breakdown_table(&e, BreakdownKind::Education, Lang::En);
+    apply(
+        &mut t,
+        DisclosureMode::Strict,
+        &DisclosureRules::default(),
+        Some(100),
+    );
+    let Value::Share(level_1) = t.rows[1][1].value else {
+        panic!("{:?}", t.rows[1][1])
+    };
+    let Value::Share(level_2) = t.rows[2][1].value else {
+        panic!()
+    };
+    assert_eq!((level_1, level_2), (0.333, 0.667));
+    let csv = t.to_csv(Some(100));
+    assert!(
+        csv.lines().nth(1).unwrap().starts_with("Total,1200,"),
+        "{csv}"
+    );
+    assert!(csv.contains("level 1,0.333,"), "{csv}");
+}
+
+#[test]
+fn sds_and_probabilities_are_rounded_under_strict() {
+    let make = || {
+        Table::new("t", ["item", "sd", "probability", "mean"]).with_row([
+            Cell::text("a"),
+            Cell::number(12.345_678_9, 0).on("persons", 500),
+            Cell::share(0.123_456_789).on("persons", 500),
+            Cell::ratio(321.0, 1_234.0).on("persons", 1_234),
+        ])
+    };
+    let mut strict = make();
+    apply(
+        &mut strict,
+        DisclosureMode::Strict,
+        &DisclosureRules::default(),
+        None,
+    );
+    // Numbers at the precision they are shown with, shares to 0.1%, a ratio of counts
+    // from the rounded counts (300 / 1,200).
+    assert_eq!(
+        strict.to_csv(None).lines().nth(1).unwrap(),
+        "a,12,0.123,0.25,rounded"
+    );
+    let mut report = make();
+    apply(
+        &mut report,
+        DisclosureMode::Report,
+        &DisclosureRules::default(),
+        None,
+    );
+    assert_eq!(
+        report.to_csv(None).lines().nth(1).unwrap(),
+        format!("a,12.3456789,0.123456789,{},ok", 321.0 / 1_234.0)
+    );
+}
+
+#[test]
+fn the_correction_and_c_are_checked_cells_and_too_few_held_out_is_refused() {
+    // 8 trained register members of 100: the factor and the trained count would give
+    // them back.
+    let register = CorrectionFactor {
+        correction: Correction::RegisterSize,
+        factor: 100.0 / 8.0,
+        register_size: 100,
+        register_size_trained: 8,
+        labelling: None,
+    };
+    let mut t = correction_table(&register, Lang::En);
+    let mut check = CheckReport::new(
+        DisclosureMode::Strict,
+        DisclosureRules::default(),
+        Some(100),
+    );
+    check.apply_to_table(&mut t);
+    assert_eq!(t.rows[0][1].status, Status::Suppressed, "the factor");
+    assert_eq!(t.rows[2][1].status, Status::Suppressed, "8 trained");
+    let text = t.to_text(&Style::report(Lang::En));
+    assert!(!text.contains("12.5") && !text.contains(" 8\n"), "{text}");
+    let err = check.ensure_exportable().unwrap_err().to_string();
+    assert!(
+        err.contains("correction factor rests on too few persons"),
+        "{err}"
+    );
+    // Elkan-Noto's c from 5 held-out register members: refused under strict, marked in
+    // report mode.
+    let rate = LabellingRate {
+        c: 0.000_44,
+        interval: Interval {
+            low: 0.0002,
+            high: 0.0007,
+        },
+        interval_method: LabellingInterval::NormalMean,
+        held_out_positives: 5,
+        score_sd: 0.001,
+    };
+    let elkan = CorrectionFactor {
+        correction: Correction::ElkanNoto,
+        factor: 1.0 / rate.c,
+        register_size: 20_000,
+        register_size_trained: 15_000,
+        labelling: Some(rate),
+    };
+    let mut t = correction_table(&elkan, Lang::En);
+    let mut report = CheckReport::new(
+        DisclosureMode::Report,
+        DisclosureRules::default(),
+        Some(100),
+    );
+    report.apply_to_table(&mut t);
+    assert!(t.to_text(&Style::report(Lang::En)).contains("0.0004 (!)"));
+    let mut t = correction_table(&elkan, Lang::En);
+    let mut strict = CheckReport::new(
+        DisclosureMode::Strict,
+        DisclosureRules::default(),
+        Some(100),
+    );
+    strict.apply_to_table(&mut t);
+    assert!(strict.ensure_exportable().is_err());
+}
+
+#[test]
+fn the_check_report_json_has_the_acro_layout() {
+    let mut report = Report::from_population(&small(), Style::report(Lang::En));
+    let mut check = CheckReport::new(
+        DisclosureMode::Report,
+        DisclosureRules::default(),
+        Some(100),
+    );
+    check.apply_to(&mut report);
+    check.scan(&[report.scan_input("tables.md")], ["P0000001"]);
+    let json = check.to_acro_json();
+    assert!(json["version"]
+        .as_str()
+        .unwrap()
+        .starts_with("banenafspraak "));
+    let counts = &json["results"]["small_counts"];
+    assert_eq!(counts["uid"], "small_counts");
+    assert_eq!(counts["status"], "fail");
+    assert_eq!(counts["type"], "table");
+    assert_eq!(counts["files"][0]["name"], "tables.md");
+    let sdc = &counts["files"][0]["sdc"];
+    assert_eq!(sdc["summary"]["threshold"], 5);
+    assert_eq!(sdc["summary"]["zeros"], 2);
+    assert_eq!(sdc["cells"]["threshold"][0], serde_json::json!([1, 1]));
+    assert_eq!(counts["outcome"]["persons"]["a"], "threshold; ");
+    assert_eq!(counts["outcome"]["persons"]["Total"], "ok");
+    assert!(counts["summary"]
+        .as_str()
+        .unwrap()
+        .starts_with("fail; threshold: 5 cells"));
+    assert_eq!(json["results"]["person_id_scan"]["status"], "pass");
+    assert_eq!(
+        json["results"]["disclosure_rules"]["properties"]["rules"]["zeros_disclosive"],
+        true
+    );
+    // Strict: the same cells suppressed, status review (as ACRO after suppression).
+    let mut report = Report::from_population(&small(), Style::report(Lang::En));
+    let mut strict = CheckReport::new(
+        DisclosureMode::Strict,
+        DisclosureRules::default(),
+        Some(100),
+    );
+    strict.apply_to(&mut report);
+    let json = strict.to_acro_json();
+    assert_eq!(json["results"]["small_counts"]["status"], "review");
+    assert_eq!(
+        json["results"]["small_counts"]["files"][0]["sdc"]["summary"]["suppressed"],
+        true
+    );
+    // No count of persons in either account.
+    assert!(!strict.to_markdown().contains("7 persons"));
+    assert!(!json.to_string().contains("7 persons"));
 }

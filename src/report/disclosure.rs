@@ -1061,10 +1061,16 @@ impl CheckReport {
     pub fn to_acro_json(&self) -> serde_json::Value {
         use serde_json::{json, Map, Value as J};
         let mut results = Map::new();
-        let files = |sdc: J| -> J {
+        // The outputs scanned, or the output's own name when none was recorded.
+        let files = |own: &str, sdc: J| -> J {
+            let names: Vec<&str> = if self.outputs.is_empty() {
+                vec![own]
+            } else {
+                self.outputs.iter().map(String::as_str).collect()
+            };
             J::Array(
-                self.outputs
-                    .iter()
+                names
+                    .into_iter()
                     .map(|name| json!({"name": name, "sdc": sdc}))
                     .collect(),
             )
@@ -1140,7 +1146,7 @@ impl CheckReport {
                     "status": status,
                     "type": "table",
                     "properties": {"method": "banenafspraak", "title": t.title, "mode": self.mode},
-                    "files": files(json!({"summary": summary, "cells": cells})),
+                    "files": files(&t.id, json!({"summary": summary, "cells": cells})),
                     "outcome": outcome,
                     "command": "banenafspraak estimate",
                     "summary": said,
@@ -1163,7 +1169,7 @@ impl CheckReport {
                 "status": scan_status,
                 "type": "custom",
                 "properties": {"method": "banenafspraak", "ids_scanned": self.ids_about(), "found": self.id_hits.len()},
-                "files": files(json!({})),
+                "files": files("person_id_scan", json!({})),
                 "outcome": {},
                 "command": "banenafspraak estimate",
                 "summary": format!("{scan_status}; {} person_id value(s) found", self.id_hits.len()),
