@@ -3,8 +3,8 @@
 //! numbers comparable, finding and keeping work, with their uncertainty (intervals, the
 //! Elkan-Noto alternative to the register-size factor, a sensitivity table) and the
 //! models' diagnostics (overlap, balance). Uses fitted models from `model`; the report
-//! tables are rendered elsewhere (the sensitivity and diagnostics types only have a plain
-//! `Display`).
+//! tables, checked for disclosure, are built in `report` (the sensitivity and diagnostics
+//! types keep a plain `Display` for work inside the environment).
 
 pub mod aggregate;
 pub mod correction;

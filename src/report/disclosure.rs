@@ -1,27 +1,34 @@
 //! Disclosure control before export: results leave the CBS remote-access environment only
 //! after output checking, so every published cell is checked here first against rules
-//! taken from common output-checking practice (the ESSnet/Eurostat guidelines for output
-//! checking and CBS's rules for microdata output):
+//! taken from common output-checking practice, with ACRO's defaults (the ESSnet/Eurostat
+//! guidelines for output checking, CBS's rules for microdata output, ACRO's
+//! `safe_threshold`, `zeros_are_disclosive` and `safe_dof_threshold`):
 //!
 //! - **minimum persons**: at least 10 persons behind every published cell. A cell records
 //!   who is behind it ([`Basis`](super::table::Basis)): the group for a count or a share,
 //!   the employed for "had work", those without work for "finds/keeps work", and for a
 //!   tree leaf or a calibration bin its persons, its positives and its non-positives (a
-//!   leaf of 1,000 persons with 3 positives says something about those 3; one with no
-//!   positives says something about all 1,000). An empty group (0 persons) passes: it
-//!   discloses nobody.
-//! - **rounding**: counts rounded (to hundreds), each cell on its own.
+//!   leaf of 1,000 persons with 3 positives says something about those 3). Below 10 under
+//!   strict needs [`DisclosureRules::small_minimum_allowed`].
+//! - **zeros**: a cell resting on 0 persons of some kind is disclosive (a leaf with no
+//!   positives says something about all its persons; "had work 0%" about every member).
+//! - **residual degrees of freedom**: at least 10 behind a model coefficient.
+//! - **rounding**: counts rounded (to hundreds), each cell on its own; under strict a share
+//!   of two counts is derived from the rounded counts, other shares and numbers are
+//!   published at the precision they are shown with.
 //! - **no extremes**: no minimum or maximum of persons' values (a cell marked
 //!   [`Cell::extreme`](super::table::Cell::extreme), or a column whose header says min or
 //!   max).
 //! - **no keys**: no `person_id` (or other key) column in any table, and no person_id
-//!   value anywhere in an output ([`scan_ids`]).
+//!   value in any label or text of an output ([`scan_ids`]).
 //!
 //! [`DisclosureMode::Strict`] suppresses failing cells (`x`), suppresses a second cell
 //! where one suppressed category of a distribution could be recomputed from the others,
-//! and rounds counts; [`DisclosureMode::Report`] marks failing cells ` (!)` and changes no
-//! number; [`DisclosureMode::Off`] does nothing. [`CheckReport`] is the Markdown account
-//! for the output checker.
+//! and rounds; [`DisclosureMode::Report`] marks failing cells ` (!)` and changes no
+//! number; [`DisclosureMode::Off`] does nothing. [`CheckReport`] is the account for the
+//! output checker, in Markdown and in ACRO's `results.json` layout; it names failing cells
+//! by row and column, never by their number of persons, and
+//! [`CheckReport::ensure_exportable`] is the export policy.
 
 use std::collections::HashSet;
 use std::fmt::{self, Write as _};
