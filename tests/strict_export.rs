@@ -518,8 +518,8 @@ fn meaningless_parameters_are_warned_about_or_need_a_flag() {
     let out = base(&["--correction", "fixed=1e308"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(
-        text(&out.stderr).contains("warning: the correction (factor ")
-            && text(&out.stderr).contains("makes most of"),
+        text(&out.stderr).contains("warning: the correction makes most of")
+            && text(&out.stderr).contains("comparable (mean probability above 50%)"),
         "{}",
         text(&out.stderr)
     );

@@ -274,6 +274,54 @@ impl CorrectionFactor {
             ..*self
         }
     }
+
+    /// One sentence on the correction and its assumption, with the unrounded register
+    /// sizes: for work inside the environment. Output goes through
+    /// `report::correction_table`, whose cells are disclosure-checked.
+    pub fn describe(&self) -> String {
+        let register_factor = if self.register_size_trained > 0 {
+            format!(
+                "{:.3}",
+                self.register_size as f64 / self.register_size_trained as f64
+            )
+        } else {
+            "undefined".into()
+        };
+        match self.correction {
+            Correction::RegisterSize => format!(
+                "register-size factor {:.3} = {} register members / {} outside wajong, wsw and wiw_id; \
+                 assumes the old groups resemble the trained ones in their share of comparable persons",
+                self.factor, self.register_size, self.register_size_trained
+            ),
+            Correction::ElkanNoto => match &self.labelling {
+                Some(r) => format!(
+                    "Elkan-Noto labelling rate c = {:.4} (95% interval {:.4}-{:.4}, {}; mean score of {} \
+                     held-out register members), comparability = min(1, p / c), factor 1/c = {:.3} \
+                     (the data's register-size factor would be {register_factor}); assumes the register's \
+                     trained sub-groups are selected completely at random from the comparable persons \
+                     (SCAR: the same c whatever the features) and that comparable persons are \
+                     recognisable by the model (scores near c for them)",
+                    r.c,
+                    r.interval.low,
+                    r.interval.high,
+                    match r.interval_method {
+                        LabellingInterval::NormalMean =>
+                            "normal interval of the mean, model held fixed".to_string(),
+                        LabellingInterval::Bootstrap { replicates } =>
+                            format!("bootstrap, {replicates} replicates"),
+                    },
+                    r.held_out_positives,
+                    self.factor
+                ),
+                None => format!("Elkan-Noto factor {:.3}", self.factor),
+            },
+            Correction::Fixed(f) => format!(
+                "fixed factor {f:.3} given by the user (the data's register-size factor would be \
+                 {register_factor}); assumes f times the model's probability is the probability of \
+                 being comparable"
+            ),
+        }
+    }
 }
 
 fn register_sizes(pop: &Population) -> (u64, u64) {
@@ -317,8 +365,9 @@ mod tests {
         let only_old = pop.select(&[0, 1, 2]);
         assert!(CorrectionFactor::from_register(&only_old).is_err());
         assert!(CorrectionFactor::resolve(Correction::Fixed(-1.0), &pop).is_err());
-        // A fixed factor keeps the data's register sizes for the record.
-        let fixed = CorrectionFactor::resolve(Correction::Fixed(2.9), &pop).unwrap();
-        assert_eq!((fixed.factor, fixed.register_size_trained), (2.9, 2));
+        assert!(CorrectionFactor::resolve(Correction::Fixed(2.9), &pop)
+            .unwrap()
+            .describe()
+            .contains("2.000"));
     }
 }

@@ -197,10 +197,11 @@ impl ExportRequest<'_> {
         let c = &self.estimates.fitted.correction;
         for p in &self.estimates.populations {
             if p.total.persons > 0 && p.total.mean_probability() > 0.5 {
+                // The factor itself is a checked cell of the correction table, not said here.
                 out.push(format!(
-                    "the correction (factor {:.3}) makes most of {} comparable (mean probability above 50%): \
+                    "the correction makes most of {} comparable (mean probability above 50%): \
                      the factor is probably too large for the result to mean anything",
-                    c.factor, p.label
+                    p.label
                 ));
             }
         }
