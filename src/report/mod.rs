@@ -23,6 +23,7 @@
 //! # Ok::<(), banenafspraak::Error>(())
 //! ```
 
+mod account;
 pub mod disclosure;
 pub mod document;
 pub mod export;
@@ -32,6 +33,7 @@ pub mod notebook;
 #[cfg(feature = "plots")]
 pub mod plots;
 pub mod progress;
+pub mod scan;
 pub mod scores;
 pub mod sections;
 pub mod table;
