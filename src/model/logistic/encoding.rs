@@ -5,7 +5,7 @@ use ndarray::Array2;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{invalid, CHUNK_ROWS};
+use super::{training, CHUNK_ROWS};
 use crate::error::Result;
 use crate::model::{FeatureKind, FeatureMatrix};
 
@@ -69,69 +69,15 @@ impl FeatureEncoding {
 }
 
 pub(super) fn check_both_classes(positives: usize, n: usize) -> Result<()> {
-    if positives == 0 {
-        return Err(invalid(
-            "y",
-            format!("0 positives in {n} training rows"),
-            "no positives: a logistic model needs both outcomes among the training rows",
-        ));
-    }
-    if positives == n {
-        return Err(invalid(
-            "y",
-            format!("{n} positives in {n} training rows"),
-            "no negatives: a logistic model needs both outcomes among the training rows",
-        ));
-    }
-    Ok(())
-}
-
-/// Checks lengths, row indices and value ranges before anything is allocated.
-pub(super) fn validate_training(x: &FeatureMatrix, y: &[bool], rows: &[usize]) -> Result<()> {
-    if y.len() != x.n_rows {
-        return Err(invalid(
-            "y",
-            format!("{} values", y.len()),
-            format!("x has {} rows", x.n_rows),
-        ));
-    }
-    if rows.is_empty() {
-        return Err(invalid("rows", "[]", "no training rows"));
-    }
-    if let Some(&r) = rows.iter().find(|&&r| r >= x.n_rows) {
-        return Err(invalid(
-            "rows",
-            r,
-            format!("row index out of range: x has {} rows", x.n_rows),
-        ));
-    }
-    for col in &x.columns {
-        if col.values.len() != x.n_rows {
-            return Err(invalid(
-                "x",
-                &col.name,
-                format!(
-                    "column has {} values for {} rows",
-                    col.values.len(),
-                    x.n_rows
-                ),
-            ));
-        }
-    }
-    let bad = x.columns.par_iter().find_map_first(|col| {
-        let card = col.kind.cardinality();
-        rows.iter()
-            .map(|&r| (r, col.values[r]))
-            .find(|&(_, v)| usize::from(v) >= card)
-            .map(|(r, v)| {
-                invalid(
-                    "x",
-                    &col.name,
-                    format!("row {r}: value {v} out of range (the kind allows 0..{card})"),
-                )
-            })
-    });
-    bad.map_or(Ok(()), Err)
+    let missing = match positives {
+        0 => "positives",
+        p if p == n => "negatives",
+        _ => return Ok(()),
+    };
+    Err(training(format!(
+        "no {missing} among the {n} training rows ({positives} positives): a logistic model \
+         needs both outcomes"
+    )))
 }
 
 /// Chooses each feature's encoding from its training-row histogram. Returns the encodings,
@@ -141,7 +87,7 @@ pub(super) fn encode_features(
     rows: &[usize],
 ) -> (Vec<FeatureEncoding>, Vec<usize>, Vec<String>) {
     let histograms: Vec<Vec<u64>> = x
-        .columns
+        .columns()
         .par_iter()
         .map(|col| {
             let mut counts = vec![0u64; col.kind.cardinality()];
@@ -153,7 +99,7 @@ pub(super) fn encode_features(
         .collect();
     let n = rows.len() as f64;
     let (mut features, mut sources, mut dropped) = (Vec::new(), Vec::new(), Vec::new());
-    for (j, (col, counts)) in x.columns.iter().zip(&histograms).enumerate() {
+    for (j, (col, counts)) in x.columns().iter().zip(&histograms).enumerate() {
         // "Constant" by distinct values, not sd == 0, so rounding cannot decide it.
         if counts.iter().filter(|&&c| c > 0).count() < 2 {
             dropped.push(col.name.clone());
@@ -218,7 +164,7 @@ pub(super) fn build_design(
     let mut maps = Vec::with_capacity(features.len());
     let mut offset = 0;
     for (enc, &src) in features.iter().zip(sources) {
-        let col = &x.columns[src];
+        let col = &x.columns()[src];
         let map = match (enc, &col.kind) {
             (FeatureEncoding::Standardised { mean, sd, .. }, FeatureKind::Numeric { max }) => {
                 Map::Numeric((0..=*max).map(|v| (f64::from(v) - mean) / sd).collect())

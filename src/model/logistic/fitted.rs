@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::encoding::FeatureEncoding;
 use super::newton::sigmoid;
 use super::params::Solver;
-use super::{invalid, CHUNK_ROWS};
+use super::{invalid, model_input, CHUNK_ROWS};
 use crate::error::Result;
 use crate::model::{FeatureKind, FeatureMatrix, ProbabilityModel};
 
@@ -119,89 +119,38 @@ impl FittedLogistic {
         self.positives
     }
 
-    /// Like [`ProbabilityModel::predict_proba`], but reports a mismatch between `x` and the
-    /// training features instead of panicking.
+    /// P(y = true) for every row of `x`, in row order.
     ///
     /// Features are matched by name, and categorical levels by name too, so `x` may order
     /// its columns and levels differently from the training matrix. Levels that had no
     /// column in training (the reference, or unseen levels) contribute 0.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] when a used feature is missing from `x`, has another kind
-    /// (numeric vs categorical), has a column not `x.n_rows` long or a value beyond its kind.
+    /// [`Error::ModelInput`] when a used feature is missing from `x` or has another kind
+    /// (numeric vs categorical); [`Error::InvalidParameter`] (`model`) for a deserialised
+    /// model whose parts disagree.
+    ///
+    /// [`Error::ModelInput`]: crate::Error::ModelInput
+    /// [`Error::InvalidParameter`]: crate::Error::InvalidParameter
     pub fn try_predict_proba(&self, x: &FeatureMatrix) -> Result<Vec<f64>> {
         self.check_shape()?;
         // One lookup table per feature, value -> contribution to the log odds, so the row
-        // loop is an indexed add per feature.
+        // loop is an indexed add per feature. Values are below their kind's cardinality
+        // (the matrix was checked when built), so every lookup is in range.
         let mut tables: Vec<(&[u16], Vec<f64>)> = Vec::with_capacity(self.features.len());
         let mut offset = 0;
         for enc in &self.features {
             let name = enc.feature();
-            let col =
-                x.columns.iter().find(|c| c.name == name).ok_or_else(|| {
-                    invalid("x", name, "this feature of the fitted model is missing")
-                })?;
-            if col.values.len() != x.n_rows {
-                return Err(invalid(
-                    "x",
-                    name,
-                    format!(
-                        "column has {} values for {} rows",
-                        col.values.len(),
-                        x.n_rows
-                    ),
-                ));
-            }
+            let col = x.column(name).ok_or_else(|| {
+                model_input(format!(
+                    "the feature matrix lacks {name:?}, a feature of the fitted model"
+                ))
+            })?;
             let beta = &self.coefficients[offset..offset + enc.n_columns()];
             offset += enc.n_columns();
-            let table: Vec<f64> = match (enc, &col.kind) {
-                (FeatureEncoding::Raw { .. }, FeatureKind::Numeric { max }) => {
-                    (0..=*max).map(|v| beta[0] * f64::from(v)).collect()
-                }
-                (FeatureEncoding::Standardised { mean, sd, .. }, FeatureKind::Numeric { max }) => {
-                    (0..=*max)
-                        .map(|v| beta[0] * (f64::from(v) - mean) / sd)
-                        .collect()
-                }
-                (
-                    FeatureEncoding::OneHot {
-                        levels: trained, ..
-                    },
-                    FeatureKind::Categorical { levels },
-                ) => {
-                    let index: HashMap<&str, usize> = trained
-                        .iter()
-                        .enumerate()
-                        .map(|(j, l)| (l.as_str(), j))
-                        .collect();
-                    levels
-                        .iter()
-                        .map(|l| index.get(l.as_str()).map_or(0.0, |&j| beta[j]))
-                        .collect()
-                }
-                _ => {
-                    return Err(invalid(
-                        "x",
-                        name,
-                        "feature kind (numeric or categorical) differs from training",
-                    ))
-                }
-            };
-            if let Some(&v) = col
-                .values
-                .par_iter()
-                .find_any(|&&v| usize::from(v) >= table.len())
-            {
-                return Err(invalid(
-                    "x",
-                    name,
-                    format!("value {v} is beyond the column's kind"),
-                ));
-            }
-            tables.push((col.values.as_slice(), table));
+            tables.push((col.values.as_slice(), contributions(enc, beta, &col.kind)?));
         }
-
-        let mut out = vec![self.intercept; x.n_rows];
+        let mut out = vec![self.intercept; x.n_rows()];
         out.par_chunks_mut(CHUNK_ROWS)
             .enumerate()
             .for_each(|(c, eta)| {
@@ -274,16 +223,53 @@ impl FittedLogistic {
     }
 }
 
+/// [`FittedLogistic::try_predict_proba`].
 impl ProbabilityModel for FittedLogistic {
-    /// # Panics
-    /// When `x` does not have the training features; see
-    /// [`FittedLogistic::try_predict_proba`] for the error-returning form.
-    fn predict_proba(&self, x: &FeatureMatrix) -> Vec<f64> {
-        match self.try_predict_proba(x) {
-            Ok(p) => p,
-            Err(e) => panic!("FittedLogistic::predict_proba: {e}"),
-        }
+    fn try_predict_proba(&self, x: &FeatureMatrix) -> Result<Vec<f64>> {
+        FittedLogistic::try_predict_proba(self, x)
     }
+}
+
+/// Per value of a column of kind `kind`, its contribution to the log odds under `enc`
+/// with coefficients `beta`.
+fn contributions(enc: &FeatureEncoding, beta: &[f64], kind: &FeatureKind) -> Result<Vec<f64>> {
+    Ok(match (enc, kind) {
+        (FeatureEncoding::Raw { .. }, FeatureKind::Numeric { max }) => {
+            (0..=*max).map(|v| beta[0] * f64::from(v)).collect()
+        }
+        (FeatureEncoding::Standardised { mean, sd, .. }, FeatureKind::Numeric { max }) => (0
+            ..=*max)
+            .map(|v| beta[0] * (f64::from(v) - mean) / sd)
+            .collect(),
+        (
+            FeatureEncoding::OneHot {
+                levels: trained, ..
+            },
+            FeatureKind::Categorical { levels },
+        ) => {
+            let index: HashMap<&str, usize> = trained
+                .iter()
+                .enumerate()
+                .map(|(j, l)| (l.as_str(), j))
+                .collect();
+            levels
+                .iter()
+                .map(|l| index.get(l.as_str()).map_or(0.0, |&j| beta[j]))
+                .collect()
+        }
+        _ => {
+            return Err(model_input(format!(
+                "feature {:?} is {} in the feature matrix but was {} in training",
+                enc.feature(),
+                kind.describe(),
+                if matches!(enc, FeatureEncoding::OneHot { .. }) {
+                    "categorical"
+                } else {
+                    "numeric"
+                }
+            )))
+        }
+    })
 }
 
 impl fmt::Display for FittedLogistic {

@@ -7,7 +7,7 @@ use ndarray::{Array1, ArrayBase, ArrayView2, Data, Ix2};
 
 use super::encoding::FeatureEncoding;
 use super::fitted::FittedLogistic;
-use super::invalid;
+use super::model_input;
 use super::newton::{
     cholesky, cholesky_solve, evaluate, inverse_diagonal, penalise, singular, SolverResult,
 };
@@ -64,6 +64,7 @@ pub(super) fn linfa_solve(
 }
 
 /// A target type that can say which rows are positive: `bool`, or `usize` 0/1.
+#[cfg_attr(docsrs, doc(cfg(feature = "linfa")))]
 pub trait BinaryLabel {
     /// `Some(true)` for a positive, `Some(false)` for a negative, `None` for anything
     /// else (a `usize` other than 0 or 1).
@@ -108,6 +109,7 @@ impl BinaryLabel for usize {
 /// assert_eq!(class[3], p[3] >= 0.5);
 /// # Ok::<(), banenafspraak::Error>(())
 /// ```
+#[cfg_attr(docsrs, doc(cfg(feature = "linfa")))]
 impl<D, T, L> Fit<ArrayBase<D, Ix2>, T, Error> for LogisticParams
 where
     D: Data<Elem = f64>,
@@ -121,32 +123,27 @@ where
         let x = dataset.records();
         let targets = dataset.as_single_targets();
         if targets.len() != x.nrows() {
-            return Err(invalid(
-                "dataset",
-                format!("{} targets", targets.len()),
-                format!("records have {} rows", x.nrows()),
-            ));
+            return Err(model_input(format!(
+                "the dataset has {} targets for {} records",
+                targets.len(),
+                x.nrows()
+            )));
         }
         if x.nrows() == 0 {
-            return Err(invalid("dataset", "0 rows", "no training rows"));
+            return Err(model_input("no rows to fit on"));
         }
         let y = targets
             .iter()
             .enumerate()
             .map(|(i, l)| {
                 l.outcome()
-                    .ok_or_else(|| invalid("dataset", format!("target of row {i}"), "not 0/1"))
+                    .ok_or_else(|| model_input(format!("the target of row {i} is not 0/1")))
             })
             .collect::<Result<Vec<bool>>>()?;
-        if let Some(i) = x.iter().position(|v| !v.is_finite()) {
-            return Err(invalid(
-                "dataset",
-                format!(
-                    "record value {}",
-                    x.iter().nth(i).copied().unwrap_or(f64::NAN)
-                ),
-                "records must be finite",
-            ));
+        if let Some((i, v)) = x.iter().enumerate().find(|(_, v)| !v.is_finite()) {
+            return Err(model_input(format!(
+                "record value {v} (element {i}): records must be finite"
+            )));
         }
         let names = dataset.feature_names();
         let features = (0..x.ncols())
@@ -163,6 +160,7 @@ where
 ///
 /// # Panics
 /// When the number of columns differs from the number of features (as linfa's models).
+#[cfg_attr(docsrs, doc(cfg(feature = "linfa")))]
 impl<D: Data<Elem = f64>> PredictInplace<ArrayBase<D, Ix2>, Array1<f64>> for FittedLogistic {
     fn predict_inplace(&self, x: &ArrayBase<D, Ix2>, y: &mut Array1<f64>) {
         assert_eq!(x.nrows(), y.len(), "records and targets differ in length");
@@ -180,6 +178,7 @@ impl<D: Data<Elem = f64>> PredictInplace<ArrayBase<D, Ix2>, Array1<f64>> for Fit
 ///
 /// # Panics
 /// As the probability form.
+#[cfg_attr(docsrs, doc(cfg(feature = "linfa")))]
 impl<D: Data<Elem = f64>> PredictInplace<ArrayBase<D, Ix2>, Array1<bool>> for FittedLogistic {
     fn predict_inplace(&self, x: &ArrayBase<D, Ix2>, y: &mut Array1<bool>) {
         assert_eq!(x.nrows(), y.len(), "records and targets differ in length");

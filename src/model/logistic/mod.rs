@@ -30,6 +30,7 @@ mod tests;
 pub use encoding::FeatureEncoding;
 pub use fitted::FittedLogistic;
 #[cfg(feature = "linfa")]
+#[cfg_attr(docsrs, doc(cfg(feature = "linfa")))]
 pub use linfa::BinaryLabel;
 pub use params::{LogisticParams, Solver};
 
@@ -44,6 +45,19 @@ const CHUNK_ROWS: usize = 8192;
 const BLOCK_ROWS: usize = 1024;
 /// Step halvings tried before the line search gives up.
 const MAX_HALVINGS: usize = 40;
+
+/// An `Error::ModelInput`: data the model cannot use.
+fn model_input(message: impl Into<String>) -> Error {
+    Error::ModelInput(message.into())
+}
+
+/// An `Error::Training`: the data are valid but the model cannot be fitted on them.
+fn training(reason: impl Into<String>) -> Error {
+    Error::Training {
+        model: "logistic",
+        reason: reason.into(),
+    }
+}
 
 /// An `Error::InvalidParameter`.
 fn invalid(name: &'static str, value: impl fmt::Display, reason: impl Into<String>) -> Error {

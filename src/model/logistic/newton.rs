@@ -1,11 +1,11 @@
 //! Penalised Newton/IRLS: the objective, its gradient and Hessian in parallel chunks
 //! summed in a fixed order, the line search, and the small dense Cholesky it needs.
 
-use ndarray::{s, Array2, ArrayView2, CowArray, Ix2};
+use ndarray::{Array2, ArrayView2, Axis, CowArray, Ix2, Slice};
 use rayon::prelude::*;
 
 use super::params::LogisticParams;
-use super::{invalid, BLOCK_ROWS, CHUNK_ROWS, MAX_HALVINGS};
+use super::{training, BLOCK_ROWS, CHUNK_ROWS, MAX_HALVINGS};
 use crate::error::{Error, Result};
 
 /// Numerically stable logistic function.
@@ -67,7 +67,7 @@ pub(super) fn evaluate(
                 || Array2::<f64>::zeros((BLOCK_ROWS, k)),
                 |scratch, c| {
                     let rows = c * CHUNK_ROWS..((c + 1) * CHUNK_ROWS).min(x.nrows());
-                    let xc = x.slice(s![rows.clone(), ..]);
+                    let xc = x.slice_axis(Axis(0), Slice::from(rows.clone()));
                     evaluate_chunk(xc, &y[rows], beta, hessian, scratch)
                 },
             )
@@ -123,7 +123,8 @@ pub(super) fn evaluate_chunk(
             }
         }
         if let Some(h) = &mut out.hessian {
-            let sb = scratch.slice(s![..m, ..]);
+            // `slice_axis` rather than `s![]`, whose expansion allows unsafe code.
+            let sb = scratch.slice_axis(Axis(0), Slice::from(..m));
             ndarray::linalg::general_mat_mul(1.0, &sb.t(), &sb, 1.0, h);
         }
     }
@@ -163,14 +164,10 @@ pub(super) fn penalise(
 }
 
 pub(super) fn singular(l2: f64, iteration: usize) -> Error {
-    invalid(
-        "l2",
-        l2,
-        format!(
-            "the Hessian is singular at iteration {iteration}: columns are collinear or the \
-             outcome is separable; use l2 > 0"
-        ),
-    )
+    training(format!(
+        "the Hessian is singular at iteration {iteration} (l2 = {l2}): columns are collinear \
+         or the outcome is separable; use l2 > 0"
+    ))
 }
 
 /// Penalised Newton/IRLS with step halving.

@@ -5,9 +5,7 @@ use std::fmt;
 use ndarray::ArrayView2;
 use serde::{Deserialize, Serialize};
 
-use super::encoding::{
-    build_design, check_both_classes, encode_features, validate_training, FeatureEncoding,
-};
+use super::encoding::{build_design, check_both_classes, encode_features, FeatureEncoding};
 use super::fitted::FittedLogistic;
 use super::invalid;
 #[cfg(feature = "linfa")]
@@ -28,6 +26,7 @@ pub enum Solver {
     /// Newton step from its answer, which is typically ~1e-6 (6 digits), so with the default
     /// `tolerance` of 1e-8 such fits show as not converged.
     #[cfg(feature = "linfa")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "linfa")))]
     Linfa,
 }
 
@@ -47,24 +46,16 @@ impl fmt::Display for Solver {
 /// [`LogisticParams::check`] validates them and every `fit` calls it first.
 ///
 /// ```
-/// use banenafspraak::model::{FeatureColumn, FeatureKind, FeatureMatrix, LogisticParams};
-/// use banenafspraak::model::ProbabilityModel;
+/// use banenafspraak::model::{FeatureColumn, FeatureMatrix, LogisticParams};
 ///
 /// // One yes/no feature: 2 of 10 positives when "nee", 6 of 10 when "ja".
 /// let values: Vec<u16> = (0..20).map(|i| u16::from(i >= 10)).collect();
 /// let y: Vec<bool> = (0..20).map(|i| if i < 10 { i < 2 } else { i < 16 }).collect();
-/// let x = FeatureMatrix {
-///     n_rows: 20,
-///     columns: vec![FeatureColumn {
-///         name: "wajong".into(),
-///         kind: FeatureKind::Categorical { levels: vec!["nee".into(), "ja".into()] },
-///         values,
-///     }],
-/// };
+/// let x = FeatureMatrix::new(20, vec![FeatureColumn::categorical("wajong", ["nee", "ja"], values)])?;
 /// let rows: Vec<usize> = (0..20).collect();
 /// let model = LogisticParams::default().l2(0.0).fit(&x, &y, &rows)?;
 /// assert!(model.converged());
-/// let p = model.predict_proba(&x);
+/// let p = model.try_predict_proba(&x)?;
 /// assert!((p[0] - 0.2).abs() < 1e-9 && (p[19] - 0.6).abs() < 1e-9);
 /// println!("{model}");
 /// # Ok::<(), banenafspraak::Error>(())
@@ -153,13 +144,19 @@ impl LogisticParams {
     /// and 40 columns). Time: about 0.2 s per Newton iteration at that size on 2 cores.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] for invalid parameters, an empty `rows`, an index out of
-    /// range, `y` or a column not `x.n_rows` long, a value beyond its column's kind, training
-    /// rows with no positives or no negatives, and a singular Hessian (possible only with
-    /// `l2 = 0`). [`Error::Linfa`] if linfa-logistic fails.
+    /// [`Error::InvalidParameter`] for invalid parameters ([`LogisticParams::check`]);
+    /// [`Error::ModelInput`] for an empty `rows`, an index out of range or `y` not
+    /// `x.n_rows()` long, as for the tree; [`Error::Training`] when the training rows have
+    /// no positives or no negatives, or the Hessian is singular (possible only with
+    /// `l2 = 0`); [`Error::Linfa`] if linfa-logistic fails.
+    ///
+    /// [`Error::InvalidParameter`]: crate::Error::InvalidParameter
+    /// [`Error::ModelInput`]: crate::Error::ModelInput
+    /// [`Error::Training`]: crate::Error::Training
+    /// [`Error::Linfa`]: crate::Error::Linfa
     pub fn fit(&self, x: &FeatureMatrix, y: &[bool], rows: &[usize]) -> Result<FittedLogistic> {
         self.check()?;
-        validate_training(x, y, rows)?;
+        x.check_training(y, rows)?;
         let (features, sources, dropped) = encode_features(x, rows);
         let design = build_design(x, rows, &features, &sources);
         let y_train: Vec<bool> = rows.iter().map(|&r| y[r]).collect();

@@ -29,7 +29,7 @@ fn numeric(name: &str, max: u16, values: Vec<u16>) -> FeatureColumn {
 }
 
 fn all_rows(x: &FeatureMatrix) -> Vec<usize> {
-    (0..x.n_rows).collect()
+    (0..x.n_rows()).collect()
 }
 
 /// Group a: `k_a` positives of `n_a`; group b: `k_b` of `n_b`.
@@ -66,26 +66,24 @@ fn random_fixture(n: usize, seed: u64) -> (FeatureMatrix, Vec<bool>) {
         edu.push(e);
         region.push(r);
     }
-    let x = FeatureMatrix {
-        n_rows: n,
-        columns: vec![
+    let x = FeatureMatrix::new(
+        n,
+        vec![
             numeric("age", 67, age),
             numeric("days_bijstand", 365, days),
             numeric("kids", 4, kids),
             categorical("education", &["vmbo", "mbo1", "mbo2", "havo", "hbo"], edu),
             categorical("region", &["noord", "oost", "zuid", "west"], region),
         ],
-    };
+    )
+    .unwrap();
     (x, y)
 }
 
 #[test]
 fn one_binary_feature_mle_is_group_log_odds_with_closed_form_se() {
     let (values, y) = two_groups(300, 60, 200, 90);
-    let x = FeatureMatrix {
-        n_rows: 500,
-        columns: vec![categorical("group", &["a", "b"], values)],
-    };
+    let x = FeatureMatrix::new(500, vec![categorical("group", &["a", "b"], values)]).unwrap();
     let m = LogisticParams::default()
         .l2(0.0)
         .fit(&x, &y, &all_rows(&x))
@@ -111,10 +109,7 @@ fn one_binary_feature_mle_is_group_log_odds_with_closed_form_se() {
 fn reference_level_is_the_most_frequent() {
     // b is the bigger group now, so b is the reference and a gets the column.
     let (values, y) = two_groups(100, 30, 400, 40);
-    let x = FeatureMatrix {
-        n_rows: 500,
-        columns: vec![categorical("group", &["a", "b"], values)],
-    };
+    let x = FeatureMatrix::new(500, vec![categorical("group", &["a", "b"], values)]).unwrap();
     let m = LogisticParams::default()
         .l2(0.0)
         .fit(&x, &y, &all_rows(&x))
@@ -127,10 +122,7 @@ fn reference_level_is_the_most_frequent() {
 #[test]
 fn numeric_feature_is_standardised_and_reproduces_rates() {
     let (values, y) = two_groups(300, 60, 200, 90);
-    let x = FeatureMatrix {
-        n_rows: 500,
-        columns: vec![numeric("wajong", 1, values)],
-    };
+    let x = FeatureMatrix::new(500, vec![numeric("wajong", 1, values)]).unwrap();
     let m = LogisticParams::default()
         .l2(0.0)
         .fit(&x, &y, &all_rows(&x))
@@ -142,7 +134,7 @@ fn numeric_feature_is_standardised_and_reproduces_rates() {
     assert!((mean - q).abs() < 1e-12 && (sd - (q * (1.0 - q)).sqrt()).abs() < 1e-12);
     // Per sd, the coefficient is the log odds ratio times the sd.
     assert!((m.coefficients()[0] - (logit(0.45) - logit(0.2)) * sd).abs() < 1e-6);
-    let p = m.predict_proba(&x);
+    let p = m.try_predict_proba(&x).unwrap();
     assert!((p[0] - 0.2).abs() < 1e-9 && (p[499] - 0.45).abs() < 1e-9);
 }
 
@@ -154,7 +146,7 @@ fn penalised_optimum_has_zero_gradient_and_free_intercept() {
     let m = LogisticParams::default().l2(l2).fit(&x, &y, &rows).unwrap();
     assert!(m.converged());
     // The intercept is not penalised, so predictions average to the prevalence.
-    let p = m.predict_proba(&x);
+    let p = m.try_predict_proba(&x).unwrap();
     let prevalence = y.iter().filter(|&&v| v).count() as f64 / 3000.0;
     assert!((p.iter().sum::<f64>() / 3000.0 - prevalence).abs() < 1e-10);
     // Every penalised gradient component vanishes: sum (p - y) x_j + l2 w_j = 0.
@@ -200,14 +192,14 @@ fn iterations_and_convergence_are_reported() {
 fn separable_data_without_penalty_does_not_panic() {
     let values: Vec<u16> = (0..20).collect();
     let y: Vec<bool> = (0..20).map(|i| i >= 10).collect();
-    let x = FeatureMatrix {
-        n_rows: 20,
-        columns: vec![numeric("days", 19, values)],
-    };
+    let x = FeatureMatrix::new(20, vec![numeric("days", 19, values)]).unwrap();
     let rows = all_rows(&x);
     match LogisticParams::default().l2(0.0).fit(&x, &y, &rows) {
         Ok(m) => assert!(!m.converged(), "{m}"),
-        Err(e) => assert!(e.to_string().contains("singular"), "{e}"),
+        Err(e) => assert!(
+            matches!(&e, Error::Training { .. }) && e.to_string().contains("singular"),
+            "{e}"
+        ),
     }
     let m = LogisticParams::default().fit(&x, &y, &rows).unwrap();
     assert!(m.converged() && m.coefficients()[0] > 0.0);
@@ -218,17 +210,7 @@ fn fit_uses_only_the_given_rows() {
     let (x, y) = random_fixture(1000, 11);
     let rows: Vec<usize> = (0..1000).filter(|i| i % 3 != 0).collect();
     let m = LogisticParams::default().fit(&x, &y, &rows).unwrap();
-    let sub = FeatureMatrix {
-        n_rows: rows.len(),
-        columns: x
-            .columns
-            .iter()
-            .map(|c| FeatureColumn {
-                values: rows.iter().map(|&r| c.values[r]).collect(),
-                ..c.clone()
-            })
-            .collect(),
-    };
+    let sub = x.select_rows(&rows);
     let y_sub: Vec<bool> = rows.iter().map(|&r| y[r]).collect();
     let m_sub = LogisticParams::default()
         .fit(&sub, &y_sub, &all_rows(&sub))
@@ -243,7 +225,7 @@ fn prediction_matches_features_and_levels_by_name() {
     let m = LogisticParams::default()
         .fit(&x, &y, &all_rows(&x))
         .unwrap();
-    let p = m.predict_proba(&x);
+    let p = m.try_predict_proba(&x).unwrap();
     // Same persons, columns in another order, education levels listed in another order
     // with an extra level, and an unused extra feature.
     let order = ["hbo", "havo", "phd", "mbo2", "mbo1", "vmbo"];
@@ -252,9 +234,9 @@ fn prediction_matches_features_and_levels_by_name() {
         .iter()
         .map(|l| order.iter().position(|o| o == l).unwrap() as u16)
         .collect();
-    let edu = &x.columns[3];
+    let edu = &x.columns()[3];
     let mut columns = vec![
-        x.columns[4].clone(),
+        x.columns()[4].clone(),
         categorical(
             "education",
             &order,
@@ -262,67 +244,63 @@ fn prediction_matches_features_and_levels_by_name() {
         ),
         numeric("unused", 0, vec![0; 2000]),
     ];
-    columns.extend(x.columns[..3].iter().cloned());
-    let x2 = FeatureMatrix {
-        n_rows: 2000,
-        columns,
-    };
-    let p2 = m.predict_proba(&x2);
+    columns.extend(x.columns()[..3].iter().cloned());
+    let x2 = FeatureMatrix::new(2000, columns).unwrap();
+    let p2 = m.try_predict_proba(&x2).unwrap();
     assert!(p.iter().zip(&p2).all(|(a, b)| (a - b).abs() < 1e-14));
 
     // The unseen level "phd" gets weight 0, i.e. the reference level's prediction.
     let FeatureEncoding::OneHot { reference, .. } = &m.features()[3] else {
         panic!()
     };
-    let mut x3 = x2.clone();
     let ref_code = order.iter().position(|o| o == reference).unwrap() as u16;
-    x3.columns[1].values[0] = ref_code;
-    let p_ref = m.predict_proba(&x3)[0];
-    x3.columns[1].values[0] = 2; // phd
-    assert_eq!(m.predict_proba(&x3)[0], p_ref);
+    let with_education = |code: u16| {
+        let mut columns = x2.clone().into_columns();
+        columns[1].values[0] = code;
+        FeatureMatrix::from_columns(columns).unwrap()
+    };
+    let p_ref = m.try_predict_proba(&with_education(ref_code)).unwrap()[0];
+    let p_phd = m.try_predict_proba(&with_education(2)).unwrap()[0];
+    assert_eq!(p_phd, p_ref);
 
-    // Missing feature, wrong kind, value out of range.
-    let mut missing = x.clone();
-    missing.columns.remove(1);
-    let e = m.try_predict_proba(&missing).unwrap_err().to_string();
-    assert!(e.contains("days_bijstand") && e.contains("missing"), "{e}");
-    let mut kind = x.clone();
-    kind.columns[0].kind = FeatureKind::Categorical {
+    // Missing feature, wrong kind: errors of the input, as for the tree.
+    let mut columns = x.clone().into_columns();
+    columns.remove(1);
+    let missing = FeatureMatrix::from_columns(columns).unwrap();
+    let e = m.try_predict_proba(&missing).unwrap_err();
+    assert!(matches!(e, Error::ModelInput(_)), "{e:?}");
+    assert!(e.to_string().contains("lacks \"days_bijstand\""), "{e}");
+    let mut columns = x.clone().into_columns();
+    columns[0].kind = FeatureKind::Categorical {
         levels: (0..68).map(|i| i.to_string()).collect(),
     };
-    assert!(m
-        .try_predict_proba(&kind)
-        .unwrap_err()
-        .to_string()
-        .contains("kind"));
-    let mut range = x.clone();
-    range.columns[4].values[7] = 9;
-    assert!(m
-        .try_predict_proba(&range)
-        .unwrap_err()
-        .to_string()
-        .contains("value 9"));
+    let kind = FeatureMatrix::from_columns(columns).unwrap();
+    let e = m.try_predict_proba(&kind).unwrap_err();
+    assert!(matches!(e, Error::ModelInput(_)), "{e:?}");
+    assert!(e.to_string().contains("categorical"), "{e}");
 }
 
 #[test]
-#[should_panic(expected = "missing")]
-fn predict_proba_panics_on_missing_feature() {
+fn scoring_without_the_features_is_an_error_through_the_trait() {
     let (x, y) = random_fixture(500, 5);
     let m = LogisticParams::default()
         .fit(&x, &y, &all_rows(&x))
         .unwrap();
-    m.predict_proba(&FeatureMatrix {
-        n_rows: 500,
-        columns: vec![],
-    });
+    let model: &dyn ProbabilityModel = &m;
+    let empty = FeatureMatrix::new(500, vec![]).unwrap();
+    assert!(matches!(
+        model.try_predict_proba(&empty),
+        Err(Error::ModelInput(_))
+    ));
 }
 
 #[test]
 fn constant_features_are_dropped_and_noted() {
-    let (mut x, y) = random_fixture(500, 9);
-    x.columns.push(numeric("constant", 10, vec![4; 500]));
-    x.columns
-        .push(categorical("one_level", &["x", "y"], vec![1; 500]));
+    let (x, y) = random_fixture(500, 9);
+    let mut columns = x.into_columns();
+    columns.push(numeric("constant", 10, vec![4; 500]));
+    columns.push(categorical("one_level", &["x", "y"], vec![1; 500]));
+    let x = FeatureMatrix::from_columns(columns).unwrap();
     let m = LogisticParams::default()
         .fit(&x, &y, &all_rows(&x))
         .unwrap();
@@ -342,16 +320,13 @@ fn constant_features_are_dropped_and_noted() {
             .count(),
         4
     );
-    assert_eq!(m.predict_proba(&x).len(), 500);
+    assert_eq!(m.try_predict_proba(&x).unwrap().len(), 500);
 }
 
 #[test]
 fn display_lists_coefficients_with_se_and_z() {
     let (values, y) = two_groups(300, 60, 200, 90);
-    let x = FeatureMatrix {
-        n_rows: 500,
-        columns: vec![categorical("group", &["a", "b"], values)],
-    };
+    let x = FeatureMatrix::new(500, vec![categorical("group", &["a", "b"], values)]).unwrap();
     let m = LogisticParams::default()
         .l2(0.0)
         .fit(&x, &y, &all_rows(&x))
@@ -391,28 +366,33 @@ fn invalid_inputs_are_errors() {
     let (x, y) = random_fixture(100, 2);
     let rows = all_rows(&x);
     let p = LogisticParams::default();
+    let input = |r: Result<FittedLogistic>| matches!(r, Err(Error::ModelInput(_)));
     let msg = |r: Result<FittedLogistic>| r.unwrap_err().to_string();
-    assert!(msg(p.fit(&x, &y, &[])).contains("no training rows"));
-    assert!(msg(p.fit(&x, &y[..99], &rows)).contains("x has 100 rows"));
+    // Bad rows and outcomes: the same kind and words as for the tree.
+    assert!(input(p.fit(&x, &y, &[])));
+    assert!(msg(p.fit(&x, &y, &[])).contains("no rows to fit on"));
+    assert!(input(p.fit(&x, &y[..99], &rows)));
+    assert!(msg(p.fit(&x, &y[..99], &rows)).contains("the feature matrix has 100 rows"));
+    assert!(input(p.fit(&x, &y, &[0, 100])));
     assert!(msg(p.fit(&x, &y, &[0, 100])).contains("out of range"));
-    let mut bad = x.clone();
-    bad.columns[3].values[5] = 5; // education has 5 levels: 0..5
-    let e = msg(p.fit(&bad, &y, &rows));
-    assert!(
-        e.contains("education") && e.contains("row 5") && e.contains("value 5"),
-        "{e}"
-    );
-    // Out-of-range values outside the training rows do not matter.
-    assert!(p.fit(&bad, &y, &rows[6..]).is_ok());
-    let mut short = x.clone();
-    short.columns[0].values.pop();
-    assert!(msg(p.fit(&short, &y, &rows)).contains("99 values"));
+    // One outcome class: valid data the model cannot be fitted on.
+    let training = |r: Result<FittedLogistic>| {
+        matches!(
+            r,
+            Err(Error::Training {
+                model: "logistic",
+                ..
+            })
+        )
+    };
+    assert!(training(p.fit(&x, &[false; 100], &rows)));
     let e = msg(p.fit(&x, &[false; 100], &rows));
     assert!(e.contains("no positives"), "{e}");
     let e = msg(p.fit(&x, &[true; 100], &rows));
     assert!(e.contains("no negatives"), "{e}");
     // One class among the training rows is enough to refuse.
     let first_negative = y.iter().position(|&v| !v).unwrap();
+    assert!(training(p.fit(&x, &y, &[first_negative])));
     assert!(msg(p.fit(&x, &y, &[first_negative])).contains("no positives"));
     for (params, name) in [
         (p.clone().l2(-1.0), "l2"),
@@ -427,7 +407,10 @@ fn invalid_inputs_are_errors() {
             matches!(e, Error::InvalidParameter { name: n, .. } if n == name),
             "{e}"
         );
-        assert!(params.fit(&x, &y, &rows).is_err());
+        assert!(matches!(
+            params.fit(&x, &y, &rows),
+            Err(Error::InvalidParameter { name: n, .. }) if n == name
+        ));
     }
     assert!(p.check().is_ok());
 }
@@ -435,10 +418,7 @@ fn invalid_inputs_are_errors() {
 #[test]
 fn no_features_gives_the_intercept_only_model() {
     let (_, y) = random_fixture(400, 4);
-    let x = FeatureMatrix {
-        n_rows: 400,
-        columns: vec![],
-    };
+    let x = FeatureMatrix::new(400, vec![]).unwrap();
     let m = LogisticParams::default()
         .fit(&x, &y, &all_rows(&x))
         .unwrap();
@@ -476,7 +456,7 @@ mod linfa_cross_check {
             .unwrap();
         eprintln!(
             "linfa-logistic fit on {} rows: {:?}",
-            x.n_rows,
+            x.n_rows(),
             start.elapsed()
         );
         assert_eq!(linfa.iterations(), None);
@@ -494,7 +474,10 @@ mod linfa_cross_check {
                 "newton {a} vs linfa {b}"
             );
         }
-        let (pn, pl) = (newton.predict_proba(x), linfa.predict_proba(x));
+        let (pn, pl) = (
+            newton.try_predict_proba(x).unwrap(),
+            linfa.try_predict_proba(x).unwrap(),
+        );
         let worst = pn
             .iter()
             .zip(&pl)
@@ -523,7 +506,7 @@ mod linfa_cross_check {
     fn linfa_fit_trait_matches_linfa_logistic_on_raw_records() {
         let (x, y) = random_fixture(3000, 8);
         let records = ndarray::Array2::from_shape_fn((3000, 3), |(i, j)| {
-            f64::from(x.columns[j].values[i]) / 100.0
+            f64::from(x.columns()[j].values[i]) / 100.0
         });
         let targets: Array1<usize> = y.iter().map(|&v| usize::from(v)).collect();
         let dataset = ::linfa::Dataset::new(records.clone(), targets);
@@ -557,6 +540,9 @@ mod linfa_cross_check {
         assert!(p.iter().zip(&classes).all(|(p, &c)| c == (*p >= 0.5)));
         // Targets other than 0/1 are refused.
         let bad = ::linfa::Dataset::new(records, Array1::from_elem(3000, 2usize));
-        assert!(Fit::fit(&LogisticParams::default(), &bad).is_err());
+        assert!(matches!(
+            Fit::fit(&LogisticParams::default(), &bad),
+            Err(Error::ModelInput(_))
+        ));
     }
 }

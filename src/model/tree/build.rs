@@ -19,8 +19,8 @@ use crate::model::FeatureKind;
 ///
 /// ```
 /// use banenafspraak::model::{
-///     ClassificationTree, FeatureColumn, FeatureKind, FeatureMatrix, NodeSpec,
-///     ProbabilityModel, SplitRule, TreeFeature,
+///     ClassificationTree, FeatureColumn, FeatureKind, FeatureMatrix, NodeSpec, SplitRule,
+///     TreeFeature,
 /// };
 ///
 /// let levels = ["primary", "mbo1", "mbo2"].map(String::from).to_vec();
@@ -37,14 +37,11 @@ use crate::model::FeatureKind;
 /// ])?;
 /// assert_eq!(tree.n_leaves(), 3);
 ///
-/// let x = FeatureMatrix {
-///     n_rows: 3,
-///     columns: vec![
-///         FeatureColumn { name: "education".into(), kind: FeatureKind::Categorical { levels }, values: vec![1, 2, 0] },
-///         FeatureColumn { name: "days_bijstand".into(), kind: FeatureKind::Numeric { max: 1095 }, values: vec![0, 13, 14] },
-///     ],
-/// };
-/// assert_eq!(tree.predict_proba(&x), [0.041, 0.005, 0.302]);
+/// let x = FeatureMatrix::from_columns(vec![
+///     FeatureColumn::categorical("education", levels, vec![1, 2, 0]),
+///     FeatureColumn::numeric("days_bijstand", 1095, vec![0, 13, 14]),
+/// ])?;
+/// assert_eq!(tree.try_predict_proba(&x)?, [0.041, 0.005, 0.302]);
 /// assert_eq!(
 ///     tree.to_string(),
 ///     "days_bijstand <= 13 (< 2 weeks)\n\

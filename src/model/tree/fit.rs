@@ -3,11 +3,9 @@
 
 use rayon::prelude::*;
 
-use super::nodes::{Counts, Node, NodeKind, Split, SplitRule, TreeFeature};
+use super::nodes::{Counts, Node, NodeKind, Split, SplitRule};
 use super::params::TreeParams;
-use super::score::describe_kind;
-use super::{input, TIE_TOL};
-use crate::error::Result;
+use super::TIE_TOL;
 
 /// Per-value counts of one feature at one node, packed as `n | positives << 32` so one add
 /// updates both (neither half can overflow into the other: a node has < 2^32 rows).
@@ -23,7 +21,10 @@ pub(super) struct Fitter<'a> {
     pub(super) cols: Vec<&'a [u16]>,
     pub(super) cards: Vec<usize>,
     pub(super) categorical: Vec<bool>,
-    pub(super) features: &'a [TreeFeature],
+    /// Feature names, by index.
+    pub(super) names: Vec<String>,
+    /// Per feature, the values a numeric threshold may take (`None`: any observed value).
+    pub(super) allowed: Vec<Option<Vec<bool>>>,
     pub(super) y: &'a [bool],
     /// Training rows in all, for weighting gains by node share.
     pub(super) total: f64,
@@ -42,8 +43,8 @@ impl Fitter<'_> {
     }
 
     /// Histograms of all features over `rows[start..end]`, one feature per rayon task.
-    /// Fails on the first value (lowest feature index) outside its feature's range.
-    pub(super) fn histogram(&self, start: usize, end: usize) -> Result<Hist> {
+    /// Every value is below its feature's cardinality: the matrix was checked when built.
+    pub(super) fn histogram(&self, start: usize, end: usize) -> Hist {
         let rows = &self.rows[start..end];
         let y = self.y;
         // Gathered once per node rather than once per feature.
@@ -51,34 +52,15 @@ impl Fitter<'_> {
             .iter()
             .map(|&r| 1 | (u64::from(y[r as usize]) << 32))
             .collect();
-        let hists: Vec<std::result::Result<Vec<u64>, (u32, u16)>> = self
-            .cols
+        self.cols
             .par_iter()
             .zip(self.cards.par_iter())
             .map(|(col, &card)| {
                 let mut h = vec![0u64; card];
                 for (&r, &add) in rows.iter().zip(&inc) {
-                    let v = col[r as usize];
-                    match h.get_mut(usize::from(v)) {
-                        Some(bin) => *bin += add,
-                        None => return Err((r, v)),
-                    }
+                    h[usize::from(col[r as usize])] += add;
                 }
-                Ok(h)
-            })
-            .collect();
-        hists
-            .into_iter()
-            .enumerate()
-            .map(|(j, h)| {
-                h.map_err(|(r, v)| {
-                    let f = &self.features[j];
-                    input(format!(
-                        "feature {:?} has value {v} in row {r}, outside its range ({})",
-                        f.name,
-                        describe_kind(&f.kind)
-                    ))
-                })
+                h
             })
             .collect()
     }
@@ -90,7 +72,11 @@ impl Fitter<'_> {
         let per_feature: Vec<Option<(SplitRule, f64)>> = hist
             .par_iter()
             .zip(self.categorical.par_iter())
-            .map(|(h, &cat)| best_in_feature(h, cat, n, positives, min_leaf, tol))
+            .zip(self.allowed.par_iter())
+            .map(|((h, &cat), allowed)| {
+                let allowed = allowed.as_deref();
+                best_in_feature(h, cat, allowed, (n, positives), min_leaf, tol)
+            })
             .collect();
         // Reduced in feature order so that near-ties go to the lowest feature index.
         let mut best: Option<(usize, SplitRule, f64)> = None;
@@ -119,7 +105,7 @@ impl Fitter<'_> {
         positives: u64,
         depth: usize,
         hist: Option<Hist>,
-    ) -> Result<usize> {
+    ) -> usize {
         let n = (end - start) as u64;
         let id = self.nodes.len();
         self.nodes.push(Node {
@@ -130,14 +116,11 @@ impl Fitter<'_> {
             },
         });
         if !self.may_split(n, positives, depth) {
-            return Ok(id);
+            return id;
         }
-        let hist = match hist {
-            Some(h) => h,
-            None => self.histogram(start, end)?,
-        };
+        let hist = hist.unwrap_or_else(|| self.histogram(start, end));
         let Some((feature, rule)) = self.best_split(&hist, n, positives) else {
-            return Ok(id);
+            return id;
         };
         let (n_left, left_pos) = partition(
             &mut self.rows[start..end],
@@ -154,9 +137,9 @@ impl Fitter<'_> {
         let (hist_left, hist_right) = if need_left || need_right {
             let left_smaller = mid - start <= end - mid;
             let (small, need_large) = if left_smaller {
-                (self.histogram(start, mid)?, need_right)
+                (self.histogram(start, mid), need_right)
             } else {
-                (self.histogram(mid, end)?, need_left)
+                (self.histogram(mid, end), need_left)
             };
             let large = need_large.then(|| subtract(hist, &small));
             if left_smaller {
@@ -167,16 +150,16 @@ impl Fitter<'_> {
         } else {
             (None, None)
         };
-        let left = self.grow(start, mid, left_pos, depth + 1, hist_left)?;
-        let right = self.grow(mid, end, right_pos, depth + 1, hist_right)?;
+        let left = self.grow(start, mid, left_pos, depth + 1, hist_left);
+        let right = self.grow(mid, end, right_pos, depth + 1, hist_right);
         self.nodes[id].kind = NodeKind::Split(Split {
             feature,
-            feature_name: self.features[feature].name.clone(),
+            feature_name: self.names[feature].clone(),
             rule,
             left,
             right,
         });
-        Ok(id)
+        id
     }
 }
 
@@ -192,12 +175,14 @@ fn purity(n: u64, positives: u64) -> f64 {
 }
 
 /// The best rule on one feature and its children's summed purity; among (near-)equal
-/// scores the lowest threshold or level wins. Numeric thresholds are observed values.
+/// scores the lowest threshold or level wins. Numeric thresholds are observed values, or
+/// with `allowed` the allowed values (observed or not: a grid point between two observed
+/// values gives the same partition as the lower one).
 fn best_in_feature(
     hist: &[u64],
     categorical: bool,
-    n: u64,
-    positives: u64,
+    allowed: Option<&[bool]>,
+    (n, positives): (u64, u64),
     min_leaf: u64,
     tol: f64,
 ) -> Option<(SplitRule, f64)> {
@@ -224,12 +209,16 @@ fn best_in_feature(
         let (mut n_left, mut pos_left) = (0, 0);
         for (v, &bin) in hist.iter().enumerate() {
             let (c, p) = unpack(bin);
-            if c == 0 {
-                // Same partition as the previous observed value, which is lower.
-                continue;
-            }
             n_left += c;
             pos_left += p;
+            let candidate = match allowed {
+                // An unobserved value gives the partition of the previous observed one.
+                None => c > 0,
+                Some(mask) => mask.get(v).copied().unwrap_or(false),
+            };
+            if !candidate {
+                continue;
+            }
             if n - n_left < min_leaf {
                 break;
             }

@@ -17,6 +17,7 @@
 mod build;
 mod display;
 mod fit;
+mod grid;
 mod nodes;
 mod params;
 mod score;
@@ -24,6 +25,7 @@ mod score;
 mod tests;
 
 pub use build::ClassificationTree;
+pub use grid::{DaysGrid, ThresholdGrid};
 pub use nodes::{Condition, Counts, Leaf, Node, NodeKind, NodeSpec, Split, SplitRule, TreeFeature};
 pub use params::TreeParams;
 pub use score::RowScorer;

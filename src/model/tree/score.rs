@@ -13,12 +13,12 @@ impl ClassificationTree {
     /// The leaf (node id) that row `row` of `x` falls in.
     ///
     /// # Errors
-    /// As [`ClassificationTree::try_predict_proba`], and when `row >= x.n_rows`.
+    /// As [`ClassificationTree::try_predict_proba`], and when `row >= x.n_rows()`.
     pub fn leaf_of(&self, x: &FeatureMatrix, row: usize) -> Result<usize> {
-        if row >= x.n_rows {
+        if row >= x.n_rows() {
             return Err(input(format!(
                 "row {row} is out of range: the feature matrix has {} rows",
-                x.n_rows
+                x.n_rows()
             )));
         }
         Ok(self.compile(x)?.leaf(row))
@@ -30,7 +30,7 @@ impl ClassificationTree {
     /// As [`ClassificationTree::try_predict_proba`].
     pub fn leaf_ids(&self, x: &FeatureMatrix) -> Result<Vec<usize>> {
         let c = self.compile(x)?;
-        Ok((0..x.n_rows).into_par_iter().map(|r| c.leaf(r)).collect())
+        Ok((0..x.n_rows()).into_par_iter().map(|r| c.leaf(r)).collect())
     }
 
     /// P(outcome) for every row of `x`: the probability of the leaf it falls in.
@@ -39,11 +39,10 @@ impl ClassificationTree {
     ///
     /// # Errors
     /// [`Error::ModelInput`] when a feature the tree splits on is missing from `x`, has the
-    /// other kind (numeric vs categorical), has different category levels, or has a column
-    /// length other than `x.n_rows`.
+    /// other kind (numeric vs categorical) or has different category levels.
     pub fn try_predict_proba(&self, x: &FeatureMatrix) -> Result<Vec<f64>> {
         let c = self.compile(x)?;
-        let mut out = vec![0.0; x.n_rows];
+        let mut out = vec![0.0; x.n_rows()];
         out.par_chunks_mut(PREDICT_CHUNK)
             .enumerate()
             .for_each(|(k, chunk)| {
@@ -139,7 +138,7 @@ impl ClassificationTree {
                 f.name
             )));
         };
-        let c = &x.columns[j];
+        let c = &x.columns()[j];
         let compatible = match (&f.kind, &c.kind) {
             (FeatureKind::Numeric { .. }, FeatureKind::Numeric { .. }) => true,
             (FeatureKind::Categorical { levels: a }, FeatureKind::Categorical { levels: b }) => {
@@ -151,46 +150,22 @@ impl ClassificationTree {
             return Err(input(format!(
                 "feature {:?} is {} in the tree but {} in the feature matrix",
                 f.name,
-                describe_kind(&f.kind),
-                describe_kind(&c.kind)
+                f.kind.describe(),
+                c.kind.describe()
             )));
         }
         Ok(j)
     }
 
     fn resolve<'x>(&self, x: &'x FeatureMatrix, feature: usize) -> Result<&'x [u16]> {
-        let c = &x.columns[self.position(x, feature)?];
-        if c.values.len() != x.n_rows {
-            return Err(input(format!(
-                "feature {:?} has {} values but the matrix has {} rows",
-                c.name,
-                c.values.len(),
-                x.n_rows
-            )));
-        }
-        Ok(&c.values)
+        Ok(&x.columns()[self.position(x, feature)?].values)
     }
 }
 
-/// `ProbabilityModel::predict_proba` is [`ClassificationTree::try_predict_proba`].
-///
-/// # Panics
-/// When the matrix does not carry the tree's features (see `try_predict_proba`). That is a
-/// programmer error: a tree must be scored on features encoded as it was fitted on. Call
-/// `try_predict_proba` to handle it instead.
+/// [`ClassificationTree::try_predict_proba`].
 impl ProbabilityModel for ClassificationTree {
-    fn predict_proba(&self, x: &FeatureMatrix) -> Vec<f64> {
-        match self.try_predict_proba(x) {
-            Ok(p) => p,
-            Err(e) => panic!("ClassificationTree::predict_proba: {e}"),
-        }
-    }
-}
-
-pub(super) fn describe_kind(kind: &FeatureKind) -> String {
-    match kind {
-        FeatureKind::Numeric { max } => format!("numeric 0 ..= {max}"),
-        FeatureKind::Categorical { levels } => format!("categorical with levels {levels:?}"),
+    fn try_predict_proba(&self, x: &FeatureMatrix) -> Result<Vec<f64>> {
+        ClassificationTree::try_predict_proba(self, x)
     }
 }
 

@@ -25,10 +25,20 @@ fn categorical(name: &str, levels: &[&str], values: Vec<u16>) -> FeatureColumn {
 }
 
 fn matrix(columns: Vec<FeatureColumn>) -> FeatureMatrix {
-    FeatureMatrix {
-        n_rows: columns.first().map_or(0, |c| c.values.len()),
-        columns,
-    }
+    FeatureMatrix::from_columns(columns).unwrap()
+}
+
+fn proba(t: &ClassificationTree, x: &FeatureMatrix) -> Vec<f64> {
+    t.try_predict_proba(x).unwrap()
+}
+
+/// Whether `r` is the error for bad hand-built nodes.
+fn bad_nodes<T>(r: Result<T>) -> bool {
+    matches!(r, Err(Error::InvalidParameter { name: "nodes", .. }))
+}
+
+fn is_input<T>(r: Result<T>) -> bool {
+    matches!(r, Err(Error::ModelInput(_)))
 }
 
 /// Rows from (value, n, positives) groups.
@@ -45,7 +55,7 @@ fn groups(spec: &[(u16, usize, usize)]) -> (Vec<u16>, Vec<bool>) {
 }
 
 fn all(x: &FeatureMatrix) -> Vec<usize> {
-    (0..x.n_rows).collect()
+    (0..x.n_rows()).collect()
 }
 
 fn params(max_depth: usize, min_leaf: usize) -> TreeParams {
@@ -53,6 +63,7 @@ fn params(max_depth: usize, min_leaf: usize) -> TreeParams {
         max_depth,
         min_leaf,
         min_split_gain: 0.0,
+        ..TreeParams::default()
     }
 }
 
@@ -188,7 +199,7 @@ fn max_depth_is_respected() {
 #[test]
 fn same_input_same_tree_on_any_thread_count() {
     let (x, y) = random_data(20_000, 5);
-    let rows: Vec<usize> = (0..x.n_rows).filter(|r| r % 3 != 0).collect();
+    let rows: Vec<usize> = (0..x.n_rows()).filter(|r| r % 3 != 0).collect();
     let p = params(5, 50);
     let a = p.fit(&x, &y, &rows).unwrap();
     let b = p.fit(&x, &y, &rows).unwrap();
@@ -216,27 +227,27 @@ fn fits_only_the_given_rows() {
 fn errors_on_bad_input() {
     let (x, y) = random_data(100, 1);
     let p = params(3, 1);
-    let is_input = |r: Result<ClassificationTree>| matches!(r, Err(Error::ModelInput(_)));
     assert!(is_input(p.fit(&x, &y, &[])));
     assert!(is_input(p.fit(&x, &y[..99], &all(&x))));
     assert!(is_input(p.fit(&x, &y, &[0, 100])));
-    let mut bad = x.clone();
-    bad.columns[0].values[17] = 1096;
-    let err = p.fit(&bad, &y, &all(&x)).unwrap_err().to_string();
-    assert!(err.contains("days_a") && err.contains("1096") && err.contains("row 17"));
-    let mut bad = x.clone();
-    bad.columns[1].values[3] = 5;
-    assert!(is_input(p.fit(&bad, &y, &all(&x))));
-    // Out-of-range values are caught even when the root cannot split.
-    assert!(is_input(params(3, 100).fit(&bad, &y, &all(&x))));
-    // ... but only in the rows fitted on.
-    assert!(p.fit(&bad, &y, &[0, 1, 2, 4]).is_ok());
-    let mut short = x.clone();
-    short.columns[2].values.pop();
-    assert!(is_input(p.fit(&short, &y, &all(&x))));
-    let mut twice = x.clone();
-    twice.columns[2].name = "b".into();
-    assert!(is_input(p.fit(&twice, &y, &all(&x))));
+    // The matrix is checked once, when built: values in range, lengths, distinct names.
+    let mut columns = x.clone().into_columns();
+    columns[0].values[17] = 1096;
+    let err = FeatureMatrix::from_columns(columns).unwrap_err();
+    let text = err.to_string();
+    assert!(matches!(err, Error::ModelInput(_)), "{err:?}");
+    assert!(text.contains("days_a") && text.contains("1096") && text.contains("row 17"));
+    let mut columns = x.clone().into_columns();
+    columns[1].values[3] = 5;
+    assert!(is_input(FeatureMatrix::from_columns(columns)));
+    let mut columns = x.clone().into_columns();
+    columns[2].values.pop();
+    assert!(is_input(FeatureMatrix::new(100, columns)));
+    let mut columns = x.clone().into_columns();
+    columns[2].name = "b".into();
+    assert!(is_input(FeatureMatrix::from_columns(columns)));
+    let repeated = categorical("r", &["a", "a"], vec![0]);
+    assert!(is_input(FeatureMatrix::from_columns(vec![repeated])));
 }
 
 #[test]
@@ -256,7 +267,10 @@ fn bad_params_are_refused() {
         },
     ] {
         assert!(matches!(p.check(), Err(Error::InvalidParameter { .. })));
-        assert!(p.fit(&x, &y, &all(&x)).is_err());
+        assert!(matches!(
+            p.fit(&x, &y, &all(&x)),
+            Err(Error::InvalidParameter { .. })
+        ));
     }
     assert!(TreeParams::default().check().is_ok());
 }
@@ -270,7 +284,7 @@ fn one_class_gives_one_leaf() {
         assert_eq!(t.n_leaves(), 1);
         assert_eq!(t.depth(), 0);
         let p = if class { 1.0 } else { 0.0 };
-        assert!(t.predict_proba(&x).iter().all(|&q| q == p));
+        assert!(proba(&t, &x).iter().all(|&q| q == p));
         assert!(t.to_string().starts_with("(all rows)"));
     }
 }
@@ -317,10 +331,10 @@ fn hand_built_tree_scores_by_feature_name() {
         categorical("education", &["primary", "mbo1", "mbo2"], vec![1, 2, 0, 1]),
         numeric("days_bijstand", 1095, vec![13, 0, 14, 1095]),
     ]);
-    assert_eq!(t.predict_proba(&x), [0.041, 0.005, 0.302, 0.302]);
+    assert_eq!(proba(&t, &x), [0.041, 0.005, 0.302, 0.302]);
     assert_eq!(t.leaf_ids(&x).unwrap(), [2, 3, 4, 4]);
     assert_eq!(t.leaf_of(&x, 1).unwrap(), 3);
-    assert!(t.leaf_of(&x, 4).is_err());
+    assert!(is_input(t.leaf_of(&x, 4)));
     let leaves = t.leaves();
     let paths: Vec<Vec<String>> = leaves
         .iter()
@@ -355,14 +369,15 @@ fn scoring_refuses_mismatched_features() {
         numeric("days_bijstand", 1095, vec![0]),
         categorical("education", &["mbo1", "primary", "mbo2"], vec![0]),
     ]);
-    assert!(t.try_predict_proba(&other_levels).is_err());
+    assert!(is_input(t.try_predict_proba(&other_levels)));
     let other_kind = matrix(vec![
         numeric("days_bijstand", 1095, vec![0]),
         numeric("education", 2, vec![0]),
     ]);
-    assert!(t.try_predict_proba(&other_kind).is_err());
-    let result = std::panic::catch_unwind(|| t.predict_proba(&missing));
-    assert!(result.is_err());
+    assert!(is_input(t.try_predict_proba(&other_kind)));
+    // Through the trait as well: an error, not a panic.
+    let model: &dyn ProbabilityModel = &t;
+    assert!(is_input(model.try_predict_proba(&missing)));
 }
 
 #[test]
@@ -386,12 +401,12 @@ fn hand_built_trees_are_validated() {
     let at_most = |l, r| NodeSpec::split("days_x", SplitRule::AtMost(3), l, r);
     assert!(build(vec![at_most(1, 2), leaf(0.1), leaf(0.2)]).is_ok());
     assert!(build(vec![leaf(0.5)]).is_ok());
-    assert!(build(vec![]).is_err());
+    assert!(bad_nodes(build(vec![])));
     // Child out of range, child = root, child used twice, cycle cut off from the root.
-    assert!(build(vec![at_most(1, 3), leaf(0.1), leaf(0.2)]).is_err());
-    assert!(build(vec![at_most(0, 1), leaf(0.1)]).is_err());
-    assert!(build(vec![at_most(1, 1), leaf(0.1)]).is_err());
-    assert!(build(vec![
+    assert!(bad_nodes(build(vec![at_most(1, 3), leaf(0.1), leaf(0.2)])));
+    assert!(bad_nodes(build(vec![at_most(0, 1), leaf(0.1)])));
+    assert!(bad_nodes(build(vec![at_most(1, 1), leaf(0.1)])));
+    assert!(bad_nodes(build(vec![
         at_most(1, 2),
         leaf(0.1),
         leaf(0.2),
@@ -399,46 +414,38 @@ fn hand_built_trees_are_validated() {
         at_most(3, 6),
         leaf(0.1),
         leaf(0.1)
-    ])
-    .is_err());
+    ])));
     // Orphan node.
-    assert!(build(vec![at_most(1, 2), leaf(0.1), leaf(0.2), leaf(0.3)]).is_err());
+    assert!(bad_nodes(build(vec![
+        at_most(1, 2),
+        leaf(0.1),
+        leaf(0.2),
+        leaf(0.3)
+    ])));
     // Probabilities and counts.
-    assert!(build(vec![at_most(1, 2), leaf(1.5), leaf(0.2)]).is_err());
-    assert!(build(vec![at_most(1, 2), leaf(f64::NAN), leaf(0.2)]).is_err());
+    assert!(bad_nodes(build(vec![at_most(1, 2), leaf(1.5), leaf(0.2)])));
+    assert!(bad_nodes(build(vec![
+        at_most(1, 2),
+        leaf(f64::NAN),
+        leaf(0.2)
+    ])));
     let bad_counts = NodeSpec::Leaf {
         probability: 0.5,
         counts: Some(Counts { n: 2, positives: 3 }),
     };
-    assert!(build(vec![bad_counts]).is_err());
+    assert!(bad_nodes(build(vec![bad_counts])));
     // Feature and rule checks.
-    assert!(build(vec![
-        NodeSpec::split("nope", SplitRule::AtMost(3), 1, 2),
-        leaf(0.1),
-        leaf(0.2)
-    ])
-    .is_err());
-    assert!(build(vec![
-        NodeSpec::split("c", SplitRule::AtMost(0), 1, 2),
-        leaf(0.1),
-        leaf(0.2)
-    ])
-    .is_err());
-    assert!(build(vec![
-        NodeSpec::split("c", SplitRule::Equals(2), 1, 2),
-        leaf(0.1),
-        leaf(0.2)
-    ])
-    .is_err());
-    assert!(build(vec![
-        NodeSpec::split("days_x", SplitRule::AtMost(11), 1, 2),
-        leaf(0.1),
-        leaf(0.2)
-    ])
-    .is_err());
+    let split = |feature, rule| vec![NodeSpec::split(feature, rule, 1, 2), leaf(0.1), leaf(0.2)];
+    assert!(bad_nodes(build(split("nope", SplitRule::AtMost(3)))));
+    assert!(bad_nodes(build(split("c", SplitRule::AtMost(0)))));
+    assert!(bad_nodes(build(split("c", SplitRule::Equals(2)))));
+    assert!(bad_nodes(build(split("days_x", SplitRule::AtMost(11)))));
     let mut twice = features();
     twice[1].name = "days_x".into();
-    assert!(ClassificationTree::from_nodes(twice, vec![leaf(0.5)]).is_err());
+    assert!(bad_nodes(ClassificationTree::from_nodes(
+        twice,
+        vec![leaf(0.5)]
+    )));
 }
 
 #[test]
@@ -448,11 +455,172 @@ fn serde_round_trip_and_validation() {
     let json = serde_json::to_string(&t).unwrap();
     let back: ClassificationTree = serde_json::from_str(&json).unwrap();
     assert_eq!(back, t);
-    assert_eq!(back.predict_proba(&x), t.predict_proba(&x));
+    assert_eq!(proba(&back, &x), proba(&t, &x));
     // A tampered child id is refused rather than trusted.
     let mut value: serde_json::Value = serde_json::from_str(&json).unwrap();
     value["nodes"][0]["kind"]["Split"]["left"] = serde_json::json!(0);
-    assert!(serde_json::from_value::<ClassificationTree>(value).is_err());
+    let err = serde_json::from_value::<ClassificationTree>(value).unwrap_err();
+    assert!(err.to_string().contains("invalid parameter nodes"), "{err}");
+}
+
+/// Days with a jump at 400, a small count, and an income that almost every row holds
+/// alone (the values an output checker must never see as thresholds).
+fn disclosive_data(n: usize, seed: u64) -> (FeatureMatrix, Vec<bool>) {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let days: Vec<u16> = (0..n).map(|_| rng.gen_range(0..=1095)).collect();
+    let kids: Vec<u16> = (0..n).map(|_| rng.gen_range(0..=10)).collect();
+    let income: Vec<u16> = (0..n)
+        .map(|_| {
+            if rng.gen_bool(0.3) {
+                20_000
+            } else {
+                rng.gen_range(0..=60_000)
+            }
+        })
+        .collect();
+    let y = (0..n)
+        .map(|i| {
+            let logit = -1.0 + if days[i] > 400 { 1.5 } else { 0.0 } - f64::from(kids[i]) / 5.0
+                + f64::from(income[i]) / 30_000.0;
+            rng.gen_bool(1.0 / (1.0 + (-logit).exp()))
+        })
+        .collect();
+    let x = matrix(vec![
+        numeric("days_bijstand", 1095, days),
+        numeric("kids", 10, kids),
+        numeric("income", 60_000, income),
+        categorical("b", &["p", "q"], (0..n).map(|i| (i % 2) as u16).collect()),
+    ]);
+    (x, y)
+}
+
+/// A printed condition (`days_bijstand <= 13 (< 2 weeks)`, `b != q`) read back as a
+/// test on a row: name, then whether it holds for the row's value.
+fn printed_condition(text: &str, x: &FeatureMatrix, row: usize) -> (String, u16, bool) {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let (name, op, operand) = (words[0], words[1], words[2]);
+    let column = x.column(name).unwrap();
+    let value = column.values[row];
+    let level = |l: &str| match &column.kind {
+        FeatureKind::Categorical { levels } => levels.iter().position(|k| k == l).unwrap() as u16,
+        FeatureKind::Numeric { .. } => l.parse().unwrap(),
+    };
+    let (threshold, holds) = match op {
+        "<=" => (operand.parse().unwrap(), value <= operand.parse().unwrap()),
+        ">" => (operand.parse().unwrap(), value > operand.parse().unwrap()),
+        "=" => (level(operand), value == level(operand)),
+        "!=" => (level(operand), value != level(operand)),
+        _ => panic!("unknown operator in {text:?}"),
+    };
+    (name.to_string(), threshold, holds)
+}
+
+#[test]
+fn coarse_grid_thresholds_are_on_the_grid_and_score_as_printed() {
+    let (x, y) = disclosive_data(20_000, 21);
+    let rows = all(&x);
+    let min_persons = 10;
+    let grid = ThresholdGrid::coarse(min_persons);
+    let observed = params(4, 200).fit(&x, &y, &rows).unwrap();
+    let coarse = params(4, 200)
+        .threshold_grid(grid)
+        .fit(&x, &y, &rows)
+        .unwrap();
+    let holders = |name: &str, t: u16| {
+        x.column(name)
+            .unwrap()
+            .values
+            .iter()
+            .filter(|&&v| v == t)
+            .count() as u64
+    };
+    // Without the grid, some printed threshold is a value fewer than 10 persons hold.
+    let rare = |t: &ClassificationTree| {
+        t.leaves()
+            .iter()
+            .flat_map(|l| l.path.clone())
+            .any(|c| match c.rule {
+                SplitRule::AtMost(v) => holders(&c.feature_name, v) < min_persons,
+                SplitRule::Equals(_) => false,
+            })
+    };
+    assert!(rare(&observed), "{observed}");
+    assert!(!rare(&coarse), "{coarse}");
+    let p = proba(&coarse, &x);
+    let mut splits_on = std::collections::BTreeSet::new();
+    for leaf in coarse.leaves() {
+        for c in &leaf.path {
+            let (name, t, _) = printed_condition(&c.text, &x, 0);
+            splits_on.insert(name.clone());
+            if name.starts_with("days_") {
+                assert_eq!((u32::from(t) + 1) % 7, 0, "{}", c.text);
+                assert!(DaysGrid::Weeks.contains(t));
+            } else if name != "b" {
+                assert!(holders(&name, t) >= min_persons, "{}", c.text);
+            }
+        }
+    }
+    assert!(
+        splits_on.contains("days_bijstand") && splits_on.contains("income"),
+        "{coarse}"
+    );
+    // Every row falls in exactly the leaf whose printed conditions it meets, and gets
+    // that leaf's printed probability.
+    let leaves = coarse.leaves();
+    for (r, &p_r) in p.iter().enumerate() {
+        let meets: Vec<&Leaf> = leaves
+            .iter()
+            .filter(|l| l.path.iter().all(|c| printed_condition(&c.text, &x, r).2))
+            .collect();
+        assert_eq!(meets.len(), 1, "row {r}");
+        assert_eq!(p_r, meets[0].probability, "row {r}");
+    }
+    // Month grid: days thresholds at whole months.
+    let months = ThresholdGrid::Coarse {
+        days: DaysGrid::Months,
+        min_persons,
+    };
+    let t = params(3, 200)
+        .threshold_grid(months)
+        .fit(&x, &y, &rows)
+        .unwrap();
+    for split in t.nodes().iter().filter_map(|n| n.split()) {
+        if let (SplitRule::AtMost(v), "days_bijstand") = (split.rule, split.feature_name.as_str()) {
+            assert!(DaysGrid::Months.contains(v), "{t}");
+        }
+    }
+}
+
+#[test]
+fn without_a_grid_the_fit_is_unchanged() {
+    let (x, y) = disclosive_data(5000, 3);
+    let rows = all(&x);
+    assert_eq!(
+        TreeParams::default().threshold_grid,
+        ThresholdGrid::Observed
+    );
+    let plain = params(4, 50).fit(&x, &y, &rows).unwrap();
+    let observed = params(4, 50)
+        .threshold_grid(ThresholdGrid::Observed)
+        .fit(&x, &y, &rows)
+        .unwrap();
+    assert_eq!(plain, observed);
+    // min_persons 1 on a grid admits every observed value of the non-days features.
+    let loose = ThresholdGrid::Coarse {
+        days: DaysGrid::Weeks,
+        min_persons: 1,
+    };
+    let x_no_days = matrix(x.columns()[1..].to_vec());
+    let a = params(4, 50).fit(&x_no_days, &y, &rows).unwrap();
+    let b = params(4, 50)
+        .threshold_grid(loose)
+        .fit(&x_no_days, &y, &rows)
+        .unwrap();
+    assert_eq!(a, b);
+    // Parameters saved before the grid existed still read.
+    let old: TreeParams =
+        serde_json::from_str(r#"{"max_depth":5,"min_leaf":1000,"min_split_gain":0.0}"#).unwrap();
+    assert_eq!(old, TreeParams::default());
 }
 
 #[test]
@@ -509,7 +677,7 @@ proptest! {
             n[ids[r]] += 1;
             pos[ids[r]] += u64::from(y[r]);
         }
-        let proba = t.predict_proba(&x);
+        let proba = proba(&t, &x);
         for (r, &id) in ids.iter().enumerate() {
             prop_assert!(t.nodes()[id].is_leaf());
             prop_assert_eq!(proba[r], t.nodes()[id].probability().unwrap());
