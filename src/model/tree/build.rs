@@ -149,92 +149,11 @@ impl ClassificationTree {
                 ));
             }
         }
-        let len = nodes.len();
-        let mut parent: Vec<Option<usize>> = vec![None; len];
+        let mut parent: Vec<Option<usize>> = vec![None; nodes.len()];
         for (id, node) in nodes.iter().enumerate() {
-            let at = || format!("node {id}");
-            if let Some(c) = node.counts {
-                if c.n == 0 || c.positives > c.n {
-                    return Err(bad_nodes(
-                        at(),
-                        format!(
-                            "counts n = {}, positives = {} (need n >= 1 and positives <= n)",
-                            c.n, c.positives
-                        ),
-                    ));
-                }
-            }
-            match &node.kind {
-                NodeKind::Leaf { probability } => {
-                    if !(0.0..=1.0).contains(probability) {
-                        return Err(bad_nodes(
-                            at(),
-                            format!("leaf probability {probability} is not in [0, 1]"),
-                        ));
-                    }
-                }
-                NodeKind::Split(s) => {
-                    let Some(f) = features.get(s.feature) else {
-                        return Err(bad_nodes(
-                            at(),
-                            format!(
-                                "feature index {} is out of range ({} features)",
-                                s.feature,
-                                features.len()
-                            ),
-                        ));
-                    };
-                    if f.name != s.feature_name {
-                        return Err(bad_nodes(
-                            at(),
-                            format!(
-                                "feature {} is {:?}, not {:?}",
-                                s.feature, f.name, s.feature_name
-                            ),
-                        ));
-                    }
-                    check_rule(&f.kind, s.rule).map_err(|reason| {
-                        bad_nodes(at(), format!("{:?} on {:?}: {reason}", s.rule, f.name))
-                    })?;
-                    for child in [s.left, s.right] {
-                        if child == 0 || child >= len {
-                            return Err(bad_nodes(
-                                at(),
-                                format!("child id {child} is not in 1 ..= {}", len - 1),
-                            ));
-                        }
-                        if let Some(p) = parent[child] {
-                            return Err(bad_nodes(
-                                at(),
-                                format!("node {child} is already a child of node {p}"),
-                            ));
-                        }
-                        parent[child] = Some(id);
-                    }
-                }
-            }
+            check_node(&features, id, node, &mut parent)?;
         }
-        // Every non-root node has exactly one parent; the nodes form a tree iff all are
-        // reachable from the root (a cycle would be cut off from it).
-        let mut reached = vec![false; len];
-        reached[0] = true;
-        let mut stack = vec![0usize];
-        while let Some(id) = stack.pop() {
-            if let NodeKind::Split(s) = &nodes[id].kind {
-                let (l, r, d) = (s.left, s.right, nodes[id].depth + 1);
-                for c in [l, r] {
-                    nodes[c].depth = d;
-                    reached[c] = true;
-                    stack.push(c);
-                }
-            }
-        }
-        if let Some(orphan) = reached.iter().position(|&r| !r) {
-            return Err(bad_nodes(
-                format!("node {orphan}"),
-                "is not reachable from the root (node 0): the nodes do not form one tree",
-            ));
-        }
+        set_depths(&mut nodes)?;
         Ok(ClassificationTree { features, nodes })
     }
 
@@ -304,6 +223,102 @@ impl ClassificationTree {
             holds,
             text: condition_text(&self.features[s.feature], s.rule, holds),
         }
+    }
+}
+
+/// Checks one node's counts, probability or split, and records it as its children's
+/// parent (refusing a child id out of range, the root, or a child with two parents).
+fn check_node(
+    features: &[TreeFeature],
+    id: usize,
+    node: &Node,
+    parent: &mut [Option<usize>],
+) -> Result<()> {
+    let at = || format!("node {id}");
+    if let Some(c) = node.counts {
+        if c.n == 0 || c.positives > c.n {
+            return Err(bad_nodes(
+                at(),
+                format!(
+                    "counts n = {}, positives = {} (need n >= 1 and positives <= n)",
+                    c.n, c.positives
+                ),
+            ));
+        }
+    }
+    let s = match &node.kind {
+        NodeKind::Leaf { probability } if !(0.0..=1.0).contains(probability) => {
+            return Err(bad_nodes(
+                at(),
+                format!("leaf probability {probability} is not in [0, 1]"),
+            ));
+        }
+        NodeKind::Leaf { .. } => return Ok(()),
+        NodeKind::Split(s) => s,
+    };
+    let Some(f) = features.get(s.feature) else {
+        return Err(bad_nodes(
+            at(),
+            format!(
+                "feature index {} is out of range ({} features)",
+                s.feature,
+                features.len()
+            ),
+        ));
+    };
+    if f.name != s.feature_name {
+        return Err(bad_nodes(
+            at(),
+            format!(
+                "feature {} is {:?}, not {:?}",
+                s.feature, f.name, s.feature_name
+            ),
+        ));
+    }
+    check_rule(&f.kind, s.rule)
+        .map_err(|reason| bad_nodes(at(), format!("{:?} on {:?}: {reason}", s.rule, f.name)))?;
+    let len = parent.len();
+    for child in [s.left, s.right] {
+        if child == 0 || child >= len {
+            return Err(bad_nodes(
+                at(),
+                format!("child id {child} is not in 1 ..= {}", len - 1),
+            ));
+        }
+        if let Some(p) = parent[child] {
+            return Err(bad_nodes(
+                at(),
+                format!("node {child} is already a child of node {p}"),
+            ));
+        }
+        parent[child] = Some(id);
+    }
+    Ok(())
+}
+
+/// Sets every node's depth from the root down. Every non-root node has exactly one parent
+/// (checked before), so the nodes form a tree iff all are reachable from the root: a cycle
+/// would be cut off from it.
+fn set_depths(nodes: &mut [Node]) -> Result<()> {
+    let mut reached = vec![false; nodes.len()];
+    reached[0] = true;
+    let mut stack = vec![0usize];
+    while let Some(id) = stack.pop() {
+        if let NodeKind::Split(s) = &nodes[id].kind {
+            let (l, r, d) = (s.left, s.right, nodes[id].depth + 1);
+            for c in [l, r] {
+                nodes[c].depth = d;
+                reached[c] = true;
+                stack.push(c);
+            }
+        }
+    }
+    match reached.iter().position(|&r| !r) {
+        Some(orphan) => Err(bad_nodes(
+            format!("node {orphan}"),
+            "is not reachable from the root (node 0): the nodes do not form one tree",
+        )),
+        None => Ok(()),
     }
 }
 

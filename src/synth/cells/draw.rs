@@ -99,6 +99,16 @@ fn any_benefit(d: &WindowDays) -> u16 {
 /// Draws the features and status of a person of `cell` (everything but the register
 /// columns and the outcomes) into `p`.
 pub fn draw_person(rng: &mut ChaCha8Rng, cell: &Cell, p: &mut Person<'_>) {
+    // The order of the draws is part of the generator: same seed, same population.
+    draw_background(rng, cell, p);
+    let mut d = draw_days(rng, cell.profile());
+    draw_status(rng, cell, p, &mut d);
+    d.set(DaysColumn::AnyBenefit, any_benefit(&d));
+    p.days = d;
+}
+
+/// Age, sex, generation, migration, education and years in vso.
+fn draw_background(rng: &mut ChaCha8Rng, cell: &Cell, p: &mut Person<'_>) {
     let group = cell.group;
     let prof = cell.profile();
     let (lo, hi) = AGE_BANDS[usize::from(cell.age_band)];
@@ -133,7 +143,10 @@ pub fn draw_person(rng: &mut ChaCha8Rng, cell: &Cell, p: &mut Person<'_>) {
     p.migration = migration(rng, p.generation, western);
     p.education = pick(rng, cell.education.codes());
     p.years_special_secondary = vso_years(rng, p.education, p.age);
+}
 
+/// The `days_*` columns drawn from the profile's ranges, before the status rules.
+fn draw_days(rng: &mut ChaCha8Rng, prof: &Profile) -> WindowDays {
     let mut d = WindowDays::default();
     d.set(DaysColumn::Employee, range(rng, prof.employee));
     d.set(DaysColumn::Ww, range(rng, prof.ww));
@@ -151,7 +164,13 @@ pub fn draw_person(rng: &mut ChaCha8Rng, cell: &Cell, p: &mut Person<'_>) {
     );
     d.set(DaysColumn::NoIncome, range(rng, prof.no_income));
     d.set(DaysColumn::Nug, range(rng, prof.nug));
+    d
+}
 
+/// The status of the cell's group (benefit, spell, WIA class, employment) and the rules
+/// it imposes on the days.
+fn draw_status(rng: &mut ChaCha8Rng, cell: &Cell, p: &mut Person<'_>, d: &mut WindowDays) {
+    let prof = cell.profile();
     p.employed = false;
     p.ww = false;
     p.bijstand = false;
@@ -166,7 +185,7 @@ pub fn draw_person(rng: &mut ChaCha8Rng, cell: &Cell, p: &mut Person<'_>) {
         let cap = WINDOW_DAYS - without_work;
         d.set(DaysColumn::Employee, d[DaysColumn::Employee].min(cap));
     };
-    match group {
+    match cell.group {
         Group::Ww => {
             p.ww = true;
             let band = [(0, 12), (13, 24), (25, 60)][usize::from(sub)];
@@ -174,7 +193,7 @@ pub fn draw_person(rng: &mut ChaCha8Rng, cell: &Cell, p: &mut Person<'_>) {
             p.months_without_work = Some(months);
             // WW lasts at most 24 months (report line 3953).
             d.set(DaysColumn::Ww, d[DaysColumn::Ww].clamp(1, 730));
-            cap_employee(&mut d, spell_days(months));
+            cap_employee(d, spell_days(months));
         }
         Group::Wia => {
             let (class, pct) = match sub {
@@ -204,7 +223,7 @@ pub fn draw_person(rng: &mut ChaCha8Rng, cell: &Cell, p: &mut Person<'_>) {
             p.months_bijstand = Some(months);
             let spell = spell_days(months);
             d.set(DaysColumn::Bijstand, d[DaysColumn::Bijstand].max(spell));
-            cap_employee(&mut d, spell);
+            cap_employee(d, spell);
         }
         Group::Nug => {
             p.nug = true;
@@ -212,7 +231,7 @@ pub fn draw_person(rng: &mut ChaCha8Rng, cell: &Cell, p: &mut Person<'_>) {
             let months = months_in(rng, band, work_allows(prof), 0);
             p.months_without_work = Some(months);
             d.set(DaysColumn::Nug, d[DaysColumn::Nug].max(1));
-            cap_employee(&mut d, spell_days(months));
+            cap_employee(d, spell_days(months));
         }
         Group::Rest => {
             let (lo, hi) = prof.disability;
@@ -221,8 +240,6 @@ pub fn draw_person(rng: &mut ChaCha8Rng, cell: &Cell, p: &mut Person<'_>) {
             p.employed = (e >= 548 && rng.gen_bool(0.9)) || (e > 0 && rng.gen_bool(0.3));
         }
     }
-    d.set(DaysColumn::AnyBenefit, any_benefit(&d));
-    p.days = d;
 }
 
 /// The register's old groups (wajong, wsw, wiw/id): no inflow since 2015, not in the
