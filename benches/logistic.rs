@@ -3,9 +3,7 @@
 //! about 7 % prevalence. With `--features linfa` also Newton vs linfa-logistic on a 5,000-row
 //! fixture.
 
-use banenafspraak::model::{
-    FeatureColumn, FeatureKind, FeatureMatrix, LogisticParams, ProbabilityModel,
-};
+use banenafspraak::model::{FeatureColumn, FeatureKind, FeatureMatrix, LogisticParams};
 use criterion::{criterion_group, criterion_main, Criterion};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -73,7 +71,8 @@ fn persons(n: usize, seed: u64) -> (FeatureMatrix, Vec<bool>) {
         }
         y.push(rng.gen_bool(sigmoid(z)));
     }
-    (FeatureMatrix { n_rows: n, columns }, y)
+    let x = FeatureMatrix::new(n, columns).unwrap_or_else(|e| panic!("matrix: {e}"));
+    (x, y)
 }
 
 fn bench_million(c: &mut Criterion) {
@@ -94,7 +93,7 @@ fn bench_million(c: &mut Criterion) {
     group.bench_function("newton_fit", |b| {
         b.iter(|| params.fit(&x, &y, &rows).unwrap())
     });
-    group.bench_function("predict_proba", |b| b.iter(|| model.predict_proba(&x)));
+    group.bench_function("predict_proba", |b| b.iter(|| model.try_predict_proba(&x)));
     group.finish();
 }
 

@@ -61,30 +61,57 @@ impl fmt::Display for InvalidRows {
     }
 }
 
-/// Everything that can go wrong in this crate.
+/// Everything that can go wrong in this crate, one variant per cause:
+///
+/// - bad input files: [`Error::Io`], [`Error::Header`], [`Error::InvalidRows`];
+/// - bad parameters (of a model, a run or a hand-built tree): [`Error::InvalidParameter`];
+/// - data a model cannot use (lengths that disagree, rows out of range, values outside
+///   their feature's range, missing features): [`Error::ModelInput`], for every model
+///   family alike;
+/// - valid data a model cannot be fitted on (one outcome class for the logistic model, a
+///   singular Hessian): [`Error::Training`].
+///
+/// Marked `#[non_exhaustive]`: new causes may be added without a breaking release, so
+/// matches outside this crate need a wildcard arm.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// The file could not be opened, read or written.
     #[error("{path}: {source}")]
     Io {
+        /// The file.
         path: String,
+        /// What the operating system said.
         #[source]
         source: std::io::Error,
     },
     /// The header row is missing, unreadable or lacks schema columns.
     #[error("{file}: line 1 (header): {message}")]
-    Header { file: String, message: String },
+    Header {
+        /// The file.
+        file: String,
+        /// What is wrong with the header.
+        message: String,
+    },
     /// Rows that break the schema.
     #[error("{0}")]
     InvalidRows(Box<InvalidRows>),
     /// A model cannot be fitted on the data it was given.
     #[error("cannot fit the {model} model: {reason}")]
-    Training { model: &'static str, reason: String },
+    Training {
+        /// The model family (`tree`, `logistic`) or the model's role.
+        model: &'static str,
+        /// Why, in words.
+        reason: String,
+    },
     /// A parameter outside its allowed range.
     #[error("invalid parameter {name} = {value}: {reason}")]
     InvalidParameter {
+        /// The parameter's name.
         name: &'static str,
+        /// The value given.
         value: String,
+        /// The rule it breaks.
         reason: String,
     },
     /// Data handed to a model that it cannot use: no rows, lengths that disagree, a value
@@ -111,6 +138,7 @@ impl Error {
 }
 
 #[cfg(feature = "linfa")]
+#[cfg_attr(docsrs, doc(cfg(feature = "linfa")))]
 impl From<linfa::Error> for Error {
     fn from(e: linfa::Error) -> Self {
         Error::Linfa(e.to_string())

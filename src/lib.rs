@@ -19,6 +19,9 @@
 //! # Ok::<(), banenafspraak::Error>(())
 //! ```
 
+#![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 pub mod error;
 pub mod estimate;
 pub mod model;

@@ -333,7 +333,7 @@ impl Moments {
 
 /// Moments of every column (numeric) and level (categorical) of a matrix, weighted by `w`.
 fn moments(x: &FeatureMatrix, w: &[f64]) -> Vec<Vec<Moments>> {
-    x.columns
+    x.columns()
         .iter()
         .map(|c| match &c.kind {
             FeatureKind::Numeric { .. } => {
@@ -525,7 +525,7 @@ fn smd_rows(
     threshold: f64,
 ) -> Vec<Smd> {
     let mut rows = Vec::new();
-    for (k, col) in template.columns.iter().enumerate() {
+    for (k, col) in template.columns().iter().enumerate() {
         let (Some(r), Some(p)) = (register.get(k), population.get(k)) else {
             continue;
         };

@@ -28,7 +28,7 @@ use super::pipeline::FittedStage;
 use crate::error::{Error, Result};
 use crate::model::design::{SampleSize, TrainingDesign};
 use crate::model::metrics::Validation;
-use crate::model::{FeatureColumn, FeatureMatrix, FeatureSet, FittedModel, ModelSpec};
+use crate::model::{FeatureMatrix, FeatureSet, FittedModel, ModelSpec};
 use crate::schema::{Person, Population};
 
 /// Added to the design's seed for the bootstrap's random streams, so that they never
@@ -237,19 +237,7 @@ impl TrainingData {
 
     /// The given matrix rows as a matrix of their own (for scoring a few rows often).
     pub fn select(&self, rows: &[usize]) -> FeatureMatrix {
-        FeatureMatrix {
-            n_rows: rows.len(),
-            columns: self
-                .x
-                .columns
-                .iter()
-                .map(|c| FeatureColumn {
-                    name: c.name.clone(),
-                    kind: c.kind.clone(),
-                    values: rows.iter().map(|&r| c.values[r]).collect(),
-                })
-                .collect(),
-        }
+        self.x.select_rows(rows)
     }
 }
 

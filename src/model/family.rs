@@ -105,12 +105,10 @@ impl FittedModel {
     }
 }
 
+/// [`FittedModel::try_predict_proba`].
 impl ProbabilityModel for FittedModel {
-    fn predict_proba(&self, x: &FeatureMatrix) -> Vec<f64> {
-        match self {
-            FittedModel::Tree(m) => m.predict_proba(x),
-            FittedModel::Logistic(m) => m.predict_proba(x),
-        }
+    fn try_predict_proba(&self, x: &FeatureMatrix) -> Result<Vec<f64>> {
+        FittedModel::try_predict_proba(self, x)
     }
 }
 

@@ -7,9 +7,15 @@
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FeatureKind {
     /// An ordered number `0 ..= max` (days, years, percentages, age).
-    Numeric { max: u16 },
+    Numeric {
+        /// The largest value the feature can take.
+        max: u16,
+    },
     /// A category: value `k` means `levels[k]`.
-    Categorical { levels: Vec<String> },
+    Categorical {
+        /// The category labels, by value.
+        levels: Vec<String>,
+    },
 }
 
 impl FeatureKind {
@@ -20,6 +26,14 @@ impl FeatureKind {
             FeatureKind::Categorical { levels } => levels.len(),
         }
     }
+
+    /// The kind in words, for error messages.
+    pub(crate) fn describe(&self) -> String {
+        match self {
+            FeatureKind::Numeric { max } => format!("numeric 0 ..= {max}"),
+            FeatureKind::Categorical { levels } => format!("categorical with levels {levels:?}"),
+        }
+    }
 }
 
 /// One encoded feature column.
@@ -27,19 +41,138 @@ impl FeatureKind {
 pub struct FeatureColumn {
     /// The feature's name (a schema column name or a derived name).
     pub name: String,
+    /// How the values are read.
     pub kind: FeatureKind,
     /// One value per row; each is below `kind.cardinality()`.
     pub values: Vec<u16>,
 }
 
+impl FeatureColumn {
+    /// A numeric column `0 ..= max`.
+    pub fn numeric(name: impl Into<String>, max: u16, values: Vec<u16>) -> FeatureColumn {
+        FeatureColumn {
+            name: name.into(),
+            kind: FeatureKind::Numeric { max },
+            values,
+        }
+    }
+
+    /// A categorical column: value `k` means `levels[k]`.
+    pub fn categorical<S: Into<String>>(
+        name: impl Into<String>,
+        levels: impl IntoIterator<Item = S>,
+        values: Vec<u16>,
+    ) -> FeatureColumn {
+        FeatureColumn {
+            name: name.into(),
+            kind: FeatureKind::Categorical {
+                levels: levels.into_iter().map(Into::into).collect(),
+            },
+            values,
+        }
+    }
+}
+
 /// Encoded features of a set of persons, column-major.
+///
+/// Checked once when built ([`FeatureMatrix::new`]): every column has one value per row,
+/// names are distinct, category levels are distinct, and every value is below its kind's
+/// cardinality. The fields are private so that this holds for every matrix a model sees;
+/// fitting and scoring rely on it and do not check again.
+///
+/// ```
+/// use banenafspraak::model::{FeatureColumn, FeatureMatrix};
+/// let x = FeatureMatrix::new(2, vec![
+///     FeatureColumn::numeric("days_ww", 1095, vec![0, 30]),
+///     FeatureColumn::categorical("sex", ["male", "female"], vec![1, 0]),
+/// ])?;
+/// assert_eq!((x.n_rows(), x.n_features()), (2, 2));
+/// assert!(FeatureMatrix::new(1, vec![FeatureColumn::numeric("age", 120, vec![121])]).is_err());
+/// # Ok::<(), banenafspraak::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct FeatureMatrix {
-    pub n_rows: usize,
-    pub columns: Vec<FeatureColumn>,
+    n_rows: usize,
+    columns: Vec<FeatureColumn>,
 }
 
 impl FeatureMatrix {
+    /// A matrix of `n_rows` rows from its columns, checked.
+    ///
+    /// # Errors
+    /// [`Error::ModelInput`] when a column's length is not `n_rows`, two columns share a
+    /// name, a categorical column repeats a level, or a value is not below its kind's
+    /// cardinality (naming the feature, the row and the value).
+    pub fn new(n_rows: usize, columns: Vec<FeatureColumn>) -> Result<FeatureMatrix> {
+        use rayon::prelude::*;
+        for (j, c) in columns.iter().enumerate() {
+            if c.values.len() != n_rows {
+                return Err(Error::ModelInput(format!(
+                    "feature {:?} has {} values but the matrix has {} rows",
+                    c.name,
+                    c.values.len(),
+                    n_rows
+                )));
+            }
+            if columns[..j].iter().any(|d| d.name == c.name) {
+                return Err(Error::ModelInput(format!(
+                    "feature name {:?} appears twice",
+                    c.name
+                )));
+            }
+            if let FeatureKind::Categorical { levels } = &c.kind {
+                let mut sorted: Vec<&String> = levels.iter().collect();
+                sorted.sort_unstable();
+                if let Some(w) = sorted.windows(2).find(|w| w[0] == w[1]) {
+                    return Err(Error::ModelInput(format!(
+                        "feature {:?} has the level {:?} twice",
+                        c.name, w[0]
+                    )));
+                }
+            }
+        }
+        let bad = columns.par_iter().find_map_first(|c| {
+            let card = c.kind.cardinality();
+            c.values
+                .iter()
+                .position(|&v| usize::from(v) >= card)
+                .map(|r| {
+                    Error::ModelInput(format!(
+                        "feature {:?} has value {} in row {r}, outside its range ({})",
+                        c.name,
+                        c.values[r],
+                        c.kind.describe()
+                    ))
+                })
+        });
+        match bad {
+            Some(e) => Err(e),
+            None => Ok(FeatureMatrix { n_rows, columns }),
+        }
+    }
+
+    /// A matrix from its columns, with as many rows as the first column has values (none
+    /// without columns); checked as [`FeatureMatrix::new`].
+    pub fn from_columns(columns: Vec<FeatureColumn>) -> Result<FeatureMatrix> {
+        let n_rows = columns.first().map_or(0, |c| c.values.len());
+        FeatureMatrix::new(n_rows, columns)
+    }
+
+    /// Number of rows.
+    pub fn n_rows(&self) -> usize {
+        self.n_rows
+    }
+
+    /// The columns, in order.
+    pub fn columns(&self) -> &[FeatureColumn] {
+        &self.columns
+    }
+
+    /// The columns, giving up the matrix.
+    pub fn into_columns(self) -> Vec<FeatureColumn> {
+        self.columns
+    }
+
     /// Number of features.
     pub fn n_features(&self) -> usize {
         self.columns.len()
@@ -49,6 +182,53 @@ impl FeatureMatrix {
     pub fn position(&self, name: &str) -> Option<usize> {
         self.columns.iter().position(|c| c.name == name)
     }
+
+    /// The column of a feature, by name.
+    pub fn column(&self, name: &str) -> Option<&FeatureColumn> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    /// Checks the training rows of a fit: not empty, each an index into the matrix, and
+    /// one outcome per matrix row. The same errors for every model family.
+    pub(crate) fn check_training(&self, y: &[bool], rows: &[usize]) -> Result<()> {
+        if rows.is_empty() {
+            return Err(Error::ModelInput("no rows to fit on".into()));
+        }
+        if y.len() != self.n_rows {
+            return Err(Error::ModelInput(format!(
+                "the outcome has {} values but the feature matrix has {} rows",
+                y.len(),
+                self.n_rows
+            )));
+        }
+        match rows.iter().position(|&r| r >= self.n_rows) {
+            Some(i) => Err(Error::ModelInput(format!(
+                "rows[{i}] = {} is out of range: the feature matrix has {} rows",
+                rows[i], self.n_rows
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    /// The given rows (in that order, repeats allowed) as a matrix of their own.
+    ///
+    /// # Panics
+    /// When a row index is out of range, as ndarray's `select`.
+    pub fn select_rows(&self, rows: &[usize]) -> FeatureMatrix {
+        // Rows of a checked matrix: no second check needed.
+        FeatureMatrix {
+            n_rows: rows.len(),
+            columns: self
+                .columns
+                .iter()
+                .map(|c| FeatureColumn {
+                    name: c.name.clone(),
+                    kind: c.kind.clone(),
+                    values: rows.iter().map(|&r| c.values[r]).collect(),
+                })
+                .collect(),
+        }
+    }
 }
 
 use serde::{Deserialize, Serialize};
@@ -56,19 +236,37 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::schema::{DaysColumn, Education, Migration, Population, Sex, WiaClass, WINDOW_DAYS};
 
+/// The schema's person columns that are features, besides the `days_*` columns; the
+/// comparability model uses all but `wia_class` and `age`.
+const PERSON_FEATURES: [Feature; 8] = [
+    Feature::Sex,
+    Feature::Migration,
+    Feature::Generation,
+    Feature::Education,
+    Feature::YearsSpecialSecondary,
+    Feature::DisabilityPct,
+    Feature::WiaClass,
+    Feature::Age,
+];
+
 /// A person column a model can learn from. Register columns and outcomes are not features.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Feature {
     /// A `days_*` column: days in the window, 0 ..= 1095.
     Days(DaysColumn),
+    /// `sex`, as a category.
     Sex,
+    /// `migration` background, as a category.
     Migration,
     /// Generation 0, 1, 2, as a category (the report's tree splits off the first generation).
     Generation,
     /// Highest education, as a category so a split can isolate `mbo1` or `primary`.
     Education,
+    /// Years in special secondary education (vso), 0 ..= 20.
     YearsSpecialSecondary,
+    /// Degree of work incapacity in percent, 0 ..= 100.
     DisabilityPct,
+    /// The WIA class, as a category.
     WiaClass,
     /// Age in whole years. Not allowed in the comparability model (method section 1).
     Age,
@@ -104,29 +302,28 @@ impl Feature {
         if let Some(n) = name.strip_prefix("cat:") {
             return Ok(Feature::ExtraCategory(n.into()));
         }
-        let fixed = [
-            Feature::Sex,
-            Feature::Migration,
-            Feature::Generation,
-            Feature::Education,
-            Feature::YearsSpecialSecondary,
-            Feature::DisabilityPct,
-            Feature::WiaClass,
-            Feature::Age,
-        ];
+        Feature::schema_features()
+            .find(|f| f.name() == name)
+            .ok_or_else(|| {
+                let names: Vec<String> = PERSON_FEATURES.iter().map(Feature::name).collect();
+                Error::InvalidParameter {
+                    name: "feature",
+                    value: name.into(),
+                    reason: format!(
+                        "not a feature: use a days_* column, {}, or num:NAME / cat:NAME for an \
+                         extra column",
+                        names.join(", ")
+                    ),
+                }
+            })
+    }
+
+    /// Every schema column that is a feature: the `days_*` columns, then [`PERSON_FEATURES`].
+    fn schema_features() -> impl Iterator<Item = Feature> {
         DaysColumn::ALL
             .iter()
             .map(|&d| Feature::Days(d))
-            .chain(fixed)
-            .find(|f| f.name() == name)
-            .ok_or_else(|| Error::InvalidParameter {
-                name: "feature",
-                value: name.into(),
-                reason: "not a feature: use a days_* column, sex, migration, generation, education, \
-                         years_special_secondary, disability_pct, wia_class, age, or num:NAME / cat:NAME \
-                         for an extra column"
-                    .into(),
-            })
+            .chain(PERSON_FEATURES)
     }
 
     /// How the feature is encoded in `pop`. For extra columns the range or the category
@@ -283,14 +480,9 @@ impl FeatureSet {
     /// sex, migration, generation, education, years in vso and disability percentage.
     /// Never age, the register columns or the outcomes.
     pub fn comparability() -> FeatureSet {
-        FeatureSet::new(DaysColumn::ALL.iter().map(|&d| Feature::Days(d)).chain([
-            Feature::Sex,
-            Feature::Migration,
-            Feature::Generation,
-            Feature::Education,
-            Feature::YearsSpecialSecondary,
-            Feature::DisabilityPct,
-        ]))
+        FeatureSet::new(
+            Feature::schema_features().filter(|f| !matches!(f, Feature::WiaClass | Feature::Age)),
+        )
     }
 
     /// The job-find and job-keep models' features: the comparability features and age.
@@ -312,6 +504,7 @@ impl FeatureSet {
         self
     }
 
+    /// The features, in order.
     pub fn features(&self) -> &[Feature] {
         &self.features
     }
@@ -448,10 +641,7 @@ impl PreparedFeatures {
                 .map(column)
                 .collect::<Result<Vec<_>>>()?
         };
-        Ok(FeatureMatrix {
-            n_rows: rows.len(),
-            columns,
-        })
+        FeatureMatrix::new(rows.len(), columns)
     }
 
     /// Encodes the given rows row-major into `out`: row r's features are

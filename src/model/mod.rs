@@ -14,16 +14,24 @@ pub use features::{
     Feature, FeatureColumn, FeatureKind, FeatureMatrix, FeatureSet, PreparedFeatures,
 };
 #[cfg(feature = "linfa")]
+#[cfg_attr(docsrs, doc(cfg(feature = "linfa")))]
 pub use logistic::BinaryLabel;
 pub use logistic::{FeatureEncoding, FittedLogistic, LogisticParams, Solver};
 pub use metrics::{auc, brier, calibration, log_loss, CalibrationBin, Validation};
 pub use tree::{
-    ClassificationTree, Condition, Counts, Leaf, Node, NodeKind, NodeSpec, RowScorer, Split,
-    SplitRule, TreeFeature, TreeParams,
+    ClassificationTree, Condition, Counts, DaysGrid, Leaf, Node, NodeKind, NodeSpec, RowScorer,
+    Split, SplitRule, ThresholdGrid, TreeFeature, TreeParams,
 };
 
 /// A fitted model that gives each row of a feature matrix a probability of the outcome.
+///
+/// The one method is fallible: a model scored on a matrix without its features (or with
+/// other category levels) says so instead of panicking.
 pub trait ProbabilityModel: Send + Sync {
     /// P(outcome = 1) for every row of `x`, in row order.
-    fn predict_proba(&self, x: &FeatureMatrix) -> Vec<f64>;
+    ///
+    /// # Errors
+    /// [`crate::Error::ModelInput`] when `x` lacks a feature the model reads, or has it
+    /// with another kind or other category levels.
+    fn try_predict_proba(&self, x: &FeatureMatrix) -> crate::Result<Vec<f64>>;
 }

@@ -539,6 +539,148 @@ pub struct Calibration {
     pub fit: Vec<TargetFit>,
 }
 
+/// The four scored populations' cells, each raked to its published targets, and how
+/// close each target came.
+fn calibrate_scored() -> (Vec<Cell>, Vec<TargetFit>) {
+    let mut cells = Vec::new();
+    let mut fit = Vec::new();
+    let scored = [Group::Ww, Group::Wia, Group::Bijstand, Group::Nug];
+    for (group, published) in scored.into_iter().zip(POPULATIONS) {
+        let t = targets(published);
+        let mut group_cells = scored_cells(group, &t);
+        let offset = cells.len();
+        let stats = stats_of(&group_cells, offset);
+        let cons = constraints(&t, &group_cells, &stats);
+        let mut w: Vec<f64> = group_cells.iter().map(|c| c.weight).collect();
+        rake(&mut w, &cons, 200);
+        for (c, &wi) in group_cells.iter_mut().zip(&w) {
+            c.weight = wi;
+        }
+        for c in &cons {
+            fit.push(TargetFit {
+                population: published.name,
+                target: c.name.clone(),
+                wanted: c.target,
+                calibrated: c.value(&w),
+            });
+        }
+        cells.extend(group_cells);
+    }
+    (cells, fit)
+}
+
+/// The multiplier of the rest's free profile: `alpha` for its cells, 1 for the others.
+fn free_multiplier(c: &Cell, alpha: f64) -> f64 {
+    if usize::from(c.profile) == REST_FREE_PROFILE {
+        alpha
+    } else {
+        1.0
+    }
+}
+
+/// The rest of the population: fixed starting shares and one multiplier of the free
+/// profile, solved by bisection so that the trained register reaches its target; scaled
+/// to the persons left after the scored populations and the old groups. Returns the
+/// cells, their statistics and the multiplier.
+fn calibrate_rest(
+    scored: &[Cell],
+    scored_stats: &[Stats],
+    trained_target: f64,
+    old_count: f64,
+) -> (Vec<Cell>, Vec<Stats>, f64) {
+    let scored_persons: f64 = scored.iter().map(|c| c.weight).sum();
+    let scored_register: f64 = scored
+        .iter()
+        .zip(scored_stats)
+        .map(|(c, s)| c.weight * s.register)
+        .sum();
+    let rest_persons = FULL_SCALE - old_count - scored_persons;
+    let rest = rest_cells();
+    let rest_stats = stats_of(&rest, scored.len());
+    let register_share = |alpha: f64| {
+        let (mut n, mut r) = (0.0, 0.0);
+        for (c, s) in rest.iter().zip(&rest_stats) {
+            let w = c.weight * free_multiplier(c, alpha);
+            n += w;
+            r += w * s.register;
+        }
+        r / n
+    };
+    let wanted_share = (trained_target - scored_register) / rest_persons;
+    let (mut lo, mut hi) = (0.0f64, 200.0f64);
+    for _ in 0..100 {
+        let mid = 0.5 * (lo + hi);
+        if register_share(mid) < wanted_share {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    let alpha = 0.5 * (lo + hi);
+    let rest_total: f64 = rest
+        .iter()
+        .map(|c| c.weight * free_multiplier(c, alpha))
+        .sum();
+    let rest: Vec<Cell> = rest
+        .into_iter()
+        .map(|c| Cell {
+            weight: c.weight * free_multiplier(&c, alpha) * rest_persons / rest_total,
+            ..c
+        })
+        .collect();
+    (rest, rest_stats, alpha)
+}
+
+/// The register members' profile: the cells' statistics weighted by their persons.
+fn weighted_profile(cells: &[Cell], stats: &[Stats]) -> Stats {
+    let mut trained = Stats::default();
+    for (c, s) in cells.iter().zip(stats) {
+        trained.register += c.weight * s.register;
+        trained.disabled += c.weight * s.disabled;
+        trained.male += c.weight * s.male;
+        for k in 0..5 {
+            trained.age[k] += c.weight * s.age[k];
+            trained.education[k] += c.weight * s.education[k];
+        }
+        for k in 0..3 {
+            trained.migration[k] += c.weight * s.migration[k];
+        }
+    }
+    trained
+}
+
+/// The old groups (wajong, wsw, wiw/id): `old_count` persons whose profile fills the gap
+/// between the trained register's and the whole register's (report table 3.2).
+fn old_groups(trained: &Stats, old_count: f64) -> OldGroups {
+    let total_register = trained.register + old_count;
+    let fill = |target: &[f64], have: &[f64]| -> Vec<f64> {
+        let gap: Vec<f64> = target
+            .iter()
+            .zip(have)
+            .map(|(t, h)| (t * total_register - h).max(0.0))
+            .collect();
+        let sum: f64 = gap.iter().sum();
+        gap.iter().map(|g| g / sum).collect()
+    };
+    let to5 = |v: Vec<f64>| [v[0], v[1], v[2], v[3], v[4]];
+    OldGroups {
+        count: old_count,
+        basis: [
+            (RegisterBasis::Wajong, 0.50),
+            (RegisterBasis::Wsw, 0.42),
+            (RegisterBasis::WiwId, 0.08),
+        ],
+        male: ((REGISTER_PROFILE.male * total_register - trained.male) / old_count)
+            .clamp(0.05, 0.95),
+        age: to5(fill(&REGISTER_PROFILE.age, &trained.age)),
+        education: to5(fill(&REGISTER_PROFILE.education, &trained.education)),
+        migration: {
+            let v = fill(&REGISTER_PROFILE.migration, &trained.migration);
+            [v[0], v[1], v[2]]
+        },
+    }
+}
+
 impl Calibration {
     /// The calibration to the report, computed once per process.
     pub fn report() -> &'static Calibration {
@@ -548,138 +690,16 @@ impl Calibration {
 
     /// Computes the calibration afresh (about 0.1 s; [`Calibration::report`] keeps one).
     pub fn compute() -> Calibration {
-        let mut cells = Vec::new();
-        let mut fit = Vec::new();
-        let scored = [Group::Ww, Group::Wia, Group::Bijstand, Group::Nug];
-        for (group, published) in scored.into_iter().zip(POPULATIONS) {
-            let t = targets(published);
-            let mut group_cells = scored_cells(group, &t);
-            let offset = cells.len();
-            let stats = stats_of(&group_cells, offset);
-            let cons = constraints(&t, &group_cells, &stats);
-            let mut w: Vec<f64> = group_cells.iter().map(|c| c.weight).collect();
-            rake(&mut w, &cons, 200);
-            for (c, &wi) in group_cells.iter_mut().zip(&w) {
-                c.weight = wi;
-            }
-            for c in &cons {
-                fit.push(TargetFit {
-                    population: published.name,
-                    target: c.name.clone(),
-                    wanted: c.target,
-                    calibrated: c.value(&w),
-                });
-            }
-            cells.extend(group_cells);
-        }
+        let (mut cells, mut fit) = calibrate_scored();
         let scored_stats = stats_of(&cells, 0);
         let trained_target = REGISTER_SIZE / CORRECTION_FACTOR;
         let old_count = REGISTER_SIZE - trained_target;
-        let scored_persons: f64 = cells.iter().map(|c| c.weight).sum();
-        let scored_register: f64 = cells
-            .iter()
-            .zip(&scored_stats)
-            .map(|(c, s)| c.weight * s.register)
-            .sum();
-
-        // The rest: fixed starting shares, one solved multiplier.
-        let rest_persons = FULL_SCALE - old_count - scored_persons;
-        let rest = rest_cells();
-        let rest_stats = stats_of(&rest, cells.len());
-        let register_share = |alpha: f64| {
-            let (mut n, mut r) = (0.0, 0.0);
-            for (c, s) in rest.iter().zip(&rest_stats) {
-                let w = c.weight
-                    * if usize::from(c.profile) == REST_FREE_PROFILE {
-                        alpha
-                    } else {
-                        1.0
-                    };
-                n += w;
-                r += w * s.register;
-            }
-            r / n
-        };
-        let wanted_share = (trained_target - scored_register) / rest_persons;
-        let (mut lo, mut hi) = (0.0f64, 200.0f64);
-        for _ in 0..100 {
-            let mid = 0.5 * (lo + hi);
-            if register_share(mid) < wanted_share {
-                lo = mid;
-            } else {
-                hi = mid;
-            }
-        }
-        let alpha = 0.5 * (lo + hi);
-        let rest_total: f64 = rest
-            .iter()
-            .map(|c| {
-                c.weight
-                    * if usize::from(c.profile) == REST_FREE_PROFILE {
-                        alpha
-                    } else {
-                        1.0
-                    }
-            })
-            .sum();
-        let rest: Vec<Cell> = rest
-            .into_iter()
-            .map(|c| Cell {
-                weight: c.weight
-                    * if usize::from(c.profile) == REST_FREE_PROFILE {
-                        alpha
-                    } else {
-                        1.0
-                    }
-                    * rest_persons
-                    / rest_total,
-                ..c
-            })
-            .collect();
+        let (rest, rest_stats, alpha) =
+            calibrate_rest(&cells, &scored_stats, trained_target, old_count);
         cells.extend(rest.iter().copied());
         let all_stats: Vec<Stats> = scored_stats.into_iter().chain(rest_stats).collect();
-
-        // The trained register's profile, and the old groups filling the gap to table 3.2.
-        let mut trained = Stats::default();
-        for (c, s) in cells.iter().zip(&all_stats) {
-            trained.register += c.weight * s.register;
-            trained.disabled += c.weight * s.disabled;
-            trained.male += c.weight * s.male;
-            for k in 0..5 {
-                trained.age[k] += c.weight * s.age[k];
-                trained.education[k] += c.weight * s.education[k];
-            }
-            for k in 0..3 {
-                trained.migration[k] += c.weight * s.migration[k];
-            }
-        }
-        let total_register = trained.register + old_count;
-        let fill = |target: &[f64], have: &[f64]| -> Vec<f64> {
-            let gap: Vec<f64> = target
-                .iter()
-                .zip(have)
-                .map(|(t, h)| (t * total_register - h).max(0.0))
-                .collect();
-            let sum: f64 = gap.iter().sum();
-            gap.iter().map(|g| g / sum).collect()
-        };
-        let to5 = |v: Vec<f64>| [v[0], v[1], v[2], v[3], v[4]];
-        let old_groups = OldGroups {
-            count: old_count,
-            basis: [
-                (RegisterBasis::Wajong, 0.50),
-                (RegisterBasis::Wsw, 0.42),
-                (RegisterBasis::WiwId, 0.08),
-            ],
-            male: ((REGISTER_PROFILE.male * total_register - trained.male) / old_count)
-                .clamp(0.05, 0.95),
-            age: to5(fill(&REGISTER_PROFILE.age, &trained.age)),
-            education: to5(fill(&REGISTER_PROFILE.education, &trained.education)),
-            migration: {
-                let v = fill(&REGISTER_PROFILE.migration, &trained.migration);
-                [v[0], v[1], v[2]]
-            },
-        };
+        let trained = weighted_profile(&cells, &all_stats);
+        let old_groups = old_groups(&trained, old_count);
         fit.push(TargetFit {
             population: "register",
             target: "trained register (register / 2.9)".into(),

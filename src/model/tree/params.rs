@@ -1,0 +1,188 @@
+//! The fit's parameters and its entry point: checks the input, then hands the rows to the
+//! histogram fitter.
+
+use serde::{Deserialize, Serialize};
+
+use super::build::ClassificationTree;
+use super::fit::Fitter;
+use super::grid::ThresholdGrid;
+use super::nodes::TreeFeature;
+use super::{input, MAX_DEPTH_LIMIT};
+use crate::error::{Error, Result};
+use crate::model::{FeatureKind, FeatureMatrix};
+
+/// Parameters of a classification tree fit: the defaults are the report's (at most five
+/// levels, at least 1000 observations per leaf).
+///
+/// ```
+/// use banenafspraak::model::{FeatureColumn, FeatureMatrix, ProbabilityModel, ThresholdGrid, TreeParams};
+///
+/// let x = FeatureMatrix::from_columns(vec![FeatureColumn::numeric(
+///     "days_bijstand",
+///     1095,
+///     vec![0, 0, 5, 400, 700, 1095],
+/// )])?;
+/// let y = [false, false, false, true, true, true];
+/// let rows: Vec<usize> = (0..x.n_rows()).collect();
+/// let params = TreeParams { max_depth: 2, min_leaf: 1, ..TreeParams::default() };
+/// let tree = params.fit(&x, &y, &rows)?;
+/// assert_eq!(tree.n_leaves(), 2);
+/// assert_eq!(tree.try_predict_proba(&x)?, [0.0, 0.0, 0.0, 1.0, 1.0, 1.0]);
+/// assert!(tree.to_string().starts_with("days_bijstand <= 5 (< 6 days)"));
+///
+/// // On the week grid the threshold is a whole number of weeks, not a person's value.
+/// let coarse = params.threshold_grid(ThresholdGrid::coarse(10)).fit(&x, &y, &rows)?;
+/// assert!(coarse.to_string().starts_with("days_bijstand <= 6 (< 1 week)"));
+/// # Ok::<(), banenafspraak::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct TreeParams {
+    /// Most splits on any path from the root to a leaf (1 ..= 20). Default 5.
+    pub max_depth: usize,
+    /// Fewest training rows in any leaf (at least 1). Default 1000.
+    pub min_leaf: usize,
+    /// A node splits only if the best split's Gini decrease, weighted by the node's share
+    /// of the training rows, exceeds this (scikit-learn's `min_impurity_decrease`).
+    /// Default 0.0: any real decrease.
+    pub min_split_gain: f64,
+    /// The thresholds numeric splits may use. Default [`ThresholdGrid::Observed`], any
+    /// observed value; [`ThresholdGrid::coarse`] for strict disclosure.
+    #[serde(default)]
+    pub threshold_grid: ThresholdGrid,
+}
+
+impl Default for TreeParams {
+    fn default() -> Self {
+        TreeParams {
+            max_depth: 5,
+            min_leaf: 1000,
+            min_split_gain: 0.0,
+            threshold_grid: ThresholdGrid::Observed,
+        }
+    }
+}
+
+impl TreeParams {
+    /// Sets [`TreeParams::threshold_grid`].
+    pub fn threshold_grid(mut self, grid: ThresholdGrid) -> Self {
+        self.threshold_grid = grid;
+        self
+    }
+
+    /// Checks the parameters: `max_depth` in 1 ..= 20, `min_leaf` at least 1,
+    /// `min_split_gain` finite and not negative. [`TreeParams::fit`] calls this first.
+    pub fn check(&self) -> Result<()> {
+        if !(1..=MAX_DEPTH_LIMIT).contains(&self.max_depth) {
+            return Err(Error::InvalidParameter {
+                name: "max_depth",
+                value: self.max_depth.to_string(),
+                reason: format!("must be in 1 ..= {MAX_DEPTH_LIMIT}"),
+            });
+        }
+        if self.min_leaf == 0 {
+            return Err(Error::InvalidParameter {
+                name: "min_leaf",
+                value: "0".into(),
+                reason: "must be at least 1".into(),
+            });
+        }
+        if !self.min_split_gain.is_finite() || self.min_split_gain < 0.0 {
+            return Err(Error::InvalidParameter {
+                name: "min_split_gain",
+                value: self.min_split_gain.to_string(),
+                reason: "must be a finite number >= 0".into(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Fits a tree to the outcome `y` on the rows `rows` of `x` (indices into `x`; the
+    /// matrix is not copied; an index given twice counts twice).
+    ///
+    /// Numeric features split as `x <= t` (left) / `x > t`, with `t` an observed value (or
+    /// a point of the [`TreeParams::threshold_grid`]); categorical features one-vs-rest,
+    /// `x == k` (left) / `x != k`. A node splits while its depth is below `max_depth`, both
+    /// children keep at least `min_leaf` rows and the weighted Gini decrease exceeds
+    /// `min_split_gain`. Ties go to the lowest feature index, then the lowest threshold or
+    /// level, so the same input always gives the same tree. With fewer than `2 * min_leaf`
+    /// rows the tree is one leaf, which then holds fewer than `min_leaf` rows if `rows` does.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for invalid parameters ([`TreeParams::check`]);
+    /// [`Error::ModelInput`] when `rows` is empty or has more than `u32::MAX` entries,
+    /// `y.len() != x.n_rows()` or a row index is out of range. (The matrix itself was
+    /// checked when it was built.) A single outcome class is not an error: it gives a
+    /// one-leaf tree.
+    pub fn fit(&self, x: &FeatureMatrix, y: &[bool], rows: &[usize]) -> Result<ClassificationTree> {
+        self.check()?;
+        let (row_ids, positives) = training_rows(x, y, rows)?;
+        let columns = x.columns();
+        let features: Vec<TreeFeature> = columns
+            .iter()
+            .map(|c| TreeFeature {
+                name: c.name.clone(),
+                kind: c.kind.clone(),
+            })
+            .collect();
+        let allowed = columns
+            .iter()
+            .map(|c| {
+                self.threshold_grid
+                    .mask(&c.name, &c.kind, || holders(&c.values, &row_ids))
+            })
+            .collect();
+        let mut fitter = Fitter {
+            params: self,
+            cols: columns.iter().map(|c| c.values.as_slice()).collect(),
+            cards: columns
+                .iter()
+                .map(|c| c.kind.cardinality().min(1 << 16))
+                .collect(),
+            categorical: columns
+                .iter()
+                .map(|c| matches!(c.kind, FeatureKind::Categorical { .. }))
+                .collect(),
+            names: features.iter().map(|f| f.name.clone()).collect(),
+            allowed,
+            y,
+            total: rows.len() as f64,
+            rows: row_ids,
+            scratch: Vec::new(),
+            nodes: Vec::new(),
+        };
+        let n = fitter.rows.len();
+        fitter.grow(0, n, positives, 0, None);
+        let nodes = fitter.nodes;
+        Ok(ClassificationTree { features, nodes })
+    }
+}
+
+/// The training rows as `u32` ids (to halve the memory traffic of the histogram passes)
+/// and their number of positives.
+fn training_rows(x: &FeatureMatrix, y: &[bool], rows: &[usize]) -> Result<(Vec<u32>, u64)> {
+    x.check_training(y, rows)?;
+    if u32::try_from(rows.len()).is_err() || u32::try_from(x.n_rows()).is_err() {
+        return Err(input(format!(
+            "{} rows to fit on in a matrix of {}; at most {} are supported",
+            rows.len(),
+            x.n_rows(),
+            u32::MAX
+        )));
+    }
+    // In range: checked above.
+    let row_ids = rows.iter().map(|&r| r as u32).collect();
+    let positives = rows.iter().map(|&r| u64::from(y[r])).sum();
+    Ok((row_ids, positives))
+}
+
+/// Per value, the number of distinct rows among `rows` that hold it.
+fn holders(values: &[u16], rows: &[u32]) -> Vec<u64> {
+    let mut distinct = rows.to_vec();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let mut counts = vec![0u64; 1 << 16];
+    for &r in &distinct {
+        counts[usize::from(values[r as usize])] += 1;
+    }
+    counts
+}
