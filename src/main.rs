@@ -211,6 +211,7 @@ fn main() -> ExitCode {
             let opts = ReadOptions {
                 reference_year,
                 max_problems,
+                ..ReadOptions::default()
             };
             read_csv_path(&input, &opts).map(|pop| print!("{}", summary(&input, &pop)))
         }
