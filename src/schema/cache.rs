@@ -432,3 +432,149 @@ impl<R: Read> Columns<R> {
         Some(p)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::{read_csv_path, write_csv, CacheMode, Person, ReadOptions};
+
+    const YEAR: u16 = 2019;
+
+    fn sample() -> Population {
+        let mut pop = Population::with_extra_columns(["note".to_string()]);
+        for i in 0..50u8 {
+            let mut p = Person::example();
+            let id = format!("p{i}");
+            p.person_id = &id;
+            p.age = 20 + i;
+            if i % 7 == 0 {
+                p.in_register = true;
+                p.register_basis = Some(RegisterBasis::Wsw);
+                p.register_entry_year = Some(2018);
+                p.found_job_within_year = Some(i % 2 == 0);
+            }
+            pop.push_with_extra(&p, std::iter::once(format!("n,{i}\n").as_str()));
+        }
+        pop
+    }
+
+    /// A CSV of `pop` in a fresh directory, read once with the cache on.
+    fn cached() -> (tempfile::TempDir, PathBuf, Population) {
+        let dir = tempfile::tempdir().unwrap();
+        let csv = dir.path().join("persons.csv");
+        let pop = sample();
+        let mut bytes = Vec::new();
+        write_csv(&pop, &mut bytes, "memory").unwrap();
+        std::fs::write(&csv, bytes).unwrap();
+        let opts = ReadOptions {
+            cache: CacheMode::ReadWrite,
+            ..ReadOptions::default()
+        };
+        assert_eq!(read_csv_path(&csv, &opts).unwrap(), pop);
+        (dir, csv, pop)
+    }
+
+    fn cache_bytes(csv: &Path) -> Vec<u8> {
+        std::fs::read(path_of(csv).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn a_matching_cache_gives_the_population_back() {
+        let (_dir, csv, pop) = cached();
+        assert_eq!(load(&csv, YEAR), Some(pop));
+        // Other rules, other cache.
+        assert_eq!(load(&csv, YEAR + 1), None);
+    }
+
+    #[test]
+    fn a_changed_input_of_the_same_size_and_time_is_noticed() {
+        let (_dir, csv, _) = cached();
+        let modified = std::fs::metadata(&csv).unwrap().modified().unwrap();
+        let text = std::fs::read_to_string(&csv)
+            .unwrap()
+            .replacen(",20,", ",21,", 1);
+        std::fs::write(&csv, text).unwrap();
+        File::options()
+            .write(true)
+            .open(&csv)
+            .unwrap()
+            .set_modified(modified)
+            .unwrap();
+        assert_eq!(load(&csv, YEAR), None);
+        // The reader then reads the CSV, not the stale cache.
+        let opts = ReadOptions {
+            cache: CacheMode::ReadWrite,
+            ..ReadOptions::default()
+        };
+        assert_eq!(read_csv_path(&csv, &opts).unwrap().age()[0], 21);
+        assert_eq!(load(&csv, YEAR).map(|p| p.age()[0]), Some(21));
+    }
+
+    #[test]
+    fn a_corrupt_or_truncated_cache_is_never_used() {
+        let (_dir, csv, _) = cached();
+        let good = cache_bytes(&csv);
+        let cache = path_of(&csv).unwrap();
+        // One byte of the age column: still a valid age, so only the hash can tell.
+        let text_len = word(&good[Head::LEN..Head::LEN + 8]) as usize;
+        let age_at = Head::LEN + 8 + text_len + 50 * 8 + 50;
+        assert_eq!(good[age_at], 20);
+        for broken in [
+            {
+                let mut b = good.clone();
+                b[age_at] = 21;
+                b
+            },
+            good[..good.len() - 1].to_vec(),
+            [&good[..], b"x"].concat(),
+            {
+                let mut b = good.clone();
+                b[8] ^= 1; // format version
+                b
+            },
+        ] {
+            std::fs::write(&cache, &broken).unwrap();
+            assert_eq!(load(&csv, YEAR), None);
+        }
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_cache_is_never_replaced() {
+        let (_dir, csv, pop) = cached();
+        let cache = path_of(&csv).unwrap();
+        std::fs::write(&cache, b"someone's data").unwrap();
+        let stamp = Stamp::of(&File::open(&csv).unwrap()).unwrap();
+        store(&csv, &stamp, 0, YEAR, &pop);
+        assert_eq!(std::fs::read(&cache).unwrap(), b"someone's data");
+    }
+
+    #[test]
+    fn an_unwritable_cache_is_skipped() {
+        let (_dir, csv, pop) = cached();
+        let cache = path_of(&csv).unwrap();
+        std::fs::remove_file(&cache).unwrap();
+        std::fs::create_dir(&cache).unwrap();
+        let opts = ReadOptions {
+            cache: CacheMode::ReadWrite,
+            ..ReadOptions::default()
+        };
+        assert_eq!(read_csv_path(&csv, &opts).unwrap(), pop);
+        assert!(cache.is_dir());
+        assert_eq!(std::fs::read_dir(csv.parent().unwrap()).unwrap().count(), 2);
+    }
+
+    #[test]
+    fn the_content_hash_does_not_depend_on_how_the_bytes_arrive() {
+        let data: Vec<u8> = (0..1000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let mut whole = ContentHash::default();
+        whole.update(&data);
+        let mut pieces = ContentHash::default();
+        for c in data.chunks(13) {
+            pieces.update(c);
+        }
+        assert_eq!(whole.finish(), pieces.finish());
+        let mut other = ContentHash::default();
+        other.update(&data[..999]);
+        assert_ne!(other.finish(), whole.finish());
+    }
+}

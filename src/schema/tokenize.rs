@@ -395,3 +395,120 @@ enum QuoteEnd {
     /// A refused record, and where to resume.
     Fault(Fault, usize),
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every record of `input` as cells, or the fault's kind and relative line.
+    fn records(input: &[u8], shape: &Shape) -> Vec<Result<Vec<String>, (FaultKind, u64)>> {
+        let mut tok = Tokenizer::new(input, 0, input.len(), true, shape);
+        let mut out = Vec::new();
+        while let Step::Record { fault, .. } = tok.next_record() {
+            out.push(match fault {
+                Some(f) => Err((f.kind, f.line)),
+                None => Ok((0..tok.len())
+                    .map(|k| String::from_utf8_lossy(tok.cell(k)).into_owned())
+                    .collect()),
+            });
+        }
+        out
+    }
+
+    /// Three fields, the last free text.
+    fn shape() -> Shape {
+        Shape {
+            free_text: vec![false, false, true],
+            row_commas: 2,
+        }
+    }
+
+    fn ok(cells: &[&str]) -> Result<Vec<String>, (FaultKind, u64)> {
+        Ok(cells.iter().map(|s| s.to_string()).collect())
+    }
+
+    #[test]
+    fn plain_quoted_crlf_and_blank_lines() {
+        let got = records(b"a,b,c\r\n\n\"x,\"\"y\"\"\",2,\r\nlast,1,z", &shape());
+        assert_eq!(
+            got,
+            [
+                ok(&["a", "b", "c"]),
+                ok(&["x,\"y\"", "2", ""]),
+                ok(&["last", "1", "z"])
+            ]
+        );
+    }
+
+    #[test]
+    fn a_quote_inside_an_unquoted_field_is_a_byte() {
+        assert_eq!(records(b"a\"b,c,d\n", &shape()), [ok(&["a\"b", "c", "d"])]);
+    }
+
+    #[test]
+    fn line_breaks_in_free_text_are_kept_and_counted() {
+        let s = shape();
+        let input = b"a,b,\"one\ntwo\"\nc,d,e\n";
+        assert_eq!(
+            records(input, &s),
+            [ok(&["a", "b", "one\ntwo"]), ok(&["c", "d", "e"])]
+        );
+        let mut tok = Tokenizer::new(input, 0, input.len(), true, &s);
+        tok.next_record();
+        assert_eq!(
+            tok.next_record(),
+            Step::Record {
+                line: 2,
+                fault: None
+            }
+        );
+    }
+
+    #[test]
+    fn quotes_that_would_swallow_rows_are_refused_and_the_next_line_read() {
+        let s = shape();
+        // In a schema column: refused at the first line break.
+        assert_eq!(
+            records(b"\"a\nb\",x,y\nc,d,e\n", &s),
+            [
+                Err((FaultKind::SpansLines, 0)),
+                ok(&["b\"", "x", "y"]),
+                ok(&["c", "d", "e"])
+            ]
+        );
+        // In free text, once it holds a row's commas.
+        assert_eq!(
+            records(b"a,b,\"open\nc,d,e\nf,g,h\n", &s),
+            [
+                Err((FaultKind::Swallows, 0)),
+                ok(&["c", "d", "e"]),
+                ok(&["f", "g", "h"])
+            ]
+        );
+        // Never closed.
+        assert_eq!(
+            records(b"a,b,c\nd,e,\"open\n", &s),
+            [ok(&["a", "b", "c"]), Err((FaultKind::Unclosed, 1))]
+        );
+        // Closed in the wrong place.
+        assert_eq!(
+            records(b"a,b,\"x\ny\"z\nc,d,e\n", &s),
+            [
+                Err((FaultKind::TextAfterQuote, 0)),
+                ok(&["y\"z"]),
+                ok(&["c", "d", "e"])
+            ]
+        );
+    }
+
+    #[test]
+    fn a_record_that_does_not_end_in_the_span_needs_more() {
+        let s = shape();
+        for input in [&b"a,b,c\nd,e"[..], b"a,b,c\nd,e,\"x", b"a,b,c\nd,e,\"x\""] {
+            let mut tok = Tokenizer::new(input, 0, input.len(), false, &s);
+            assert!(matches!(tok.next_record(), Step::Record { .. }));
+            assert_eq!(tok.next_record(), Step::NeedMore);
+            assert_eq!((tok.pos(), tok.lines()), (6, 1));
+        }
+    }
+}
