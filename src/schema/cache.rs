@@ -364,6 +364,15 @@ impl<R: Read> Columns<R> {
         self.bytes(self.n)?.into_iter().map(decode).collect()
     }
 
+    /// A code column: every byte an index into `all`.
+    fn enums<T: Copy>(&mut self, all: &[T]) -> Option<Vec<T>> {
+        let b = self.bytes(self.n)?;
+        let n = all.len();
+        b.iter()
+            .all(|&i| usize::from(i) < n)
+            .then(|| b.iter().map(|&i| all[usize::from(i)]).collect())
+    }
+
     fn u16s(&mut self) -> Option<Vec<u16>> {
         let b = self.bytes(self.n.checked_mul(2)?)?;
         Some(
@@ -385,27 +394,26 @@ impl<R: Read> Columns<R> {
     }
 
     fn population(&mut self) -> Option<Population> {
-        let flag = |b: u8| (b <= 1).then_some(b == 1);
         let mut p = Population {
             person_id: self.text()?,
-            sex: self.codes(Sex::from_index)?,
-            age: self.codes(Some)?,
-            migration: self.codes(Migration::from_index)?,
-            generation: self.codes(Some)?,
-            education: self.codes(Education::from_index)?,
-            years_special_secondary: self.codes(Some)?,
+            sex: self.enums(Sex::ALL)?,
+            age: self.bytes(self.n)?,
+            migration: self.enums(Migration::ALL)?,
+            generation: self.bytes(self.n)?,
+            education: self.enums(Education::ALL)?,
+            years_special_secondary: self.bytes(self.n)?,
             ..Population::default()
         };
         for d in &mut p.days {
             *d = self.u16s()?;
         }
-        p.employed = self.codes(flag)?;
-        p.ww = self.codes(flag)?;
-        p.bijstand = self.codes(flag)?;
-        p.nug = self.codes(flag)?;
-        p.in_register = self.codes(flag)?;
-        p.wia_class = self.codes(WiaClass::from_index)?;
-        p.disability_pct = self.codes(Some)?;
+        p.employed = self.enums(&[false, true])?;
+        p.ww = self.enums(&[false, true])?;
+        p.bijstand = self.enums(&[false, true])?;
+        p.nug = self.enums(&[false, true])?;
+        p.in_register = self.enums(&[false, true])?;
+        p.wia_class = self.enums(WiaClass::ALL)?;
+        p.disability_pct = self.bytes(self.n)?;
         p.months_without_work = self.u16s()?;
         p.months_bijstand = self.u16s()?;
         p.register_basis = self.codes(|b| match b {
@@ -417,12 +425,9 @@ impl<R: Read> Columns<R> {
             .into_iter()
             .map(|y| (y != 0).then_some(y))
             .collect();
-        let outcome = |b: u8| match b {
-            2 => Some(None),
-            b => flag(b).map(Some),
-        };
-        p.found_job_within_year = self.codes(outcome)?;
-        p.kept_job_one_year = self.codes(outcome)?;
+        let outcomes = [Some(false), Some(true), None];
+        p.found_job_within_year = self.enums(&outcomes)?;
+        p.kept_job_one_year = self.enums(&outcomes)?;
         for _ in 0..self.len()? {
             let len = self.len()?;
             let name = String::from_utf8(self.bytes(len)?).ok()?;

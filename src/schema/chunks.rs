@@ -117,6 +117,9 @@ fn parse_piece(data: &[u8], start: usize, end: usize, eof: bool, rules: &Rules<'
         lines: 0,
         consumed: start,
     };
+    // Synthetic rows take about 85 bytes; a guess on the low side avoids regrowth.
+    piece.pop.reserve((end - start) / 64);
+    piece.id_hashes.reserve((end - start) / 64);
     let mut row_problems = Vec::new();
     while let Step::Record { line, fault } = tok.next_record() {
         piece.rows += 1;
@@ -288,15 +291,30 @@ fn id_hash(bytes: &[u8]) -> u64 {
     h ^ (h >> 29)
 }
 
-/// Every repeat of an earlier id: (row, row of its first occurrence), by row.
+/// Every repeat of an earlier id: (row, row of its first occurrence), by row. Sorts the
+/// hashes alone first (the common case has no repeat and stops there).
 fn repeated_ids(ids: &TextColumn, hashes: &[u64]) -> Vec<(usize, usize)> {
-    let mut keyed: Vec<(u64, usize)> = hashes.par_iter().copied().zip(0..hashes.len()).collect();
-    keyed.par_sort_unstable();
+    let mut sorted = hashes.to_vec();
+    sorted.par_sort_unstable();
+    let mut shared: Vec<u64> = sorted
+        .windows(2)
+        .filter(|w| w[0] == w[1])
+        .map(|w| w[0])
+        .collect();
+    drop(sorted);
+    if shared.is_empty() {
+        return Vec::new();
+    }
+    shared.dedup();
+    let mut keyed: Vec<(u64, usize)> = hashes
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| shared.binary_search(h).is_ok())
+        .map(|(row, &h)| (h, row))
+        .collect();
+    keyed.sort_unstable();
     let mut repeats = Vec::new();
-    for group in keyed
-        .chunk_by_mut(|a, b| a.0 == b.0)
-        .filter(|g| g.len() > 1)
-    {
+    for group in keyed.chunk_by_mut(|a, b| a.0 == b.0) {
         group.sort_by(|a, b| ids.get(a.1).cmp(ids.get(b.1)).then(a.1.cmp(&b.1)));
         for same in group.chunk_by(|a, b| ids.get(a.1) == ids.get(b.1)) {
             repeats.extend(same[1..].iter().map(|&(_, row)| (row, same[0].1)));

@@ -165,12 +165,14 @@ pub fn read_csv<R: Read>(input: R, source: &str, opts: &ReadOptions) -> Result<P
 /// input is never held whole.
 const BLOCK: usize = 16 << 20;
 
-/// The input in blocks: `buf[start..]` holds bytes not yet consumed.
+/// The input in blocks: `buf[start..filled]` holds bytes not yet consumed. The buffer
+/// keeps its length, so it is zeroed once, not on every block.
 struct Blocks<'h, R> {
     input: R,
     source: &'h str,
     buf: Vec<u8>,
     start: usize,
+    filled: usize,
     eof: bool,
     hash: Option<&'h mut ContentHash>,
 }
@@ -178,7 +180,7 @@ struct Blocks<'h, R> {
 impl<R: Read> Blocks<'_, R> {
     /// The unconsumed bytes.
     fn data(&self) -> &[u8] {
-        &self.buf[self.start..]
+        &self.buf[self.start..self.filled]
     }
 
     fn consume(&mut self, n: usize) {
@@ -187,25 +189,24 @@ impl<R: Read> Blocks<'_, R> {
 
     /// Reads until at least `want` unconsumed bytes are held or the input ends.
     fn fill(&mut self, want: usize) -> Result<()> {
-        self.buf.drain(..self.start);
+        self.buf.copy_within(self.start..self.filled, 0);
+        self.filled -= self.start;
         self.start = 0;
-        while !self.eof && self.buf.len() < want {
-            let len = self.buf.len();
-            self.buf.resize(want.max(len + (64 << 10)), 0);
+        if self.buf.len() < want {
+            self.buf.resize(want, 0);
+        }
+        while !self.eof && self.filled < want {
             let got = loop {
-                match self.input.read(&mut self.buf[len..]) {
+                match self.input.read(&mut self.buf[self.filled..]) {
                     Ok(n) => break n,
                     Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                    Err(e) => {
-                        self.buf.truncate(len);
-                        return Err(Error::io(self.source, e));
-                    }
+                    Err(e) => return Err(Error::io(self.source, e)),
                 }
             };
-            self.buf.truncate(len + got);
             if let Some(h) = self.hash.as_deref_mut() {
-                h.update(&self.buf[len..]);
+                h.update(&self.buf[self.filled..self.filled + got]);
             }
+            self.filled += got;
             self.eof = got == 0;
         }
         Ok(())
@@ -213,7 +214,7 @@ impl<R: Read> Blocks<'_, R> {
 
     /// Reads more than is held now (a record longer than the bytes held).
     fn grow(&mut self) -> Result<()> {
-        let want = (self.data().len() + BLOCK).max(BLOCK);
+        let want = self.data().len() + BLOCK;
         self.fill(want)
     }
 }
@@ -263,6 +264,7 @@ fn read_stream<R: Read>(
         source,
         buf: Vec::new(),
         start: 0,
+        filled: 0,
         eof: false,
         hash,
     };

@@ -183,13 +183,11 @@ fn parse_uint(b: &[u8]) -> Option<u64> {
 }
 
 /// "not valid UTF-8" with the byte where it breaks, never the text (it may be an id).
-fn utf8_rule(raw: &[u8]) -> Option<String> {
-    std::str::from_utf8(raw).err().map(|e| {
-        format!(
-            "not valid UTF-8 (at byte {} of the cell)",
-            e.valid_up_to() + 1
-        )
-    })
+fn utf8_rule(e: &std::str::Utf8Error) -> String {
+    format!(
+        "not valid UTF-8 (at byte {} of the cell)",
+        e.valid_up_to() + 1
+    )
 }
 
 /// One row's cells with problem collection.
@@ -313,14 +311,14 @@ impl<'r> Cells<'r, '_, '_, '_> {
     /// A text cell (the person_id): its problems never show the value.
     fn text(&mut self, c: Column) -> Option<&'r str> {
         let raw = self.required(c)?;
-        match utf8_rule(raw) {
-            None => std::str::from_utf8(raw).ok(),
-            Some(rule) => {
+        match std::str::from_utf8(raw) {
+            Ok(s) => Some(s),
+            Err(e) => {
                 self.problems.push(Problem {
                     line: self.line,
                     column: Some(c.name().into()),
                     value: None,
-                    rule,
+                    rule: utf8_rule(&e),
                 });
                 None
             }
@@ -408,11 +406,11 @@ fn shape_problems(record: &Tokenizer<'_, '_>, layout: &Layout, line: u64) -> Vec
         .extra
         .iter()
         .filter_map(|(name, k)| {
-            utf8_rule(record.cell(*k)).map(|rule| Problem {
+            std::str::from_utf8(record.cell(*k)).err().map(|e| Problem {
                 line,
                 column: Some(name.clone()),
                 value: None,
-                rule,
+                rule: utf8_rule(&e),
             })
         })
         .collect()
@@ -482,10 +480,7 @@ mod tests {
 
     #[test]
     fn utf8_problems_name_the_byte_not_the_text() {
-        assert_eq!(utf8_rule(b"abc"), None);
-        assert_eq!(
-            utf8_rule(b"ab\xffc").as_deref(),
-            Some("not valid UTF-8 (at byte 3 of the cell)")
-        );
+        let e = std::str::from_utf8(b"ab\xffc").unwrap_err();
+        assert_eq!(utf8_rule(&e), "not valid UTF-8 (at byte 3 of the cell)");
     }
 }

@@ -171,14 +171,31 @@ impl<'b, 's> Tokenizer<'b, 's> {
         self.cells.clear();
         self.scratch.clear();
         let mut from = start;
-        for (i, &b) in self.buf[start..start + len].iter().enumerate() {
+        let line = &self.buf[start..start + len];
+        let mut comma = |i: usize, cells: &mut Vec<Cell>| {
+            cells.push(Cell {
+                start: from,
+                end: start + i,
+                unescaped: false,
+            });
+            from = start + i + 1;
+        };
+        // Eight bytes at a time: a high bit marks each comma (exact, no false hits).
+        const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+        let mut words = line.chunks_exact(8);
+        for (w, chunk) in (&mut words).enumerate() {
+            let x =
+                u64::from_le_bytes(chunk.try_into().unwrap_or_default()) ^ 0x2c2c_2c2c_2c2c_2c2c;
+            let mut zero = !(((x & LOW7) + LOW7) | x | LOW7);
+            while zero != 0 {
+                comma(w * 8 + zero.trailing_zeros() as usize / 8, &mut self.cells);
+                zero &= zero - 1;
+            }
+        }
+        let tail = line.len() - words.remainder().len();
+        for (i, &b) in words.remainder().iter().enumerate() {
             if b == b',' {
-                self.cells.push(Cell {
-                    start: from,
-                    end: start + i,
-                    unescaped: false,
-                });
-                from = start + i + 1;
+                comma(tail + i, &mut self.cells);
             }
         }
         self.cells.push(Cell {
