@@ -480,7 +480,7 @@ mod tests {
 
     #[test]
     fn utf8_problems_name_the_byte_not_the_text() {
-        let cell = [b'a', b'b', 0xff, b'c'];
+        let cell: Vec<u8> = b"ab".iter().chain(&[0xff, b'c']).copied().collect();
         let e = std::str::from_utf8(&cell).unwrap_err();
         assert_eq!(utf8_rule(&e), "not valid UTF-8 (at byte 3 of the cell)");
     }
