@@ -213,6 +213,7 @@ fn main() -> ExitCode {
             let opts = ReadOptions {
                 reference_year,
                 max_problems,
+                ..ReadOptions::default()
             };
             read_csv_path(&input, &opts).and_then(|pop| {
                 use std::io::Write;

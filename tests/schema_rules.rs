@@ -362,16 +362,21 @@ fn outcomes_only_for_their_cohorts() {
 }
 
 #[test]
-fn person_ids_are_non_empty_and_unique() {
+fn person_ids_are_unique_and_a_repeat_names_both_lines_not_the_id() {
     let (header, mut rows) = valid_rows(600);
     let id = col(&header, "person_id");
     rows[40][id] = rows[3][id].clone();
+    rows[90][id] = rows[3][id].clone();
     let dup = rows[3][id].clone();
     let msg = refused(&join(&header, &rows));
-    assert!(
-        msg.contains(&format!("line 42, column person_id, value {dup:?}: person_id must be unique; it is also on line 5")),
-        "{msg}"
-    );
+    for line in [42, 92] {
+        let expected = format!(
+            "{SOURCE}: line {line}, column person_id: person_id must be unique; it is also on line 5"
+        );
+        assert!(msg.contains(&expected), "{expected:?} in:\n{msg}");
+    }
+    assert!(msg.contains("2 of 600 rows"), "{msg}");
+    assert!(!msg.contains(&dup), "the id {dup:?} is printed:\n{msg}");
 }
 
 #[test]
@@ -412,11 +417,12 @@ fn text_must_be_utf8() {
     let msg = read_csv(&bytes[..], SOURCE, &ReadOptions::default())
         .unwrap_err()
         .to_string();
+    // The cell is an id: the message names line, column and byte, never the value.
     assert!(
-        msg.contains("line 4, column person_id, value \"\u{fffd}"),
+        msg.contains("line 4, column person_id: not valid UTF-8 (at byte 1 of the cell)"),
         "{msg}"
     );
-    assert!(msg.contains("not valid UTF-8"), "{msg}");
+    assert!(!msg.contains("value"), "{msg}");
 }
 
 #[test]
@@ -612,4 +618,166 @@ fn the_reference_year_moves_the_rules() {
         .unwrap_err()
         .to_string();
     assert!(msg.contains("register_entry_year is 2019"), "{msg}");
+}
+
+/// A file with a free-text `note` column last, so that a stray quote there can swallow rows.
+fn with_note(persons: usize) -> (Vec<String>, Vec<Vec<String>>) {
+    let (mut header, mut rows) = valid_rows(persons);
+    header.push("note".into());
+    for (i, r) in rows.iter_mut().enumerate() {
+        r.push(format!("n{i}"));
+    }
+    (header, rows)
+}
+
+fn invalid(text: &str) -> Box<banenafspraak::error::InvalidRows> {
+    match read(text) {
+        Err(Error::InvalidRows(inv)) => inv,
+        other => panic!("expected invalid rows, got {other:?}"),
+    }
+}
+
+#[test]
+fn an_unclosed_quote_in_a_text_column_is_refused_at_the_line_it_opened() {
+    let (header, mut rows) = with_note(2000);
+    let note = col(&header, "note");
+    rows[999][note] = "\"never closed".into();
+    let inv = invalid(&join(&header, &rows));
+    // Row 999 is on line 1001; every other row is still read as a row.
+    assert_eq!((inv.rows, inv.broken_rows), (2000, 1), "{inv}");
+    assert_eq!(inv.problems[0].line, 1001, "{inv}");
+    assert_eq!(inv.problems[0].column.as_deref(), Some("note"));
+    assert!(inv.problems[0].rule.contains("swallowed rows"), "{inv}");
+}
+
+#[test]
+fn an_unclosed_quote_on_the_last_row_is_refused() {
+    let (header, mut rows) = with_note(50);
+    let note = col(&header, "note");
+    rows[49][note] = "\"never closed".into();
+    let inv = invalid(&join(&header, &rows));
+    assert_eq!((inv.rows, inv.broken_rows), (50, 1), "{inv}");
+    assert_eq!(inv.problems[0].line, 51);
+    assert!(inv.problems[0].rule.contains("never closed"), "{inv}");
+}
+
+#[test]
+fn two_stray_quotes_seven_rows_apart_lose_no_row() {
+    let (header, mut rows) = with_note(2000);
+    let note = col(&header, "note");
+    rows[100][note] = "\"opens".into();
+    rows[107][note] = "closes\"".into();
+    let inv = invalid(&join(&header, &rows));
+    assert_eq!(inv.rows, 2000, "{inv}");
+    assert_eq!(inv.problems[0].line, 102, "{inv}");
+    assert!(inv.problems[0].rule.contains("swallowed rows"), "{inv}");
+}
+
+#[test]
+fn stray_quotes_in_adjacent_rows_lose_no_row() {
+    // The quote closes at the end of the next row: one row's worth of commas inside it.
+    let (header, mut rows) = with_note(300);
+    let note = col(&header, "note");
+    rows[10][note] = "\"opens".into();
+    rows[11][note] = "closes\"".into();
+    let inv = invalid(&join(&header, &rows));
+    assert_eq!(inv.rows, 300, "{inv}");
+    assert_eq!(inv.problems[0].line, 12, "{inv}");
+}
+
+#[test]
+fn a_quoted_schema_value_over_two_lines_is_an_error_where_the_quote_opened() {
+    let (header, mut rows) = valid_rows(300);
+    let sex = col(&header, "sex");
+    rows[20][sex] = "\"male\nfemale\"".into();
+    let inv = invalid(&join(&header, &rows));
+    assert_eq!(inv.problems[0].line, 22, "{inv}");
+    assert_eq!(inv.problems[0].column.as_deref(), Some("sex"));
+    assert!(
+        inv.problems[0]
+            .rule
+            .contains("schema columns hold no line breaks"),
+        "{inv}"
+    );
+    // The next line is read as a row of its own (and is broken), so no row vanishes.
+    assert_eq!(inv.rows, 301, "{inv}");
+}
+
+#[test]
+fn a_text_cell_over_lines_is_kept_when_rows_and_lines_reconcile() {
+    let (header, mut rows) = with_note(300);
+    let note = col(&header, "note");
+    rows[5][note] = "\"Stationsplein 1,\nUtrecht\"".into();
+    rows[6][note] = "\"three\r\nlines\nhere\"".into();
+    let pop = read(&join(&header, &rows)).unwrap();
+    assert_eq!(pop.len(), 300);
+    assert_eq!(
+        pop.extra("note").unwrap().get(5),
+        "Stationsplein 1,\nUtrecht"
+    );
+    assert_eq!(pop.extra("note").unwrap().get(6), "three\r\nlines\nhere");
+    assert_eq!(pop.extra("note").unwrap().get(7), "n7");
+}
+
+#[test]
+fn text_after_a_closing_quote_is_an_error() {
+    let (header, mut rows) = with_note(100);
+    let note = col(&header, "note");
+    rows[3][note] = "\"a\"b".into();
+    let inv = invalid(&join(&header, &rows));
+    assert_eq!((inv.problems[0].line, inv.rows), (5, 100), "{inv}");
+    assert!(inv.problems[0].rule.contains("closing quote"), "{inv}");
+}
+
+/// A large file with multi-line text cells (the splitter's quote-parity pass must keep
+/// them whole) and broken rows spread over it.
+fn large_file() -> String {
+    let (header, mut rows) = with_note(12_000);
+    let (note, age) = (col(&header, "note"), col(&header, "age"));
+    for (i, r) in rows.iter_mut().enumerate() {
+        if i.is_multiple_of(37) {
+            r[note] = format!("\"line one, {i}\nline \"\"two\"\"\"");
+        }
+        if i.is_multiple_of(1009) {
+            r[age] = "x".into();
+        }
+    }
+    rows[7000][note] = "\"unclosed".into();
+    let id = col(&header, "person_id");
+    rows[9000][id] = rows[8000][id].clone();
+    join(&header, &rows)
+}
+
+#[test]
+fn results_are_the_same_at_any_thread_count() {
+    let text = large_file();
+    let run = |threads: usize, text: &str| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| {
+            read_csv(
+                text.as_bytes(),
+                SOURCE,
+                &ReadOptions {
+                    max_problems: 1000,
+                    ..ReadOptions::default()
+                },
+            )
+        })
+    };
+    let serial = run(1, &text).unwrap_err().to_string();
+    assert!(serial.contains("14 of 12000 rows"), "{serial}");
+    for threads in [2, 3, 8] {
+        assert_eq!(run(threads, &text).unwrap_err().to_string(), serial);
+    }
+    // And the valid variant gives the same persons.
+    let (header, rows) = with_note(12_000);
+    let valid = join(&header, &rows);
+    let one = run(1, &valid).unwrap();
+    assert_eq!(one.len(), 12_000);
+    for threads in [2, 8] {
+        assert_eq!(run(threads, &valid).unwrap(), one);
+    }
 }

@@ -1,11 +1,16 @@
 //! The microdata contract, schema v1 (`shared/spec/microdata-schema.md`): the codes, the
-//! columns, column-wise storage of persons, and the validating CSV reader and writer.
+//! columns, column-wise storage of persons, the validating CSV reader (parallel, with a
+//! columnar cache beside the input) and the writer.
 //! This stage knows nothing of models or estimates.
 
+mod cache;
+mod chunks;
 mod codes;
 mod columns;
 mod population;
 mod read;
+mod row;
+mod tokenize;
 mod write;
 
 pub use codes::{
@@ -17,5 +22,5 @@ pub use columns::{
     N_COLUMNS,
 };
 pub use population::{DaysColumn, Person, Population, RuleViolation, TextColumn, WindowDays};
-pub use read::{read_csv, read_csv_path, read_csv_path_with_progress, ReadOptions};
+pub use read::{read_csv, read_csv_path, read_csv_path_with_progress, CacheMode, ReadOptions};
 pub use write::{write_csv, write_csv_path};

@@ -155,16 +155,18 @@ impl<'a> Person<'a> {
     /// Checks the rules that span columns (schema v1); ranges and codes are the reader's.
     /// Returns every broken rule, empty when the record is valid.
     pub fn check(&self, reference_year: u16) -> Vec<RuleViolation> {
-        let mut out = Vec::new();
-        let mut fail = |column: Column, value: String, rule: String| {
-            out.push(RuleViolation {
-                column,
-                value,
-                rule,
-            })
-        };
+        let mut out = Violations(Vec::new());
+        self.check_generation(&mut out);
+        self.check_days(&mut out);
+        self.check_months(&mut out);
+        self.check_register(reference_year, &mut out);
+        self.check_outcomes(reference_year, &mut out);
+        out.0
+    }
+
+    fn check_generation(&self, out: &mut Violations) {
         if (self.generation == 0) != (self.migration == Migration::None) {
-            fail(
+            out.add(
                 Column::Generation,
                 self.generation.to_string(),
                 format!(
@@ -173,9 +175,13 @@ impl<'a> Person<'a> {
                 ),
             );
         }
+    }
+
+    /// Each count within the window, benefits within their parts, students within school.
+    fn check_days(&self, out: &mut Violations) {
         for c in DaysColumn::ALL {
             if self.days[c] > WINDOW_DAYS {
-                fail(
+                out.add(
                     c.column(),
                     self.days[c].to_string(),
                     format!("days must be at most {WINDOW_DAYS}"),
@@ -193,7 +199,7 @@ impl<'a> Person<'a> {
         let upper = sum.min(u32::from(WINDOW_DAYS));
         let any = self.days[DaysColumn::AnyBenefit];
         if any < largest || u32::from(any) > upper {
-            fail(
+            out.add(
                 Column::DaysAnyBenefit,
                 any.to_string(),
                 format!(
@@ -204,7 +210,7 @@ impl<'a> Person<'a> {
             );
         }
         if self.days[DaysColumn::StudentWithIncome] > self.days[DaysColumn::InSchool] {
-            fail(
+            out.add(
                 Column::DaysStudentWithIncome,
                 self.days[DaysColumn::StudentWithIncome].to_string(),
                 format!(
@@ -213,82 +219,92 @@ impl<'a> Person<'a> {
                 ),
             );
         }
+    }
+
+    fn check_months(&self, out: &mut Violations) {
         if (self.ww || self.nug) && self.months_without_work.is_none() {
-            fail(
+            out.add(
                 Column::MonthsWithoutWork,
                 String::new(),
                 "months_without_work is required when ww or nug is 1".into(),
             );
         }
         if self.bijstand && self.months_bijstand.is_none() {
-            fail(
+            out.add(
                 Column::MonthsBijstand,
                 String::new(),
                 "months_bijstand is required when bijstand is 1".into(),
             );
         }
-        let register_rule =
-            |col: Column,
-             present: bool,
-             value: String,
-             fail: &mut dyn FnMut(Column, String, String)| {
-                if present != self.in_register {
-                    let rule = if self.in_register {
-                        format!("{col} is required when in_register is 1")
-                    } else {
-                        format!("{col} must be empty when in_register is 0")
-                    };
-                    fail(col, value, rule);
-                }
-            };
-        register_rule(
-            Column::RegisterBasis,
-            self.register_basis.is_some(),
-            self.register_basis
-                .map(|b| b.code().to_string())
-                .unwrap_or_default(),
-            &mut fail,
-        );
-        register_rule(
-            Column::RegisterEntryYear,
-            self.register_entry_year.is_some(),
-            self.register_entry_year
-                .map(|y| y.to_string())
-                .unwrap_or_default(),
-            &mut fail,
-        );
+    }
+
+    /// Register columns present exactly inside the register; entry years in range.
+    fn check_register(&self, reference_year: u16, out: &mut Violations) {
+        let basis = self.register_basis.map(|b| b.code().to_string());
+        let year = self.register_entry_year.map(|y| y.to_string());
+        for (col, value) in [
+            (Column::RegisterBasis, basis),
+            (Column::RegisterEntryYear, year),
+        ] {
+            if value.is_some() != self.in_register {
+                let rule = if self.in_register {
+                    format!("{col} is required when in_register is 1")
+                } else {
+                    format!("{col} must be empty when in_register is 0")
+                };
+                out.add(col, value.unwrap_or_default(), rule);
+            }
+        }
         if let Some(year) = self.register_entry_year {
             if !(FIRST_ENTRY_YEAR..=reference_year).contains(&year) {
-                fail(
+                out.add(
                     Column::RegisterEntryYear,
                     year.to_string(),
                     format!("register_entry_year must be in {FIRST_ENTRY_YEAR} ..= {reference_year} (the reference year)"),
                 );
             }
         }
+    }
+
+    /// Outcomes only for the cohorts they are measured on.
+    fn check_outcomes(&self, reference_year: u16, out: &mut Violations) {
         if let Some(found) = self.found_job_within_year {
-            if !self.in_register || self.register_entry_year != Some(reference_year - 1) {
-                fail(
+            if !self.in_register
+                || self.register_entry_year != Some(reference_year.saturating_sub(1))
+            {
+                out.add(
                     Column::FoundJobWithinYear,
                     u8::from(found).to_string(),
                     format!(
                         "found_job_within_year must be empty unless in_register is 1 and \
                          register_entry_year is {} (the year before the reference year)",
-                        reference_year - 1
+                        reference_year.saturating_sub(1)
                     ),
                 );
             }
         }
         if let Some(kept) = self.kept_job_one_year {
             if !self.in_register {
-                fail(
+                out.add(
                     Column::KeptJobOneYear,
                     u8::from(kept).to_string(),
                     "kept_job_one_year must be empty when in_register is 0".into(),
                 );
             }
         }
-        out
+    }
+}
+
+/// The broken rules of one record, in the order they are checked.
+struct Violations(Vec<RuleViolation>);
+
+impl Violations {
+    fn add(&mut self, column: Column, value: String, rule: String) {
+        self.0.push(RuleViolation {
+            column,
+            value,
+            rule,
+        });
     }
 }
 
@@ -325,6 +341,31 @@ impl TextColumn {
     pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
         (0..self.len()).map(move |i| self.get(i))
     }
+    /// The buffer and the end offset of each cell.
+    pub(super) fn parts(&self) -> (&str, &[usize]) {
+        (&self.text, &self.ends)
+    }
+
+    /// A column from its parts; `None` unless the ends rise to the text's length on
+    /// character boundaries.
+    pub(super) fn from_parts(text: String, ends: Vec<usize>) -> Option<TextColumn> {
+        let mut last = 0;
+        for &e in &ends {
+            if e < last || !text.is_char_boundary(e) {
+                return None;
+            }
+            last = e;
+        }
+        (last == text.len()).then_some(TextColumn { text, ends })
+    }
+
+    /// Appends the cells of `other`.
+    fn append(&mut self, other: TextColumn) {
+        let offset = self.text.len();
+        self.text.push_str(&other.text);
+        self.ends.extend(other.ends.iter().map(|e| e + offset));
+    }
+
     fn select(&self, rows: &[usize]) -> TextColumn {
         let mut out = TextColumn::default();
         for &i in rows {
@@ -345,28 +386,28 @@ impl TextColumn {
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Population {
-    person_id: TextColumn,
-    sex: Vec<Sex>,
-    age: Vec<u8>,
-    migration: Vec<Migration>,
-    generation: Vec<u8>,
-    education: Vec<Education>,
-    years_special_secondary: Vec<u8>,
-    days: [Vec<u16>; 10],
-    employed: Vec<bool>,
-    ww: Vec<bool>,
-    bijstand: Vec<bool>,
-    nug: Vec<bool>,
-    wia_class: Vec<WiaClass>,
-    disability_pct: Vec<u8>,
-    months_without_work: Vec<u16>,
-    months_bijstand: Vec<u16>,
-    in_register: Vec<bool>,
-    register_basis: Vec<Option<RegisterBasis>>,
-    register_entry_year: Vec<Option<u16>>,
-    found_job_within_year: Vec<Option<bool>>,
-    kept_job_one_year: Vec<Option<bool>>,
-    extra: Vec<(String, TextColumn)>,
+    pub(super) person_id: TextColumn,
+    pub(super) sex: Vec<Sex>,
+    pub(super) age: Vec<u8>,
+    pub(super) migration: Vec<Migration>,
+    pub(super) generation: Vec<u8>,
+    pub(super) education: Vec<Education>,
+    pub(super) years_special_secondary: Vec<u8>,
+    pub(super) days: [Vec<u16>; 10],
+    pub(super) employed: Vec<bool>,
+    pub(super) ww: Vec<bool>,
+    pub(super) bijstand: Vec<bool>,
+    pub(super) nug: Vec<bool>,
+    pub(super) wia_class: Vec<WiaClass>,
+    pub(super) disability_pct: Vec<u8>,
+    pub(super) months_without_work: Vec<u16>,
+    pub(super) months_bijstand: Vec<u16>,
+    pub(super) in_register: Vec<bool>,
+    pub(super) register_basis: Vec<Option<RegisterBasis>>,
+    pub(super) register_entry_year: Vec<Option<u16>>,
+    pub(super) found_job_within_year: Vec<Option<bool>>,
+    pub(super) kept_job_one_year: Vec<Option<bool>>,
+    pub(super) extra: Vec<(String, TextColumn)>,
 }
 
 impl Population {
@@ -388,6 +429,10 @@ impl Population {
 
     /// Reserves room for `n` more persons.
     pub fn reserve(&mut self, n: usize) {
+        self.person_id.ends.reserve(n);
+        for (_, col) in &mut self.extra {
+            col.ends.reserve(n);
+        }
         self.sex.reserve(n);
         self.age.reserve(n);
         self.migration.reserve(n);
@@ -455,11 +500,7 @@ impl Population {
     }
 
     /// Appends a person with the given extra cells, one per extra column in order.
-    pub(crate) fn push_with_extra<'s>(
-        &mut self,
-        p: &Person<'_>,
-        extra: impl Iterator<Item = &'s str>,
-    ) {
+    pub fn push_with_extra<'s>(&mut self, p: &Person<'_>, extra: impl Iterator<Item = &'s str>) {
         let n_extra = self.extra.len();
         let saved = std::mem::take(&mut self.extra);
         self.push(p);
@@ -481,15 +522,18 @@ impl Population {
         );
     }
 
-    /// Appends the persons of `other`, which carries no extra columns (as `self`):
-    /// how generated chunks are joined without building each person again.
+    /// Appends the persons of `other`, which carries the same extra columns as `self`:
+    /// how generated or parsed chunks are joined without building each person again.
     pub(crate) fn append(&mut self, other: Population) {
-        debug_assert!(self.extra.is_empty() && other.extra.is_empty());
-        let offset = self.person_id.text.len();
-        self.person_id.text.push_str(&other.person_id.text);
-        self.person_id
-            .ends
-            .extend(other.person_id.ends.iter().map(|e| e + offset));
+        debug_assert!(self
+            .extra
+            .iter()
+            .map(|(n, _)| n)
+            .eq(other.extra.iter().map(|(n, _)| n)));
+        self.person_id.append(other.person_id);
+        for ((_, col), (_, o)) in self.extra.iter_mut().zip(other.extra) {
+            col.append(o);
+        }
         self.sex.extend(other.sex);
         self.age.extend(other.age);
         self.migration.extend(other.migration);

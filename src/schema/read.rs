@@ -1,24 +1,46 @@
-//! The CSV reader of schema v1: streams a file, checks every rule and either returns
-//! every row as a [`Population`] or refuses the file with a list of the broken rows
-//! (file, line, column, value, rule). It never panics on input and never drops a row.
+//! The CSV reader of schema v1: streams a file in blocks, parses each block's records in
+//! parallel, checks every rule and either returns every row as a [`Population`] or refuses
+//! the file with a list of the broken rows (file, line, column, value, rule). It never
+//! panics on input and never drops a row. With [`CacheMode::ReadWrite`] a valid file's
+//! columns are kept beside it (see `cache`) and a second read costs next to nothing.
 
-use std::collections::hash_map::{DefaultHasher, Entry};
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::io::Read;
 use std::path::Path;
 
-use super::codes::{Education, Migration, RegisterBasis, Sex, WiaClass};
-use super::columns::{Column, ValueType, COLUMNS, DEFAULT_REFERENCE_YEAR, N_COLUMNS};
-use super::population::{DaysColumn, Person, Population, WindowDays};
-use crate::error::{Error, InvalidRows, Problem, Result};
+use super::cache::{self, ContentHash};
+use super::chunks::{parse_block, Rules, Tally};
+use super::columns::DEFAULT_REFERENCE_YEAR;
+use super::population::Population;
+use super::row::{header_error, Layout};
+use super::tokenize::{Shape, Step, Tokenizer};
+use crate::error::{Error, Result};
+
+/// Whether a file read by path may be read from, and written to, the columnar cache
+/// beside it (`persons.csv` -> `persons.csv.banenafspraak-cache`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CacheMode {
+    /// Always read the CSV; write nothing beside it (the library's default).
+    #[default]
+    Off,
+    /// Use a cache that matches the file (size, modification time, content hash, reader
+    /// version and reference year); otherwise read the CSV and, if it is valid and its
+    /// directory writable, write the cache for next time.
+    ReadWrite,
+}
+
+impl CacheMode {
+    /// The mode a command-line tool should default to: a second run on the same file
+    /// skips parsing and validation.
+    pub const COMMAND_LINE_DEFAULT: CacheMode = CacheMode::ReadWrite;
+}
 
 /// How to read a microdata file.
 ///
 /// ```
-/// use banenafspraak::schema::ReadOptions;
+/// use banenafspraak::schema::{CacheMode, ReadOptions};
 /// let opts = ReadOptions { reference_year: 2019, ..ReadOptions::default() };
 /// assert_eq!(opts.max_problems, 100);
+/// assert_eq!(opts.cache, CacheMode::Off);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReadOptions {
@@ -27,6 +49,8 @@ pub struct ReadOptions {
     pub reference_year: u16,
     /// How many problems to list in full; the rest are counted.
     pub max_problems: usize,
+    /// Whether [`read_csv_path`] and [`read_csv_path_with_progress`] use the columnar cache.
+    pub cache: CacheMode,
 }
 
 impl Default for ReadOptions {
@@ -34,6 +58,7 @@ impl Default for ReadOptions {
         ReadOptions {
             reference_year: DEFAULT_REFERENCE_YEAR,
             max_problems: 100,
+            cache: CacheMode::Off,
         }
     }
 }
@@ -46,9 +71,7 @@ impl Default for ReadOptions {
 /// assert!(pop.len() > 100);
 /// ```
 pub fn read_csv_path(path: impl AsRef<Path>, opts: &ReadOptions) -> Result<Population> {
-    let path = path.as_ref();
-    let file = std::fs::File::open(path).map_err(|e| Error::io(path.display(), e))?;
-    read_csv(file, &path.display().to_string(), opts)
+    read_csv_path_with_progress(path, opts, &mut |_, _| {})
 }
 
 /// As [`read_csv_path`], calling `progress(bytes_read, file_size)` as the file is read:
@@ -73,8 +96,17 @@ pub fn read_csv_path_with_progress(
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Population> {
     let path = path.as_ref();
-    let file = std::fs::File::open(path).map_err(|e| Error::io(path.display(), e))?;
-    let total = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let source = path.display().to_string();
+    if opts.cache == CacheMode::ReadWrite {
+        if let Some(pop) = cache::load(path, opts.reference_year) {
+            let size = std::fs::metadata(path).map_or(0, |m| m.len());
+            progress(size, size);
+            return Ok(pop);
+        }
+    }
+    let file = std::fs::File::open(path).map_err(|e| Error::io(&source, e))?;
+    let stamp = cache::Stamp::of(&file);
+    let total = stamp.as_ref().map_or(0, |s| s.size);
     let counting = CountingReader {
         inner: file,
         read: 0,
@@ -83,7 +115,15 @@ pub fn read_csv_path_with_progress(
         done: false,
         progress,
     };
-    read_csv(counting, &path.display().to_string(), opts)
+    if opts.cache == CacheMode::Off {
+        return read_stream(counting, &source, opts, Some(total), None);
+    }
+    let mut hash = ContentHash::default();
+    let pop = read_stream(counting, &source, opts, Some(total), Some(&mut hash))?;
+    if let Some(stamp) = stamp {
+        cache::store(path, &stamp, hash.finish(), opts.reference_year, &pop);
+    }
+    Ok(pop)
 }
 
 /// Bytes between two progress calls.
@@ -118,529 +158,146 @@ impl<R: Read> Read for CountingReader<'_, R> {
 
 /// Reads and validates microdata CSV from any reader; `source` names it in messages.
 pub fn read_csv<R: Read>(input: R, source: &str, opts: &ReadOptions) -> Result<Population> {
-    let mut csv = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .buffer_capacity(1 << 20)
-        .from_reader(input);
-    let io_error = |e: csv::Error| match e.into_kind() {
-        csv::ErrorKind::Io(io) => Error::io(source, io),
-        other => Error::io(source, std::io::Error::other(format!("{other:?}"))),
-    };
-    let mut record = csv::ByteRecord::new();
-    if !csv.read_byte_record(&mut record).map_err(io_error)? {
-        return Err(header_error(
-            source,
-            "the file is empty: expected a header row".into(),
-        ));
+    read_stream(input, source, opts, None, None)
+}
+
+/// Bytes parsed at a time: large enough for the threads to share, small enough that the
+/// input is never held whole.
+const BLOCK: usize = 16 << 20;
+
+/// The input in blocks: `buf[start..filled]` holds bytes not yet consumed. The buffer
+/// keeps its length, so it is zeroed once, not on every block.
+struct Blocks<'h, R> {
+    input: R,
+    source: &'h str,
+    buf: Vec<u8>,
+    start: usize,
+    filled: usize,
+    eof: bool,
+    hash: Option<&'h mut ContentHash>,
+}
+
+impl<R: Read> Blocks<'_, R> {
+    /// The unconsumed bytes.
+    fn data(&self) -> &[u8] {
+        &self.buf[self.start..self.filled]
     }
-    let layout = Layout::from_header(&record, source)?;
-    let mut pop = Population::with_extra_columns(layout.extra.iter().map(|(n, _)| n.clone()));
-    let mut state = Validation::new(source, opts);
-    let mut row_problems: Vec<Problem> = Vec::new();
-    while csv.read_byte_record(&mut record).map_err(io_error)? {
-        let line = record.position().map_or(0, |p| p.line());
-        state.rows += 1;
-        row_problems.clear();
-        if let Some(person) = parse_row(
-            &record,
-            &layout,
-            line,
-            opts.reference_year,
-            &mut row_problems,
-        ) {
-            let extras = layout.extra.iter().map(|&(_, k)| {
-                // Extra cells were checked for UTF-8 in parse_row.
-                std::str::from_utf8(record.get(k).unwrap_or_default()).unwrap_or_default()
-            });
-            if let Some(first) = state.ids.insert(person.person_id, pop.len(), line, &pop) {
-                row_problems.push(Problem {
-                    line,
-                    column: Some(Column::PersonId.name().into()),
-                    value: Some(show(person.person_id.as_bytes())),
-                    rule: format!("person_id must be unique; it is also on line {first}"),
-                });
-            } else {
-                pop.push_with_extra(&person, extras);
-            }
+
+    fn consume(&mut self, n: usize) {
+        self.start += n;
+    }
+
+    /// Reads until at least `want` unconsumed bytes are held or the input ends.
+    fn fill(&mut self, want: usize) -> Result<()> {
+        self.buf.copy_within(self.start..self.filled, 0);
+        self.filled -= self.start;
+        self.start = 0;
+        if self.buf.len() < want {
+            self.buf.resize(want, 0);
         }
-        state.add(&row_problems);
-    }
-    state.finish(pop)
-}
-
-/// Where each schema column and each extra column sits in a row.
-struct Layout {
-    width: usize,
-    position: [usize; N_COLUMNS],
-    extra: Vec<(String, usize)>,
-}
-
-impl Layout {
-    fn from_header(header: &csv::ByteRecord, source: &str) -> Result<Layout> {
-        let mut names = Vec::with_capacity(header.len());
-        for (k, raw) in header.iter().enumerate() {
-            let raw = if k == 0 {
-                raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw)
-            } else {
-                raw
+        while !self.eof && self.filled < want {
+            let got = loop {
+                match self.input.read(&mut self.buf[self.filled..]) {
+                    Ok(n) => break n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Err(Error::io(self.source, e)),
+                }
             };
-            let name = std::str::from_utf8(raw).map_err(|_| {
-                header_error(
-                    source,
-                    format!("column {} name {} is not valid UTF-8", k + 1, show(raw)),
-                )
-            })?;
-            if name.is_empty() {
+            if let Some(h) = self.hash.as_deref_mut() {
+                h.update(&self.buf[self.filled..self.filled + got]);
+            }
+            self.filled += got;
+            self.eof = got == 0;
+        }
+        Ok(())
+    }
+
+    /// Reads more than is held now (a record longer than the bytes held).
+    fn grow(&mut self) -> Result<()> {
+        let want = self.data().len() + BLOCK;
+        self.fill(want)
+    }
+}
+
+/// Reads the header; returns the layout and the line of the first data row.
+fn read_header<R: Read>(blocks: &mut Blocks<'_, R>) -> Result<(Layout, u64)> {
+    let shape = Shape::header();
+    blocks.fill(BLOCK)?;
+    loop {
+        let eof = blocks.eof;
+        let data = blocks.data();
+        let mut tok = Tokenizer::new(data, 0, data.len(), eof, &shape);
+        match tok.next_record() {
+            Step::End => {
                 return Err(header_error(
-                    source,
-                    format!("column {} has no name", k + 1),
-                ));
+                    blocks.source,
+                    "the file is empty: expected a header row".into(),
+                ))
             }
-            if names.contains(&name) {
+            Step::Record { fault: Some(_), .. } => {
                 return Err(header_error(
-                    source,
-                    format!("column name {name:?} appears twice"),
-                ));
+                    blocks.source,
+                    "a quoted column name runs past the end of the line or is never closed".into(),
+                ))
             }
-            names.push(name);
-        }
-        let mut position = [usize::MAX; N_COLUMNS];
-        let mut extra = Vec::new();
-        for (k, name) in names.iter().enumerate() {
-            match Column::from_name(name) {
-                Some(c) => position[c as usize] = k,
-                None => extra.push((name.to_string(), k)),
+            Step::Record { fault: None, .. } => {
+                let layout = Layout::from_header(&tok, blocks.source)?;
+                let (used, lines) = (tok.pos(), tok.lines());
+                blocks.consume(used);
+                return Ok((layout, 1 + lines));
             }
-        }
-        let missing: Vec<String> = COLUMNS
-            .iter()
-            .filter(|c| position[c.column as usize] == usize::MAX)
-            .map(|c| {
-                let near = names.iter().find(|n| n.trim().eq_ignore_ascii_case(c.name));
-                match near {
-                    Some(n) => format!(
-                        "{} (found {n:?}: names are exact, lower case, no spaces)",
-                        c.name
-                    ),
-                    None => c.name.to_string(),
-                }
-            })
-            .collect();
-        if !missing.is_empty() {
-            return Err(header_error(
-                source,
-                format!("missing schema column(s): {}", missing.join(", ")),
-            ));
-        }
-        Ok(Layout {
-            width: names.len(),
-            position,
-            extra,
-        })
-    }
-}
-
-fn header_error(source: &str, message: String) -> Error {
-    Error::Header {
-        file: source.into(),
-        message,
-    }
-}
-
-/// Running tally of problems and the person_id index.
-struct Validation<'a> {
-    source: &'a str,
-    max: usize,
-    problems: Vec<Problem>,
-    more: u64,
-    rows: u64,
-    broken_rows: u64,
-    ids: IdIndex,
-}
-
-impl<'a> Validation<'a> {
-    fn new(source: &'a str, opts: &ReadOptions) -> Self {
-        Validation {
-            source,
-            max: opts.max_problems,
-            problems: Vec::new(),
-            more: 0,
-            rows: 0,
-            broken_rows: 0,
-            ids: IdIndex::default(),
-        }
-    }
-
-    fn add(&mut self, row: &[Problem]) {
-        if row.is_empty() {
-            return;
-        }
-        self.broken_rows += 1;
-        for p in row {
-            if self.problems.len() < self.max {
-                self.problems.push(p.clone());
-            } else {
-                self.more += 1;
-            }
-        }
-    }
-
-    fn finish(self, pop: Population) -> Result<Population> {
-        if self.broken_rows == 0 {
-            return Ok(pop);
-        }
-        Err(Error::InvalidRows(Box::new(InvalidRows {
-            source: self.source.into(),
-            problems: self.problems,
-            more: self.more,
-            rows: self.rows,
-            broken_rows: self.broken_rows,
-        })))
-    }
-}
-
-/// Finds repeated person_ids in one pass: a map from a 64-bit hash to the stored row,
-/// with linear probing on a hash collision so that only equal strings count as repeats.
-#[derive(Default)]
-struct IdIndex {
-    rows: HashMap<u64, (u32, u64), BuildHasherDefault<Prehashed>>,
-}
-
-impl IdIndex {
-    /// Registers `id` as row `row` on `line`; returns the earlier line when it was seen.
-    fn insert(&mut self, id: &str, row: usize, line: u64, pop: &Population) -> Option<u64> {
-        let mut hasher = DefaultHasher::new();
-        id.hash(&mut hasher);
-        let mut key = hasher.finish();
-        loop {
-            match self.rows.entry(key) {
-                Entry::Vacant(v) => {
-                    // Row counts beyond u32 (4 billion persons) are not a realistic extract.
-                    v.insert((u32::try_from(row).unwrap_or(u32::MAX), line));
-                    return None;
-                }
-                Entry::Occupied(o) => {
-                    let (earlier, first_line) = *o.get();
-                    if pop.person_ids().get(earlier as usize) == id {
-                        return Some(first_line);
-                    }
-                    key = key.wrapping_add(1);
-                }
-            }
+            Step::NeedMore => blocks.grow()?,
         }
     }
 }
 
-/// A hasher for keys that are hashes already.
-#[derive(Default)]
-struct Prehashed(u64);
-
-impl Hasher for Prehashed {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(b);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
-
-/// A cell as it reads in a message: debug-quoted so spaces and control characters show,
-/// shortened past 40 bytes.
-pub(crate) fn show(bytes: &[u8]) -> String {
-    const MAX: usize = 40;
-    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(MAX)]);
-    if bytes.len() > MAX {
-        format!("{text:?}... ({} bytes)", bytes.len())
-    } else {
-        format!("{text:?}")
-    }
-}
-
-/// Parses a whole number made of ASCII digits only; `None` on anything else or overflow.
-fn parse_uint(b: &[u8]) -> Option<u64> {
-    if b.is_empty() || b.len() > 19 {
-        return None;
-    }
-    let mut n: u64 = 0;
-    for &c in b {
-        let d = c.wrapping_sub(b'0');
-        if d > 9 {
-            return None;
-        }
-        n = n * 10 + u64::from(d);
-    }
-    Some(n)
-}
-
-/// One row's cells with problem collection.
-struct Cells<'r, 'p> {
-    record: &'r csv::ByteRecord,
-    layout: &'r Layout,
-    line: u64,
-    reference_year: u16,
-    problems: &'p mut Vec<Problem>,
-}
-
-impl<'r> Cells<'r, '_> {
-    fn raw(&self, c: Column) -> &'r [u8] {
-        self.record
-            .get(self.layout.position[c as usize])
-            .unwrap_or_default()
-    }
-
-    fn fail(&mut self, c: Column, raw: &[u8], rule: String) {
-        self.problems.push(Problem {
-            line: self.line,
-            column: Some(c.name().into()),
-            value: Some(show(raw)),
-            rule,
-        });
-    }
-
-    /// The cell, or `None` (and a problem) when it is empty but must not be.
-    fn required(&mut self, c: Column) -> Option<&'r [u8]> {
-        let raw = self.raw(c);
-        if raw.is_empty() {
-            self.fail(c, raw, "a value is required".into());
-            return None;
-        }
-        Some(raw)
-    }
-
-    fn int_in(&mut self, c: Column, raw: &[u8]) -> Option<u16> {
-        let (min, max) = match c.spec().value_type {
-            ValueType::Int { min, max } => (min, max),
-            ValueType::Year { min } => (min, self.reference_year),
-            _ => (0, u16::MAX),
-        };
-        match parse_uint(raw) {
-            Some(v) if (u64::from(min)..=u64::from(max)).contains(&v) => u16::try_from(v).ok(),
-            _ => {
-                self.fail(
-                    c,
-                    raw,
-                    format!("expected a whole number in {min} ..= {max}"),
-                );
-                None
-            }
-        }
-    }
-
-    fn int(&mut self, c: Column) -> Option<u16> {
-        let raw = self.required(c)?;
-        self.int_in(c, raw)
-    }
-
-    fn small(&mut self, c: Column) -> Option<u8> {
-        self.int(c).and_then(|v| u8::try_from(v).ok())
-    }
-
-    fn optional_int(&mut self, c: Column) -> Option<Option<u16>> {
-        let raw = self.raw(c);
-        if raw.is_empty() {
-            return Some(None);
-        }
-        self.int_in(c, raw).map(Some)
-    }
-
-    fn bool_of(&mut self, c: Column, raw: &[u8]) -> Option<bool> {
-        match raw {
-            b"0" => Some(false),
-            b"1" => Some(true),
-            _ => {
-                self.fail(c, raw, "expected 0 or 1".into());
-                None
-            }
-        }
-    }
-
-    fn boolean(&mut self, c: Column) -> Option<bool> {
-        let raw = self.required(c)?;
-        self.bool_of(c, raw)
-    }
-
-    fn optional_bool(&mut self, c: Column) -> Option<Option<bool>> {
-        let raw = self.raw(c);
-        if raw.is_empty() {
-            return Some(None);
-        }
-        self.bool_of(c, raw).map(Some)
-    }
-
-    fn code_of<T>(&mut self, c: Column, raw: &[u8], parse: fn(&[u8]) -> Option<T>) -> Option<T> {
-        let parsed = parse(raw);
-        if parsed.is_none() {
-            let codes = match c.spec().value_type {
-                ValueType::Code(codes) => codes.join(", "),
-                _ => String::new(),
-            };
-            self.fail(c, raw, format!("expected one of: {codes}"));
-        }
-        parsed
-    }
-
-    fn code<T>(&mut self, c: Column, parse: fn(&[u8]) -> Option<T>) -> Option<T> {
-        let raw = self.required(c)?;
-        self.code_of(c, raw, parse)
-    }
-
-    fn optional_code<T>(&mut self, c: Column, parse: fn(&[u8]) -> Option<T>) -> Option<Option<T>> {
-        let raw = self.raw(c);
-        if raw.is_empty() {
-            return Some(None);
-        }
-        self.code_of(c, raw, parse).map(Some)
-    }
-
-    fn text(&mut self, c: Column) -> Option<&'r str> {
-        let raw = self.required(c)?;
-        match std::str::from_utf8(raw) {
-            Ok(s) => Some(s),
-            Err(_) => {
-                self.fail(c, raw, "not valid UTF-8".into());
-                None
-            }
-        }
-    }
-}
-
-/// Parses one data row; `None` when any cell or rule fails (problems say which).
-fn parse_row<'r>(
-    record: &'r csv::ByteRecord,
-    layout: &'r Layout,
-    line: u64,
-    reference_year: u16,
-    problems: &mut Vec<Problem>,
-) -> Option<Person<'r>> {
-    if record.len() != layout.width {
-        problems.push(Problem {
-            line,
-            column: None,
-            value: None,
-            rule: format!(
-                "the row has {} fields, the header has {}",
-                record.len(),
-                layout.width
-            ),
-        });
-        return None;
-    }
-    for (name, k) in &layout.extra {
-        let raw = record.get(*k).unwrap_or_default();
-        if std::str::from_utf8(raw).is_err() {
-            problems.push(Problem {
-                line,
-                column: Some(name.clone()),
-                value: Some(show(raw)),
-                rule: "not valid UTF-8".into(),
-            });
-        }
-    }
-    let mut cells = Cells {
-        record,
-        layout,
-        line,
-        reference_year,
-        problems,
+/// The reader proper: `size` (when known) sizes the columns once; `hash` sees every byte.
+fn read_stream<R: Read>(
+    input: R,
+    source: &str,
+    opts: &ReadOptions,
+    size: Option<u64>,
+    hash: Option<&mut ContentHash>,
+) -> Result<Population> {
+    let mut blocks = Blocks {
+        input,
+        source,
+        buf: Vec::new(),
+        start: 0,
+        filled: 0,
+        eof: false,
+        hash,
     };
-    use Column as C;
-    let person_id = cells.text(C::PersonId);
-    let sex = cells.code(C::Sex, Sex::from_code);
-    let age = cells.small(C::Age);
-    let migration = cells.code(C::Migration, Migration::from_code);
-    let generation = cells.small(C::Generation);
-    let education = cells.code(C::Education, Education::from_code);
-    let years_special_secondary = cells.small(C::YearsSpecialSecondary);
-    let mut days = WindowDays::default();
-    let mut days_ok = true;
-    for d in DaysColumn::ALL {
-        match cells.int(d.column()) {
-            Some(v) => days.set(d, v),
-            None => days_ok = false,
+    let (layout, first_line) = read_header(&mut blocks)?;
+    let shape = layout.shape();
+    let rules = Rules {
+        layout: &layout,
+        shape: &shape,
+        reference_year: opts.reference_year,
+        max_problems: opts.max_problems,
+    };
+    let mut tally = Tally::new(&layout, first_line, opts.max_problems);
+    let mut first_block = true;
+    loop {
+        blocks.fill(BLOCK)?;
+        let eof = blocks.eof;
+        let held = blocks.data().len();
+        let used = parse_block(blocks.data(), eof, &rules, &mut tally);
+        if first_block && used > 0 {
+            // Size the columns from the first block's bytes per row.
+            if let Some(size) = size {
+                let per_row = used as f64 / tally.rows().max(1) as f64;
+                tally.reserve((size as f64 / per_row * 1.02) as usize);
+            }
+            first_block = false;
+        }
+        blocks.consume(used);
+        if eof {
+            break;
+        }
+        if used == 0 && held > 0 {
+            blocks.grow()?;
         }
     }
-    let employed = cells.boolean(C::Employed);
-    let ww = cells.boolean(C::Ww);
-    let bijstand = cells.boolean(C::Bijstand);
-    let nug = cells.boolean(C::Nug);
-    let wia_class = cells.code(C::WiaClass, WiaClass::from_code);
-    let disability_pct = cells.small(C::DisabilityPct);
-    let months_without_work = cells.optional_int(C::MonthsWithoutWork);
-    let months_bijstand = cells.optional_int(C::MonthsBijstand);
-    let in_register = cells.boolean(C::InRegister);
-    let register_basis = cells.optional_code(C::RegisterBasis, RegisterBasis::from_code);
-    let register_entry_year = cells.optional_int(C::RegisterEntryYear);
-    let found_job_within_year = cells.optional_bool(C::FoundJobWithinYear);
-    let kept_job_one_year = cells.optional_bool(C::KeptJobOneYear);
-    let person = Person {
-        person_id: person_id?,
-        sex: sex?,
-        age: age?,
-        migration: migration?,
-        generation: generation?,
-        education: education?,
-        years_special_secondary: years_special_secondary?,
-        days: days_ok.then_some(days)?,
-        employed: employed?,
-        ww: ww?,
-        bijstand: bijstand?,
-        nug: nug?,
-        wia_class: wia_class?,
-        disability_pct: disability_pct?,
-        months_without_work: months_without_work?,
-        months_bijstand: months_bijstand?,
-        in_register: in_register?,
-        register_basis: register_basis?,
-        register_entry_year: register_entry_year?,
-        found_job_within_year: found_job_within_year?,
-        kept_job_one_year: kept_job_one_year?,
-    };
-    if !problems.is_empty() {
-        return None;
-    }
-    let violations = person.check(reference_year);
-    if violations.is_empty() {
-        return Some(person);
-    }
-    problems.extend(violations.into_iter().map(|v| Problem {
-        line,
-        column: Some(v.column.name().into()),
-        value: Some(show(v.value.as_bytes())),
-        rule: v.rule,
-    }));
-    None
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn uint_parsing() {
-        assert_eq!(parse_uint(b"0"), Some(0));
-        assert_eq!(parse_uint(b"007"), Some(7));
-        assert_eq!(parse_uint(b"1095"), Some(1095));
-        assert_eq!(parse_uint(b"-1"), None);
-        assert_eq!(parse_uint(b"1.0"), None);
-        assert_eq!(parse_uint(b" 1"), None);
-        assert_eq!(parse_uint(b""), None);
-        assert_eq!(parse_uint(b"99999999999999999999999"), None);
-        assert_eq!(
-            parse_uint(b"9999999999999999999"),
-            Some(9_999_999_999_999_999_999)
-        );
-    }
-
-    #[test]
-    fn show_quotes_and_shortens() {
-        assert_eq!(show(b" 1"), "\" 1\"");
-        assert!(show(&[b'x'; 100]).ends_with("(100 bytes)"));
-        assert_eq!(show(b"\xff"), "\"\u{fffd}\"");
-    }
+    tally.finish(source).map_err(Error::InvalidRows)
 }
