@@ -9,6 +9,10 @@ use banenafspraak::model::{
     ClassificationTree, FeatureColumn, FeatureEncoding, FeatureKind, FeatureMatrix, FeatureSet,
     FittedModel, LogisticParams, NodeSpec, SplitRule, TreeFeature, TreeParams,
 };
+use banenafspraak::report::{
+    apply, breakdown_table, counts_table, results_table, BreakdownKind, DisclosureMode,
+    DisclosureRules, Lang, Status, Value,
+};
 use banenafspraak::schema::{DaysColumn, Population};
 use common::{generate, STEPS};
 use proptest::prelude::*;
@@ -177,6 +181,70 @@ proptest! {
                     s.feature_name, s.rule
                 );
                 prop_assert!(got < parent);
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn under_strict_no_published_cell_rests_on_fewer_persons_than_the_minimum(
+        seed in 0u64..1_000_000,
+        n in 100usize..1_500,
+        min_persons in 5u64..30,
+    ) {
+        // Small populations make many small groups and cells.
+        let pop = generate(&STEPS, n, seed);
+        let defs = ScoredPopulation::report_populations();
+        let estimates = pipeline(13, 0.05, 0.2, 0.4, 0.6, 2.9).estimate(&pop, &defs).unwrap();
+        let rules = DisclosureRules { min_persons, ..DisclosureRules::default() };
+        let mut tables = vec![results_table(&estimates)];
+        for e in &estimates {
+            tables.push(counts_table(e, Lang::En));
+            tables.push(breakdown_table(e, BreakdownKind::Education, Lang::En));
+            tables.push(breakdown_table(e, BreakdownKind::Age, Lang::En));
+        }
+        for t in &mut tables {
+            apply(t, DisclosureMode::Strict, &rules, Some(100));
+            for (r, row) in t.rows.iter().enumerate() {
+                for (k, cell) in row.iter().enumerate() {
+                    if cell.status == Status::Suppressed || matches!(cell.value, Value::Text(_)) {
+                        continue;
+                    }
+                    for b in &cell.basis {
+                        prop_assert!(
+                            b.persons == 0 || b.persons >= min_persons,
+                            "{} row {r} column {k}: {} {} published", t.id, b.persons, b.what
+                        );
+                    }
+                }
+            }
+        }
+        // Independently of the cells' bases: in the counts tables, counted here, a group of
+        // 1 to min_persons - 1 persons publishes none of its counts, and likewise its
+        // employed ("had work") and those without work ("finds/keeps work"). An empty
+        // group passes, as the rules say.
+        for (e, def) in estimates.iter().zip(&defs) {
+            let t = tables.iter().find(|t| t.id == format!("{}_counts", e.name)).unwrap();
+            let members: Vec<_> = pop.persons().filter(|p| def.contains(p)).collect();
+            let mut groups = vec![members.clone()];
+            for s in &def.subgroups {
+                groups.push(members.iter().filter(|p| s.contains(p)).cloned().collect());
+            }
+            prop_assert_eq!(groups.len(), t.rows.len());
+            for (row, group) in t.rows.iter().zip(&groups) {
+                let persons = group.len() as u64;
+                let employed = group.iter().filter(|p| p.employed).count() as u64;
+                // Columns: label, persons, comparable, mean, had work, finds, keeps.
+                for (columns, behind) in [(1..4, persons), (4..5, employed), (5..7, persons - employed)] {
+                    if (1..min_persons).contains(&behind) {
+                        for cell in &row[columns] {
+                            prop_assert_eq!(cell.status, Status::Suppressed, "{}: {} persons behind {:?}", t.id, behind, cell);
+                        }
+                    }
+                }
             }
         }
     }
