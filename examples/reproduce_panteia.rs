@@ -11,6 +11,7 @@
 //! The estimates come only from the models fitted on the generated persons; the published
 //! values (`synth::published`) are read for the comparison columns, after estimation.
 
+use std::fmt::Write;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -19,15 +20,28 @@ use banenafspraak::estimate::{
 };
 use banenafspraak::report::format::{hundreds, percent, ROUNDING_NOTE};
 use banenafspraak::report::Table;
+use banenafspraak::schema::Population;
 use banenafspraak::synth::published::{Distribution, Published, POPULATIONS};
 use banenafspraak::synth::report_trees::b3_1_tree;
 use banenafspraak::synth::{SynthParams, FULL_SCALE};
 
-struct Args {
-    seed: u64,
-    persons: usize,
-    csv: bool,
-    replicates: usize,
+pub struct Args {
+    pub seed: u64,
+    pub persons: usize,
+    pub csv: bool,
+    pub replicates: usize,
+}
+
+/// What a run produced: the printed text, the estimates with the population they came
+/// from, the factor that scales its counts to the full population, the goals and the
+/// README's headline table (`tests/reproduction.rs` checks them).
+pub struct Outcome {
+    pub text: String,
+    pub population: Population,
+    pub estimates: Estimates,
+    pub up: f64,
+    pub goals: Goals,
+    pub headline: String,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -83,7 +97,10 @@ fn main() -> ExitCode {
         }
     };
     match run(&args) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(outcome) => {
+            print!("{}", outcome.text);
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::FAILURE
@@ -91,7 +108,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(args: &Args) -> banenafspraak::Result<()> {
+pub fn run(args: &Args) -> banenafspraak::Result<Outcome> {
     let start = Instant::now();
     let pop = SynthParams {
         persons: args.persons,
@@ -126,33 +143,51 @@ fn run(args: &Args) -> banenafspraak::Result<()> {
     }
     let estimates = params.run(&pop)?;
     let fitted = start.elapsed() - generated;
+    // Counts of a smaller population are scaled up to the published full scale.
+    let up = FULL_SCALE / args.persons as f64;
     if args.csv {
-        return write_results_csv(&estimates.result_rows(), std::io::stdout().lock());
+        let mut csv = Vec::new();
+        write_results_csv(&estimates.result_rows(), &mut csv)?;
+        return Ok(Outcome {
+            text: String::from_utf8(csv).expect("the results table is UTF-8"),
+            population: pop,
+            headline: headline(&estimates, up),
+            estimates,
+            up,
+            goals: Goals::default(),
+        });
     }
-    println!(
+    let mut out = String::new();
+    writeln!(
+        out,
         "Synthetic population: {} persons aged 16-66, seed {} (generated in {:.1} s; \
          models fitted and populations scored in {:.1} s).",
         hundreds(pop.len() as f64),
         args.seed,
         generated.as_secs_f64(),
         fitted.as_secs_f64()
-    );
+    )
+    .unwrap();
     let f = &estimates.fitted.correction;
-    println!(
+    writeln!(
+        out,
         "Register {} members, {} outside wajong, wsw and wiw/id: correction factor {:.2} \
          (report: 2.9).\n",
         hundreds(f.register_size as f64),
         hundreds(f.register_size_trained as f64),
         f.factor
-    );
-    // Counts of a smaller population are scaled up to the published full scale.
-    let up = FULL_SCALE / args.persons as f64;
+    )
+    .unwrap();
     if args.persons != FULL_SCALE as usize {
-        println!("Counts are scaled to the full population (x {up:.3}) for the comparison.\n");
+        writeln!(
+            out,
+            "Counts are scaled to the full population (x {up:.3}) for the comparison.\n"
+        )
+        .unwrap();
     }
     let mut goals = Goals::default();
     for (published, est) in POPULATIONS.iter().zip(&estimates.populations) {
-        println!("{}", counts_table(published, est, up, &mut goals));
+        writeln!(out, "{}", counts_table(published, est, up, &mut goals)).unwrap();
         if let Some(i) = est.total.intervals {
             let published_total = published.total;
             let show = |name: &str, iv: Interval, value: f64| {
@@ -168,27 +203,69 @@ fn run(args: &Args) -> banenafspraak::Result<()> {
                     }
                 )
             };
-            println!(
+            writeln!(
+                out,
                 "95% bootstrap intervals ({} replicates over the training sample): {}; {}; {}\n",
                 args.replicates,
                 show("comparable", i.comparable, published_total.comparable),
                 show("finds work", i.finds_work, published.finds),
                 show("keeps work", i.keeps_work, published.keeps),
-            );
+            )
+            .unwrap();
         }
         for (by, dist, breakdown) in [
             ("education level", &published.education, &est.by_education),
             ("age band", &published.age, &est.by_age),
         ] {
-            println!(
+            writeln!(
+                out,
                 "{}",
                 distribution_table(published, by, dist, breakdown, est, up, &mut goals)
-            );
+            )
+            .unwrap();
         }
     }
-    print_trees(&estimates);
-    goals.print();
-    Ok(())
+    print_trees(&mut out, &estimates);
+    let headline = headline(&estimates, up);
+    writeln!(out, "Headline (the README's table):\n\n{headline}").unwrap();
+    goals.print(&mut out);
+    Ok(Outcome {
+        text: out,
+        population: pop,
+        estimates,
+        up,
+        goals,
+        headline,
+    })
+}
+
+/// The README's headline table: each population's totals scaled to full size and rounded
+/// to hundreds, with the deviation from the published total (the mean probability beside
+/// the published one).
+pub fn headline(e: &Estimates, up: f64) -> String {
+    let mut t = String::from(
+        "| population | persons | comparable | mean | had work | finds work | keeps work |\n\
+         |---|---|---|---|---|---|---|\n",
+    );
+    let cell =
+        |got: f64, want: f64| format!("{} ({})", hundreds(up * got), deviation(up * got, want));
+    for (p, est) in POPULATIONS.iter().zip(&e.populations) {
+        let e = &est.total;
+        let had = p.had_work.map_or("-".to_string(), |h| cell(e.had_work, h));
+        writeln!(
+            t,
+            "| {} | {} | {} | {} ({}) | {had} | {} | {} |",
+            est.label,
+            cell(e.persons as f64, p.total.persons),
+            cell(e.comparable, p.total.comparable),
+            percent(e.mean_probability()),
+            percent(p.total.mean_probability),
+            cell(e.finds_work, p.finds),
+            cell(e.keeps_work, p.keeps),
+        )
+        .unwrap();
+    }
+    t
 }
 
 /// Signed relative deviation in percent.
@@ -345,22 +422,29 @@ fn distribution_table(
     )
 }
 
-fn print_trees(e: &Estimates) {
+fn print_trees(out: &mut String, e: &Estimates) {
     let stage = &e.fitted.comparability;
     let v = &stage.validation;
-    println!(
+    writeln!(
+        out,
         "Fitted comparability tree ({} persons to fit, {} to validate; validation AUC {:.3}, \
          Brier {:.4}):\n",
         hundreds(stage.n_train as f64),
         hundreds(stage.n_validate as f64),
         v.auc,
         v.brier
-    );
-    println!("{}", stage.model);
-    println!("Report table B3.1 (binary reading), probabilities before the correction factor:\n");
-    println!("{}", b3_1_tree());
+    )
+    .unwrap();
+    writeln!(out, "{}", stage.model).unwrap();
+    writeln!(
+        out,
+        "Report table B3.1 (binary reading), probabilities before the correction factor:\n"
+    )
+    .unwrap();
+    writeln!(out, "{}", b3_1_tree()).unwrap();
     for stage in [&e.fitted.job_find, &e.fitted.job_keep] {
-        println!(
+        writeln!(
+            out,
             "Fitted {} tree: {} persons to fit, {} leaves, validation AUC {:.3}.",
             stage.name,
             stage.n_train,
@@ -369,17 +453,18 @@ fn print_trees(e: &Estimates) {
                 .as_tree()
                 .map_or(0, banenafspraak::model::ClassificationTree::n_leaves),
             stage.validation.auc
-        );
+        )
+        .unwrap();
     }
-    println!();
+    writeln!(out).unwrap();
 }
 
 /// The issue's goals: totals within 5%, sub-groups of at least 1,000 within 15%, shares
 /// within 3 points, job outcome totals within 10%.
 #[derive(Default)]
-struct Goals {
-    met: usize,
-    missed: Vec<String>,
+pub struct Goals {
+    pub met: usize,
+    pub missed: Vec<String>,
 }
 
 impl Goals {
@@ -410,15 +495,17 @@ impl Goals {
         }
     }
 
-    fn print(&self) {
-        println!(
+    fn print(&self, out: &mut String) {
+        writeln!(
+            out,
             "Goals met: {} of {} (totals within 5%, sub-groups of at least 1,000 within 15%, \
              shares within 3 points, job outcomes within 10%).",
             self.met,
             self.met + self.missed.len()
-        );
+        )
+        .unwrap();
         for m in &self.missed {
-            println!("  missed: {m}");
+            writeln!(out, "  missed: {m}").unwrap();
         }
     }
 }

@@ -1,9 +1,11 @@
 //! The calibrated synthetic population: valid, deterministic whatever the threads, its
 //! composition as calibrated, and honest: the estimates come from models fitted on it
-//! (another seed gives different but close numbers; a perturbed generator moves them the
-//! expected way) and the estimation code never reads the published figures.
+//! (each seed's estimate follows its own population; a perturbed generator moves them the
+//! way the report's tree says). That the estimation code never reads the published
+//! figures is enforced by the compiler: `synth` is a cargo feature and `.ci/run` builds
+//! the library without it.
 
-use banenafspraak::estimate::{EstimationParams, PopulationEstimate};
+use banenafspraak::estimate::{EstimationParams, PopulationEstimate, ScoredPopulation};
 use banenafspraak::schema::Population;
 use banenafspraak::synth::published::{self, POPULATIONS};
 use banenafspraak::synth::report_trees::b3_1;
@@ -72,7 +74,7 @@ fn the_composition_is_as_calibrated() {
         register / trained
     );
     // Each population's persons and comparable count under the report's own tree.
-    let defs = banenafspraak::estimate::ScoredPopulation::report_populations();
+    let defs = ScoredPopulation::report_populations();
     for (def, published) in defs.iter().zip(POPULATIONS) {
         let (mut n, mut c) = (0.0, 0.0);
         for p in pop.persons().filter(|p| def.contains(p)) {
@@ -120,12 +122,44 @@ fn the_composition_is_as_calibrated() {
     }
 }
 
+/// The comparable count of a population under the report's own tree and factor (the
+/// synthetic population's mechanism): what a fitted model should recover.
+fn under_b3_1(pop: &Population, def: &ScoredPopulation) -> f64 {
+    pop.persons()
+        .filter(|p| def.contains(p))
+        .map(|p| (2.9 * b3_1(&p)).min(1.0))
+        .sum()
+}
+
 #[test]
 fn another_seed_gives_different_but_close_estimates() {
-    let a = estimate(&generate(MODERATE, 1), 1);
-    let b = estimate(&generate(MODERATE, 2), 2);
-    for (x, y) in a.iter().zip(&b) {
-        assert_ne!(x.total.comparable, y.total.comparable, "{}", x.name);
+    // Each seed's estimate follows its own population (within 8% of what B3.1 gives on
+    // it), and the two seeds' estimates are within 15% of each other: different data,
+    // the same mechanism.
+    let defs = ScoredPopulation::report_populations();
+    let mut by_seed = Vec::new();
+    for seed in [1, 2] {
+        let pop = generate(MODERATE, seed);
+        let e = estimate(&pop, seed);
+        for (def, est) in defs.iter().zip(&e) {
+            let want = under_b3_1(&pop, def);
+            let rel = (est.total.comparable - want) / want;
+            eprintln!(
+                "seed {seed} {}: estimate {:.0}, under B3.1 {want:.0} ({:+.1}%)",
+                def.name,
+                est.total.comparable,
+                100.0 * rel
+            );
+            assert!(
+                rel.abs() < 0.08,
+                "seed {seed} {}: {:+.1}%",
+                def.name,
+                100.0 * rel
+            );
+        }
+        by_seed.push(e);
+    }
+    for (x, y) in by_seed[0].iter().zip(&by_seed[1]) {
         let rel = (x.total.comparable - y.total.comparable).abs() / x.total.comparable;
         assert!(
             rel < 0.15,
@@ -141,7 +175,10 @@ fn another_seed_gives_different_but_close_estimates() {
 fn more_bijstand_recipients_in_a_high_probability_leaf_raise_their_estimate() {
     // Twenty times as many bijstand recipients with a spell without income (B3.1 leaf
     // 15111, 30.2%; calibrated at 0.5% of recipients, now about 9%), keeping the
-    // population's size: some 40% more comparable recipients, if the fitted models see it.
+    // population's size: B3.1 itself gives about 20% more comparable recipients on the
+    // moved population, and the fitted models must see at least half of that rise and no
+    // more than 1.5 times it (a depth-5 tree fitted greedily mixes the leaf with its
+    // neighbours, which dilutes the rise; measured with this seed: +14.3% against +20.5%).
     let mut cal = Calibration::report().clone();
     cal.shift(
         Group::Bijstand,
@@ -153,42 +190,34 @@ fn more_bijstand_recipients_in_a_high_probability_leaf_raise_their_estimate() {
         seed: 3,
         ..SynthParams::default()
     };
-    let base = estimate(&params.generate().unwrap(), 3);
-    let moved = estimate(&params.generate_with(&cal).unwrap(), 3);
+    let (pop0, pop1) = (
+        params.generate().unwrap(),
+        params.generate_with(&cal).unwrap(),
+    );
+    let base = estimate(&pop0, 3);
+    let moved = estimate(&pop1, 3);
     let (b0, b1) = (&base[2], &moved[2]);
     assert_eq!(b0.name, "bijstand");
     let persons = (b1.total.persons as f64 - b0.total.persons as f64).abs();
     assert!(persons < 0.03 * b0.total.persons as f64);
-    assert!(
-        b1.total.comparable > 1.08 * b0.total.comparable,
-        "{} -> {}",
+    let bijstand = ScoredPopulation::bijstand();
+    let want = under_b3_1(&pop1, &bijstand) / under_b3_1(&pop0, &bijstand) - 1.0;
+    let got = b1.total.comparable / b0.total.comparable - 1.0;
+    eprintln!(
+        "bijstand comparable {:.0} -> {:.0}: {:+.1}% (under B3.1 {:+.1}%)",
         b0.total.comparable,
-        b1.total.comparable
+        b1.total.comparable,
+        100.0 * got,
+        100.0 * want
+    );
+    assert!(want > 0.05, "the shift should raise B3.1's count: {want}");
+    assert!(
+        (0.5 * want..=1.5 * want).contains(&got),
+        "fitted rise {:+.1}%, B3.1's {:+.1}%",
+        100.0 * got,
+        100.0 * want
     );
     // The other populations barely move.
     let ww = (moved[0].total.comparable - base[0].total.comparable).abs();
     assert!(ww < 0.15 * base[0].total.comparable);
-}
-
-#[test]
-fn the_estimation_code_never_reads_the_published_figures() {
-    let mut dirs = vec![std::path::PathBuf::from("src/estimate"), "src/model".into()];
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                dirs.push(path);
-                continue;
-            }
-            let text = std::fs::read_to_string(&path).unwrap();
-            for word in ["published", "synth::"] {
-                let uses = text
-                    .lines()
-                    .filter(|l| l.contains(word) && !l.trim_start().starts_with("//"))
-                    .filter(|l| !l.contains("use crate::synth::SynthParams"))
-                    .count();
-                assert_eq!(uses, 0, "{} mentions {word}", path.display());
-            }
-        }
-    }
 }

@@ -25,11 +25,28 @@ fn params(replicates: usize) -> EstimationParams {
     p
 }
 
+/// The accepted ratio of the bootstrap to the analytic sd of the comparable totals. The
+/// bootstrap holds the leaf-rate error the analytic variance computes and adds the variation
+/// of the tree shapes, so the ratio is below 1 only by the bootstrap sd's own sampling error
+/// (30 replicates: relative standard error 1/sqrt(2 * 29) = 13%) and by holding the class
+/// sizes at the design's: at least 0.7. Where the shapes are stable (bijstand and NUG,
+/// which the first splits separate) it stays near 1: at most 1.4. WW and WIA sit in leaves
+/// whose splits move from sample to sample, which the analytic variance misses: at most 4.
+/// Measured over 20 seeds (11-30) of this design: bijstand 0.70-1.34, NUG 0.80-1.26, WIA
+/// 0.90-2.44, WW 0.90-3.69.
+fn ratio_band(population: &str) -> std::ops::RangeInclusive<f64> {
+    match population {
+        "bijstand" | "nug" => 0.7..=1.4,
+        _ => 0.7..=4.0,
+    }
+}
+
 #[test]
 fn intervals_are_ordered_non_degenerate_and_in_the_results_table() {
     let pop = generate(&STEPS, 60_000, 11);
     let e = params(30).run(&pop).unwrap();
-    for p in &e.populations {
+    let draws = e.bootstrap.as_ref().expect("bootstrap draws");
+    for (k, p) in e.populations.iter().enumerate() {
         for g in p.groups() {
             let i = g.intervals.expect("every group has intervals");
             let v = g
@@ -47,30 +64,36 @@ fn intervals_are_ordered_non_degenerate_and_in_the_results_table() {
         }
         let t = &p.total;
         let i = t.intervals.unwrap();
-        // The four totals have real spread, and the point estimate is near its interval.
+        // The four totals have real spread, and the point estimate lies inside its
+        // interval: the point is the fit on the sample itself, the centre of the
+        // replicates' distribution, and 30 replicates put the 2.5% and 97.5% points about
+        // two standard deviations out on either side.
         for (iv, point) in [
             (i.comparable, t.comparable),
             (i.finds_work, t.finds_work),
             (i.keeps_work, t.keeps_work),
         ] {
             assert!(iv.width() > 0.0, "{} {iv:?}", p.name);
-            assert!(
-                iv.low - iv.width() <= point && point <= iv.high + iv.width(),
-                "{} {point} {iv:?}",
-                p.name
-            );
+            assert!(iv.contains(point), "{} {point} {iv:?}", p.name);
         }
-        // The bootstrap and the analytic standard errors agree roughly: the bootstrap
-        // adds the variation of the tree shapes.
-        let boot_sd = i.comparable.width() / (2.0 * 1.96);
+        // The bootstrap and the analytic standard errors agree as far as `ratio_band`
+        // says: both are the sampling error of the leaf rates.
+        let boot = draws.values(k, 0);
+        let mean = boot.iter().sum::<f64>() / boot.len() as f64;
+        let boot_sd =
+            (boot.iter().map(|b| (b - mean).powi(2)).sum::<f64>() / (boot.len() - 1) as f64).sqrt();
         let analytic_sd = t.leaf_rate_variance.unwrap().comparable.sqrt();
+        eprintln!(
+            "{}: bootstrap sd {boot_sd:.2}, analytic {analytic_sd:.2}, ratio {:.3}",
+            p.name,
+            boot_sd / analytic_sd
+        );
         assert!(
-            (0.3..4.0).contains(&(boot_sd / analytic_sd)),
+            ratio_band(&p.name).contains(&(boot_sd / analytic_sd)),
             "{}: bootstrap sd {boot_sd}, analytic {analytic_sd}",
             p.name
         );
     }
-    let draws = e.bootstrap.as_ref().expect("bootstrap draws");
     assert_eq!(draws.totals.len(), 30);
     assert!(draws.labelling.is_empty());
     for r in e.result_rows() {

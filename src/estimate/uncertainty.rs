@@ -71,10 +71,11 @@ pub enum Intervals {
     /// seed and the replicate number: the same on any number of threads.
     Bootstrap { replicates: usize },
     /// Normal intervals from the analytic leaf-rate variance (trees only). Fast, but the
-    /// tree shapes are held fixed, so the variation from choosing the splits is missed: on
-    /// known truth (`tests/coverage.rs`, 50 replications) they covered the comparable
-    /// totals in 93.5% of cases at 100,000 persons and 87.5% at 300,000, where the
-    /// bootstrap covered 96% and 95%. Prefer the bootstrap for intervals to publish.
+    /// tree shapes are held fixed, so the variation from choosing the splits is missed:
+    /// for populations whose splits move from sample to sample the bootstrap's sd is up to
+    /// several times the analytic one (`tests/uncertainty.rs`), and these intervals are too
+    /// narrow there. Prefer the bootstrap for intervals to publish; its coverage is checked
+    /// on known truth (`tests/coverage.rs`).
     Analytic,
     /// No intervals.
     None,
