@@ -9,7 +9,8 @@
 //! researchers' own CBS microdata extracts.
 //!
 //! The pipeline flows one way:
-//! [`schema`] (read and validate microdata) -> model -> estimate -> report.
+//! [`prepare`] (derive the person file from CBS's tables) -> [`schema`] (read and validate
+//! microdata) -> model -> estimate -> report.
 //!
 //! ```
 //! use banenafspraak::schema::{read_csv_path, ReadOptions};
@@ -25,6 +26,7 @@
 pub mod error;
 pub mod estimate;
 pub mod model;
+pub mod prepare;
 pub mod report;
 pub mod schema;
 // Behind the `synth` feature (default on): the library's estimation path builds without

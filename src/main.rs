@@ -44,6 +44,10 @@ enum Command {
     /// Fit the comparability, job-find and job-keep models and estimate the expected
     /// comparable persons, job finders and keepers per population (the report's tables).
     Estimate(Box<EstimateArgs>),
+    /// Derive the person file (schema v1) from CBS's source tables (GBAPERSOONTAB, SECMBUS,
+    /// HOOGSTEOPLTAB, WIA, DOELGROEPREGISTER, jobseekers, INSCHRWECTAB); see
+    /// data-dictionary/columns.md. CSV always; .sav and .parquet with those features.
+    Prepare(Box<PrepareArgs>),
     /// Write a synthetic population (schema v1) calibrated to Panteia (2023); see
     /// data-dictionary/synthetic.md.
     Synth {
@@ -202,6 +206,83 @@ struct EstimateArgs {
     quiet: bool,
 }
 
+/// `prepare`'s options (shared/spec/source-tables.md).
+#[derive(clap::Args)]
+struct PrepareArgs {
+    /// GBAPERSOONTAB: RINPERSOONS, RINPERSOON, GBAGESLACHT, GBAGEBOORTEJAAR, GBAGENERATIE,
+    /// GBAHERKOMSTGROEPERING.
+    #[arg(long)]
+    persons: PathBuf,
+    /// LANDAKTUEELREF: LAND, MIGRATIE (none, western, non_western).
+    #[arg(long)]
+    countries: PathBuf,
+    /// SECMBUS: RINPERSOONS, RINPERSOON, AANVSECM, EINDSECM, SECM and the six XKOPPEL flags.
+    #[arg(long)]
+    secm: PathBuf,
+    /// HOOGSTEOPLTAB: RINPERSOONS, RINPERSOON, OPLNIVSOI2016AGG4HBMETNIRWO (without it,
+    /// every education is unknown).
+    #[arg(long)]
+    education: Option<PathBuf>,
+    /// The education code map (LEVEL,education); default: data-dictionary/education-map.csv.
+    #[arg(long)]
+    education_map: Option<PathBuf>,
+    /// WIA spells: RINPERSOONS, RINPERSOON, AANVWIA, EINDWIA, WIAKLASSE, AOPERC.
+    #[arg(long)]
+    wia: Option<PathBuf>,
+    /// DOELGROEPREGISTER: RINPERSOONS, RINPERSOON, AANVREG, EINDREG, GRONDSLAG.
+    #[arg(long)]
+    register: PathBuf,
+    /// Jobseeker spells at UWV: RINPERSOONS, RINPERSOON, AANVWZ, EINDWZ.
+    #[arg(long)]
+    jobseekers: Option<PathBuf>,
+    /// INSCHRWECTAB: RINPERSOONS, RINPERSOON, SCHOOLJAAR, VSO.
+    #[arg(long)]
+    vso: Option<PathBuf>,
+    /// SECM codes of "scholier/student met inkomen", comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "26")]
+    secm_student_with_income: Vec<String>,
+    /// SECM codes of "overig zonder inkomen", comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "32")]
+    secm_no_income: Vec<String>,
+    /// Reference year: the reference date is 31 December, the window the three years ending then.
+    #[arg(long, default_value_t = banenafspraak::schema::DEFAULT_REFERENCE_YEAR)]
+    reference_year: u16,
+    /// The person file to write (schema v1 CSV); never an input file.
+    #[arg(long)]
+    output: PathBuf,
+    /// Column renames: a CSV with table,column,name (table empty: every table).
+    #[arg(long, value_name = "FILE")]
+    mapping: Option<PathBuf>,
+    /// Refused rows listed per table in the summary.
+    #[arg(long, default_value_t = 20)]
+    max_problems: usize,
+    /// Write every refused row (file, line, column, value, reason) to this CSV.
+    #[arg(long, value_name = "FILE")]
+    problems: Option<PathBuf>,
+}
+
+impl PrepareArgs {
+    fn params(&self) -> Result<banenafspraak::prepare::PrepareParams> {
+        use banenafspraak::prepare::{ColumnMapping, PrepareParams};
+        let mut p = PrepareParams::new(&self.persons, &self.countries, &self.secm, &self.register);
+        p.education.clone_from(&self.education);
+        p.education_map.clone_from(&self.education_map);
+        p.wia.clone_from(&self.wia);
+        p.jobseekers.clone_from(&self.jobseekers);
+        p.vso.clone_from(&self.vso);
+        p.student_with_income
+            .clone_from(&self.secm_student_with_income);
+        p.no_income.clone_from(&self.secm_no_income);
+        p.reference_year = self.reference_year;
+        p.max_problems = self.max_problems;
+        p.problems.clone_from(&self.problems);
+        if let Some(path) = &self.mapping {
+            p.mapping = ColumnMapping::read(path)?;
+        }
+        Ok(p)
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -224,6 +305,10 @@ fn main() -> ExitCode {
             })
         }
         Command::Estimate(args) => estimate(&args),
+        Command::Prepare(args) => args.params().and_then(|params| {
+            banenafspraak::prepare::prepare_to_file(&params, &args.output)
+                .map(|summary| eprint!("{summary}"))
+        }),
         Command::Synth {
             persons,
             seed,

@@ -21,6 +21,7 @@ pub mod calibrate;
 pub mod cells;
 pub mod published;
 pub mod report_trees;
+pub mod source_tables;
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;

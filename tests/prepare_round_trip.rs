@@ -1,0 +1,83 @@
+//! `synth -> prepare -> check`: the source tables written for a synthetic population give
+//! the same person file back.
+
+use banenafspraak::schema::{
+    read_csv_path, write_csv_path, Column, Person, ReadOptions, RegisterBasis,
+};
+use banenafspraak::synth::source_tables::{contradiction, write_source_tables};
+use banenafspraak::synth::SynthParams;
+
+/// The one documented difference: the contract leaves `found_job_within_year` empty for
+/// praktijkroute entrants (they enter with a job), the generator fills it.
+fn contract_view<'a>(p: &Person<'a>) -> Person<'a> {
+    let mut q = p.clone();
+    if q.register_basis == Some(RegisterBasis::Praktijkroute) {
+        q.found_job_within_year = None;
+    }
+    q
+}
+
+#[test]
+fn synth_prepare_check_gives_the_person_file_back() {
+    let truth = SynthParams {
+        persons: 20_000,
+        seed: 5,
+        ..SynthParams::default()
+    }
+    .generate()
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (files, report) = write_source_tables(&truth, 2019, dir.path(), true).unwrap();
+    // Known gap: a few job-keep cohort members whose employee days and months without
+    // work the layouts tried do not reach (and no contradiction is shown for them).
+    let missed: Vec<_> = report
+        .unreproducible
+        .iter()
+        .map(|(id, cols)| (id.as_str(), cols.clone()))
+        .collect();
+    assert!(
+        missed
+            .iter()
+            .all(|(_, cols)| *cols == [Column::KeptJobOneYear]),
+        "{missed:?}"
+    );
+    let prepared = files.prepare_params(2019).run().unwrap();
+    assert_eq!(prepared.summary.rows_refused(), 0, "{}", prepared.summary);
+    let out = dir.path().join("persons.csv");
+    write_csv_path(&prepared.population, &out).unwrap();
+    let back = read_csv_path(&out, &ReadOptions::default()).unwrap();
+    assert_eq!(back.len(), truth.len());
+    let (mut same, mut contradictory) = (0u64, 0u64);
+    for (a, b) in truth.persons().zip(back.persons()) {
+        if contradiction(&a).is_some() || missed.iter().any(|(id, _)| *id == a.person_id) {
+            // Columns that no spells can give at once (the generator draws them
+            // independently); the person is still written, from the spells laid out.
+            contradictory += 1;
+            assert_eq!(
+                (a.person_id, a.sex, a.age, a.education),
+                (b.person_id, b.sex, b.age, b.education)
+            );
+            continue;
+        }
+        assert_eq!(contract_view(&a), b);
+        same += 1;
+    }
+    eprintln!(
+        "{same} persons back as they were, {contradictory} not: {:?}, {} missed",
+        report.contradictory,
+        missed.len()
+    );
+    assert_eq!(
+        contradictory,
+        report.contradictory.values().sum::<u64>() + missed.len() as u64
+    );
+    assert!(
+        contradictory * 20 < truth.len() as u64,
+        "{contradictory} contradictory persons"
+    );
+    assert!(
+        report.secm_spells > truth.len() as u64,
+        "{} spells",
+        report.secm_spells
+    );
+}
