@@ -22,6 +22,7 @@
 pub mod error;
 pub mod estimate;
 pub mod model;
+pub mod monitor;
 pub mod report;
 pub mod schema;
 pub mod synth;
