@@ -27,6 +27,7 @@ pub mod disclosure;
 pub mod document;
 pub mod format;
 pub mod lang;
+pub mod monitor;
 pub mod notebook;
 #[cfg(feature = "plots")]
 pub mod plots;
