@@ -767,10 +767,14 @@ fn monitor(args: &MonitorArgs) -> Result<()> {
     let mut out = banenafspraak::report::monitor::render(&results, format, lang, mode, rules);
     #[cfg(feature = "plots")]
     let svgs: Vec<(String, String)> = match &args.plots {
-        Some(_) => banenafspraak::report::monitor_plots::plots(&out.tables, &Style::report(lang))?
-            .into_iter()
-            .map(|svg| (svg.name, svg.content))
-            .collect(),
+        Some(_) => banenafspraak::report::monitor_plots::plots(
+            &out.tables,
+            &results.params,
+            &Style::report(lang),
+        )?
+        .into_iter()
+        .map(|svg| (svg.name, svg.content))
+        .collect(),
         None => Vec::new(),
     };
     #[cfg(not(feature = "plots"))]

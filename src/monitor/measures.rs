@@ -147,10 +147,8 @@ impl MonitorParams {
         let window = (self.cohort_first_month(), self.cohort_end.month().plus(-1));
         let cover = first <= window.0 && window.1 <= last;
         if !cover {
-            notes.push(format!(
-                "months_worked_36: the panel ({first} to {last}) does not cover the cohort window ({} to {}); not computed",
-                window.0, window.1
-            ));
+            // No dates in notes: disclosure control rounds numbers of 3+ digits in prose.
+            notes.push("months_worked_36: the hours panel does not cover the cohort window (cohort_start to the month before cohort_end); not computed".into());
         }
         let mut banen = BanenTally::new(n_months);
         let mut cohort = CohortTally::new(self.cohort_months() as usize);
@@ -176,7 +174,7 @@ impl MonitorParams {
         let left = spells.iter().filter(|s| s.left_truncated).count();
         if left > 0 {
             notes.push(format!(
-                "job_retention, jobs_started: {left} job spells already paid in the panel's first month ({first}) have an unknown start and are left out; jobs_ended counts them"
+                "job_retention, jobs_started: {left} job spells already paid in the panel's first month have an unknown start and are left out; jobs_ended counts them"
             ));
         }
         let month_codes: Vec<String> = (0..n_months)

@@ -28,6 +28,8 @@ pub mod document;
 pub mod format;
 pub mod lang;
 pub mod monitor;
+#[cfg(feature = "plots")]
+pub mod monitor_plots;
 pub mod notebook;
 #[cfg(feature = "plots")]
 pub mod plots;
