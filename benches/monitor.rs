@@ -19,16 +19,22 @@ use criterion::{criterion_group, Criterion};
 
 /// About 300,000 register persons: a cohort of 230,000 and 30% inflow.
 fn national() -> SynthPanel {
-    PanelParams { cohort: 230_000, inflow_share: 0.3, seed: 7 }
-        .generate()
-        .expect("valid parameters")
+    PanelParams {
+        cohort: 230_000,
+        inflow_share: 0.3,
+        seed: 7,
+    }
+    .generate()
+    .expect("valid parameters")
 }
 
 fn hours_csv(s: &SynthPanel) -> Vec<u8> {
     let mut out = b"person_id,job_id,month,hours,sector\n".to_vec();
     for p in &s.persons {
         for &(j, m, h, sec) in &p.hours {
-            out.extend_from_slice(format!("{},{}-{j},{m},{h},{}\n", p.id, p.id, sec.code()).as_bytes());
+            out.extend_from_slice(
+                format!("{},{}-{j},{m},{h},{}\n", p.id, p.id, sec.code()).as_bytes(),
+            );
         }
     }
     out
@@ -82,7 +88,8 @@ impl SpolisYear<'_> {
         self.buf.clear();
         self.at = 0;
         if self.written == 0 {
-            self.buf.extend_from_slice(b"person_id,job_id,month,hours,sector\n");
+            self.buf
+                .extend_from_slice(b"person_id,job_id,month,hours,sector\n");
         }
         while self.buf.len() < 1 << 16 && self.written < self.total {
             if let Some(p) = self.synth.persons.get(self.person) {
@@ -95,7 +102,13 @@ impl SpolisYear<'_> {
             for _ in 0..self.filler_per_person.min(self.total - self.written) {
                 let n = self.filler;
                 self.filler += 1;
-                let _ = writeln!(self.buf, "N{:09},J{n},2021-{:02},{},market", n / 12, n % 12 + 1, 60 + n % 100);
+                let _ = writeln!(
+                    self.buf,
+                    "N{:09},J{n},2021-{:02},{},market",
+                    n / 12,
+                    n % 12 + 1,
+                    60 + n % 100
+                );
                 self.written += 1;
             }
         }
@@ -124,7 +137,11 @@ fn spolis_year() {
         .collect();
     let register = Register::from_spells(persons).expect("valid");
     let from = Month::parse(b"2021-01").expect("month");
-    let member_rows: u64 = synth.persons.iter().map(|p| p.hours.iter().filter(|x| x.1 >= from).count() as u64).sum();
+    let member_rows: u64 = synth
+        .persons
+        .iter()
+        .map(|p| p.hours.iter().filter(|x| x.1 >= from).count() as u64)
+        .sum();
     let total = 126_000_000u64;
     let source = SpolisYear {
         synth: &synth,
@@ -137,12 +154,19 @@ fn spolis_year() {
         buf: Vec::new(),
         at: 0,
     };
-    eprintln!("register of {} persons ready in {:.1} s", register.len(), t.elapsed().as_secs_f64());
+    eprintln!(
+        "register of {} persons ready in {:.1} s",
+        register.len(),
+        t.elapsed().as_secs_f64()
+    );
     let t = Instant::now();
-    let panel = Panel::read(&mut CsvSource::new(source, "spolis year"), &register, 10).expect("valid");
+    let panel =
+        Panel::read(&mut CsvSource::new(source, "spolis year"), &register, 10).expect("valid");
     let read = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    let res = MonitorParams::default().run(&register, &panel).expect("runs");
+    let res = MonitorParams::default()
+        .run(&register, &panel)
+        .expect("runs");
     let s = &panel.summary;
     eprintln!(
         "SPOLISBUS-sized year: {} rows read and checked, {} of register members kept, {} not in the register; read {read:.1} s, measures {:.2} s; banen {}: {:.0}",

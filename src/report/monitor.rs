@@ -106,7 +106,8 @@ fn row_label(measure: &str, period: &str, lang: Lang) -> String {
 /// on its persons (and, for shares, on the persons the share is about).
 fn cell(measure: &str, p: crate::monitor::Point) -> Cell {
     if p.value.is_nan() {
-        return Cell::empty();
+        // Undefined (no spell at risk), but its persons still go to the long table.
+        return Cell::empty().on("persons", p.persons);
     }
     match measure {
         "months_worked_36" => Cell::share(p.value)
