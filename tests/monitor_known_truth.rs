@@ -65,7 +65,7 @@ fn last_day(month: &str) -> String {
     let m: u32 = month[5..].parse().unwrap();
     let y: u32 = month[..4].parse().unwrap();
     let d = match m {
-        2 if y % 4 == 0 => 29,
+        2 if y.is_multiple_of(4) => 29,
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
