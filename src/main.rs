@@ -48,6 +48,10 @@ enum Command {
     /// HOOGSTEOPLTAB, WIA, DOELGROEPREGISTER, jobseekers, INSCHRWECTAB); see
     /// data-dictionary/columns.md. CSV always; .sav and .parquet with those features.
     Prepare(Box<PrepareArgs>),
+    /// The register monitor (shared/spec/panel-schema.md): banen per month, the cohort's
+    /// months worked, job retention and job starts and ends, from an hours panel and the
+    /// register spells.
+    Monitor(Box<MonitorArgs>),
     /// Write a synthetic population (schema v1) calibrated to Panteia (2023); see
     /// data-dictionary/synthetic.md.
     Synth {
@@ -309,6 +313,7 @@ fn main() -> ExitCode {
             banenafspraak::prepare::prepare_to_file(&params, &args.output)
                 .map(|summary| eprint!("{summary}"))
         }),
+        Command::Monitor(args) => monitor(&args),
         Command::Synth {
             persons,
             seed,
@@ -681,4 +686,191 @@ fn parse_leaf(s: &str) -> std::result::Result<usize, String> {
 
 fn parse_correction(s: &str) -> std::result::Result<Correction, String> {
     s.parse().map_err(|e: Error| e.to_string())
+}
+
+/// The output text and the disclosure check of its tables.
+fn render_output(
+    estimates: &banenafspraak::estimate::Estimates,
+    format: Format,
+    style: Style,
+    mode: DisclosureMode,
+    rules: DisclosureRules,
+) -> Result<(String, CheckReport)> {
+    let report_format = match format {
+        Format::Text => Some(OutputFormat::Text),
+        Format::Markdown => Some(OutputFormat::Markdown),
+        Format::Html => Some(OutputFormat::Html),
+        Format::Csv | Format::Json => None,
+    };
+    if let Some(f) = report_format {
+        let mut report = Report::from_estimates(estimates, style);
+        let mut check = CheckReport::new(mode, rules, style.count_to);
+        check.apply_to(&mut report);
+        return Ok((report.render(f), check));
+    }
+    // Results table v1: unrounded for work inside the environment; under strict,
+    // rounded and suppressed like every other table.
+    let count_to = (mode == DisclosureMode::Strict).then_some(rules.round_to);
+    let mut check = CheckReport::new(mode, rules, count_to);
+    let mut table = results_table(&estimates.populations);
+    check.apply_to_table(&mut table);
+    let mut out = Vec::new();
+    let rows = estimates.result_rows();
+    match (format, mode) {
+        (Format::Csv, DisclosureMode::Strict) => out = table.to_csv(count_to).into_bytes(),
+        (Format::Json, DisclosureMode::Strict) => {
+            let records = table.json_value(count_to)["rows"].clone();
+            out = serde_json::to_vec_pretty(&records)
+                .map_err(|e| Error::io("results table", std::io::Error::other(e.to_string())))?;
+            out.push(b'\n');
+        }
+        (Format::Csv, _) => write_results_csv(&rows, &mut out)?,
+        _ => write_results_json(&rows, &mut out)?,
+    }
+    Ok((String::from_utf8_lossy(&out).into_owned(), check))
+}
+
+#[derive(clap::Args)]
+struct MonitorArgs {
+    /// The monthly hours panel (CSV: person_id or RINPERSOONS + RINPERSOON, job_id, month,
+    /// hours, sector).
+    #[arg(long)]
+    hours: PathBuf,
+    /// The register spells (CSV: person_id or RINPERSOONS + RINPERSOON, AANVREG, EINDREG,
+    /// GRONDSLAG).
+    #[arg(long)]
+    register: PathBuf,
+    /// First day of the cohort window (in the register on it).
+    #[arg(long, default_value = "2019-01-01", value_parser = parse_date)]
+    cohort_start: banenafspraak::monitor::Date,
+    /// The day after the cohort window (in the register on it too).
+    #[arg(long, default_value = "2022-01-01", value_parser = parse_date)]
+    cohort_end: banenafspraak::monitor::Date,
+    /// Banen at the end of 2012.
+    #[arg(long, default_value_t = banenafspraak::monitor::BASELINE_2012)]
+    baseline: f64,
+    /// Extra banen agreed.
+    #[arg(long, default_value_t = banenafspraak::monitor::TARGET_EXTRA)]
+    target: f64,
+    /// Paid hours a month per baan.
+    #[arg(long, default_value_t = banenafspraak::monitor::HOURS_PER_BAAN)]
+    hours_per_baan: f64,
+    /// Output format (csv and json: `measure,group,period,value,persons`).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Write the output here instead of standard output.
+    #[arg(long)]
+    output: Option<PathBuf>,
+    /// Language of labels and number format.
+    #[arg(long, value_enum, default_value_t = LangArg::En)]
+    lang: LangArg,
+    /// Disclosure control of every cell (as for `estimate`).
+    #[arg(long, value_enum, default_value_t = DisclosureArg::Report)]
+    disclosure: DisclosureArg,
+    /// Minimum persons behind a published cell.
+    #[arg(long, default_value_t = 10)]
+    min_persons: u64,
+    /// Write an output-check report (Markdown).
+    #[arg(long, value_name = "PATH")]
+    check_report: Option<PathBuf>,
+    /// Write SVG plots into this directory (needs the `plots` feature).
+    #[arg(long, value_name = "DIR")]
+    plots: Option<PathBuf>,
+    /// How many problems of an input file to list in full.
+    #[arg(long, default_value_t = 100)]
+    max_problems: usize,
+}
+
+fn parse_date(s: &str) -> std::result::Result<banenafspraak::monitor::Date, String> {
+    banenafspraak::monitor::Date::parse_iso(s)
+        .ok_or_else(|| format!("{s:?} is not a date YYYY-MM-DD"))
+}
+
+fn monitor(args: &MonitorArgs) -> Result<()> {
+    use banenafspraak::monitor::{CsvSource, MonitorParams, Panel, Register};
+    let params = MonitorParams {
+        cohort_start: args.cohort_start,
+        cohort_end: args.cohort_end,
+        baseline: args.baseline,
+        target: args.target,
+        hours_per_baan: args.hours_per_baan,
+        ..MonitorParams::default()
+    };
+    params.check()?;
+    let plots_feature = cfg!(feature = "plots");
+    if !plots_feature && args.plots.is_some() {
+        return Err(Error::InvalidParameter {
+            name: "plots",
+            value: args.plots.as_ref().map_or(String::new(), |p| p.display().to_string()),
+            reason: "this banenafspraak was built without the `plots` feature (cargo build --features plots)".into(),
+        });
+    }
+    let register = Register::read(&mut CsvSource::open(&args.register)?, args.max_problems)?;
+    let panel = Panel::read(
+        &mut CsvSource::open(&args.hours)?,
+        &register,
+        args.max_problems,
+    )?;
+    let s = &panel.summary;
+    eprintln!(
+        "{}: {} rows, {} of register members used, {} of persons not in the register not used",
+        s.source, s.rows, s.used, s.not_in_register
+    );
+    let results = params.run(&register, &panel)?;
+    let format = match args.format {
+        Format::Text => OutputFormat::Text,
+        Format::Markdown => OutputFormat::Markdown,
+        Format::Html => OutputFormat::Html,
+        Format::Csv => OutputFormat::Csv,
+        Format::Json => OutputFormat::Json,
+    };
+    let lang = match args.lang {
+        LangArg::En => Lang::En,
+        LangArg::Nl => Lang::Nl,
+    };
+    let mode = match args.disclosure {
+        DisclosureArg::Strict => DisclosureMode::Strict,
+        DisclosureArg::Report => DisclosureMode::Report,
+        DisclosureArg::Off => DisclosureMode::Off,
+    };
+    let rules = DisclosureRules {
+        min_persons: args.min_persons,
+        ..DisclosureRules::default()
+    };
+    let mut out = banenafspraak::report::monitor::render(&results, format, lang, mode, rules);
+    #[cfg(feature = "plots")]
+    let svgs: Vec<(String, String)> = match &args.plots {
+        Some(_) => banenafspraak::report::monitor_plots::plots(
+            &out.tables,
+            &results.params,
+            &Style::report(lang),
+        )?
+        .into_iter()
+        .map(|svg| (svg.name, svg.content))
+        .collect(),
+        None => Vec::new(),
+    };
+    #[cfg(not(feature = "plots"))]
+    let svgs = Vec::new();
+    if let Some(o) = &args.output {
+        if o == &args.hours || o == &args.register {
+            return Err(Error::InvalidParameter {
+                name: "output",
+                value: o.display().to_string(),
+                reason: "is an input file; it would be overwritten".into(),
+            });
+        }
+    }
+    let target = args
+        .output
+        .as_ref()
+        .map_or("standard output".into(), |p| p.display().to_string());
+    banenafspraak::report::monitor::write_checked(
+        &mut out,
+        &target,
+        args.output.as_deref(),
+        args.plots.as_deref().map(|d| (d, svgs)),
+        args.check_report.as_deref(),
+        register.person_ids(),
+    )
 }

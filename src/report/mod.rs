@@ -29,6 +29,9 @@ pub mod document;
 pub mod export;
 pub mod format;
 pub mod lang;
+pub mod monitor;
+#[cfg(feature = "plots")]
+pub mod monitor_plots;
 pub mod notebook;
 #[cfg(feature = "plots")]
 pub mod plots;

@@ -19,6 +19,7 @@
 
 pub mod calibrate;
 pub mod cells;
+pub mod panel;
 pub mod published;
 pub mod report_trees;
 pub mod source_tables;

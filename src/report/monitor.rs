@@ -1,0 +1,350 @@
+//! The register monitor's tables: one wide table per measure for people (periods down,
+//! groups across, every cell with the persons behind it) and the long table
+//! `measure,group,period,value,persons` for machines, made from the checked wide tables so
+//! that a cell suppressed there (including secondary suppression of the cohort bins) is
+//! suppressed here too. Reads `monitor` results; computes nothing new.
+//!
+//! ```
+//! use banenafspraak::monitor::{CsvSource, MonitorParams, Panel, Register};
+//! use banenafspraak::report::{monitor, DisclosureMode, DisclosureRules, Lang, OutputFormat};
+//! let reg = "person_id,AANVREG,EINDREG,GRONDSLAG\nR1,20180101,88881231,wajong\n";
+//! let hours = "person_id,job_id,month,hours,sector\nR1,J1,2019-01,110.92,market\n";
+//! let register = Register::read(&mut CsvSource::new(reg.as_bytes(), "r"), 10)?;
+//! let panel = Panel::read(&mut CsvSource::new(hours.as_bytes(), "h"), &register, 10)?;
+//! let results = MonitorParams::default().run(&register, &panel)?;
+//! let out = monitor::render(&results, OutputFormat::Csv, Lang::En, DisclosureMode::Strict, DisclosureRules::default());
+//! assert!(out.text.starts_with("measure,group,period,value,persons"));
+//! assert!(out.text.contains("banen,total,2019-01,,"), "one person: suppressed");
+//! # Ok::<(), banenafspraak::Error>(())
+//! ```
+
+use super::disclosure::{CheckReport, DisclosureMode, DisclosureRules};
+use super::document::Report;
+use super::format::Style;
+use super::lang::Lang;
+use super::table::{Cell, OutputFormat, Status, Table};
+use crate::monitor::{Group, Measure, MonitorResults, Sector};
+use crate::schema::RegisterBasis;
+
+/// A measure's table and the machine codes of its rows (periods) and columns (groups).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonitorTable {
+    /// The measure (`banen`, ...).
+    pub measure: &'static str,
+    /// The wide table: a row per period, a column per group after the label column.
+    pub table: Table,
+    /// Period code of each row.
+    pub periods: Vec<String>,
+    /// Group code of each column after the first.
+    pub groups: Vec<Group>,
+}
+
+/// The label of a group.
+pub fn group_label(g: Group, lang: Lang) -> &'static str {
+    match g {
+        Group::Total => lang.total(),
+        Group::Sector(Sector::Market) => lang.pick("market sector", "marktsector"),
+        Group::Sector(Sector::Government) => lang.pick("government", "overheid"),
+        Group::Basis(b) => match b {
+            RegisterBasis::Wajong => "Wajong",
+            RegisterBasis::Wsw => "Wsw",
+            RegisterBasis::WiwId => "Wiw/ID",
+            RegisterBasis::Indicatie => {
+                lang.pick("indicatie banenafspraak", "indicatie banenafspraak")
+            }
+            RegisterBasis::Praktijkroute => lang.pick("praktijkroute", "praktijkroute"),
+            RegisterBasis::VsoPro => lang.pick("vso/pro pupils", "vso/pro-leerlingen"),
+            RegisterBasis::Voorziening => lang.pick("with a voorziening", "werken met voorziening"),
+            RegisterBasis::Other => lang.pick("other", "overig"),
+        },
+    }
+}
+
+fn title(m: &Measure, r: &MonitorResults, style: &Style) -> String {
+    let lang = style.lang;
+    let p = &r.params;
+    let hours = style.numbers.decimal(p.hours_per_baan, 2);
+    match m.name {
+        "banen" => match lang {
+            Lang::En => format!("Banen per month (paid hours of register members / {hours})"),
+            Lang::Nl => format!("Banen per maand (verloonde uren van personen in het register / {hours})"),
+        },
+        "banen_extra" => match lang {
+            Lang::En => "Extra banen over the baseline (end of 2012)".into(),
+            Lang::Nl => "Extra banen ten opzichte van de nulmeting (eind 2012)".into(),
+        },
+        "months_worked_36" => match lang {
+            Lang::En => format!(
+                "Months worked (>= 1 paid hour) in the {} months from {}: persons in the register on {} and {}",
+                p.cohort_months(), p.cohort_first_month(), p.cohort_start, p.cohort_end
+            ),
+            Lang::Nl => format!(
+                "Gewerkte maanden (>= 1 verloond uur) in de {} maanden vanaf {}: personen in het register op {} en {}",
+                p.cohort_months(), p.cohort_first_month(), p.cohort_start, p.cohort_end
+            ),
+        },
+        "job_retention" => lang
+            .pick(
+                "Job retention: share of job spells lasting at least n months (Kaplan-Meier)",
+                "Baanbehoud: aandeel baanperiodes dat ten minste n maanden duurt (Kaplan-Meier)",
+            )
+            .into(),
+        "jobs_started" => lang.pick("Job spells started per quarter", "Gestarte baanperiodes per kwartaal").into(),
+        _ => lang.pick("Job spells ended per quarter", "Beëindigde baanperiodes per kwartaal").into(),
+    }
+}
+
+fn row_label(measure: &str, period: &str, lang: Lang) -> String {
+    match measure {
+        "months_worked_36" => format!("{period} {}", lang.pick("months", "maanden")),
+        "job_retention" => format!(">= {period} {}", lang.pick("months", "maanden")),
+        _ => period.into(),
+    }
+}
+
+/// The cell of a point: counts for banen and flows, shares for bins and retention, each
+/// on its persons (and, for shares, on the persons the share is about).
+fn cell(measure: &str, p: crate::monitor::Point) -> Cell {
+    if p.value.is_nan() {
+        // Undefined (no spell at risk), but its persons still go to the long table.
+        return Cell::empty().on("persons", p.persons);
+    }
+    match measure {
+        "months_worked_36" => Cell::share(p.value)
+            .on("persons", p.persons)
+            .on("persons in bin", p.subset.unwrap_or(0)),
+        "job_retention" => Cell::share(p.value)
+            .on("persons", p.persons)
+            .on("persons at risk", p.subset.unwrap_or(0)),
+        _ => Cell::count(p.value).on("persons", p.persons),
+    }
+}
+
+fn measure_table(m: &Measure, r: &MonitorResults, style: &Style) -> MonitorTable {
+    let lang = style.lang;
+    let columns = std::iter::once(lang.pick("period", "periode").to_string()).chain(
+        m.series
+            .iter()
+            .map(|s| group_label(s.group, lang).to_string()),
+    );
+    let mut table = Table::new(title(m, r, style), columns)
+        .with_id(m.name)
+        .with_keys(std::iter::once("period").chain(m.series.iter().map(|s| s.group.code())));
+    for (k, period) in m.periods.iter().enumerate() {
+        table.push_row(
+            std::iter::once(Cell::text(row_label(m.name, period, lang)))
+                .chain(m.series.iter().map(|s| cell(m.name, s.points[k]))),
+        );
+    }
+    match m.name {
+        "months_worked_36" => {
+            table.partition = (0..m.periods.len()).collect();
+            table.push_row(
+                std::iter::once(Cell::text(lang.pick("persons", "personen")))
+                    .chain(m.series.iter().map(|s| Cell::count(s.points[0].persons as f64).on("persons", s.points[0].persons))),
+            );
+        }
+        "banen_extra" => {
+            let n = style.numbers;
+            table.notes.push(match lang {
+                Lang::En => format!(
+                    "Baseline {} banen at the end of 2012; the agreement's target is {} extra banen (100,000 in the market sector, 25,000 in government).",
+                    n.integer(r.params.baseline as i64), n.integer(r.params.target as i64)
+                ),
+                Lang::Nl => format!(
+                    "Nulmeting {} banen eind 2012; de afspraak is {} extra banen (100.000 in de marktsector, 25.000 bij de overheid).",
+                    n.integer(r.params.baseline as i64), n.integer(r.params.target as i64)
+                ),
+            });
+        }
+        "job_retention" => table.notes.push(
+            lang.pick(
+                "A job spell is consecutive months of one job with paid hours, started inside a register spell; spells still paid in the last month are censored, spells already paid in the first month are left out (start unknown). Empty: no spell at risk.",
+                "Een baanperiode is een reeks opeenvolgende maanden met verloonde uren in één baan, gestart tijdens een registratie; periodes die in de laatste maand nog lopen zijn gecensureerd, periodes die in de eerste maand al liepen tellen niet mee (start onbekend). Leeg: geen periode meer onder risico.",
+            )
+            .into(),
+        ),
+        _ => {}
+    }
+    MonitorTable {
+        measure: m.name,
+        table,
+        periods: m.periods.clone(),
+        groups: m.series.iter().map(|s| s.group).collect(),
+    }
+}
+
+/// Every measure's table, in the order of the panel schema.
+pub fn monitor_tables(r: &MonitorResults, style: &Style) -> Vec<MonitorTable> {
+    [
+        Some(&r.banen),
+        Some(&r.banen_extra),
+        r.months_worked.as_ref(),
+        Some(&r.job_retention),
+        Some(&r.jobs_started),
+        Some(&r.jobs_ended),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|m| measure_table(m, r, style))
+    .collect()
+}
+
+/// The long table `measure,group,period,value,persons` from (checked) wide tables: a
+/// suppressed value suppresses its persons too.
+pub fn long_table(tables: &[MonitorTable], lang: Lang) -> Table {
+    let mut t = Table::new(
+        lang.pick("Register monitor", "Monitor doelgroepregister"),
+        ["measure", "group", "period", "value", "persons"],
+    )
+    .with_id("monitor");
+    for mt in tables {
+        for (r, period) in mt.periods.iter().enumerate() {
+            for (k, g) in mt.groups.iter().enumerate() {
+                let value = mt.table.rows[r][k + 1].clone();
+                let n = value.basis.first().map_or(0, |b| b.persons);
+                let mut persons = Cell::count(n as f64).on("persons", n);
+                if value.status == Status::Suppressed {
+                    persons.status = Status::Suppressed;
+                }
+                t.push_row([
+                    Cell::text(mt.measure),
+                    Cell::text(g.code()),
+                    Cell::text(period.clone()),
+                    value,
+                    persons,
+                ]);
+            }
+        }
+    }
+    t
+}
+
+/// A rendered monitor output and its check.
+#[derive(Debug, Clone)]
+pub struct MonitorOutput {
+    /// The output text.
+    pub text: String,
+    /// The disclosure check of every table in it.
+    pub check: CheckReport,
+    /// The checked wide tables (for plots).
+    pub tables: Vec<MonitorTable>,
+}
+
+/// The one checked path out: builds the tables, applies disclosure control and renders.
+/// Text, Markdown and HTML show the wide tables with counts in the report's rounding; CSV
+/// and JSON the long table, unrounded unless strict.
+pub fn render(
+    r: &MonitorResults,
+    format: OutputFormat,
+    lang: Lang,
+    mode: DisclosureMode,
+    rules: DisclosureRules,
+) -> MonitorOutput {
+    let people = matches!(
+        format,
+        OutputFormat::Text | OutputFormat::Markdown | OutputFormat::Html
+    );
+    let mut style = Style::report(lang);
+    if !people {
+        style.count_to = (mode == DisclosureMode::Strict).then_some(rules.round_to);
+    }
+    let mut tables = monitor_tables(r, &style);
+    let mut check = CheckReport::new(mode, rules, style.count_to);
+    for t in &mut tables {
+        check.apply_to_table(&mut t.table);
+    }
+    let text = if people {
+        let mut report = Report::new(style);
+        report.heading(lang.pick("Register monitor", "Monitor doelgroepregister"));
+        for note in &r.notes {
+            report.paragraph(note.clone());
+        }
+        for t in &tables {
+            report.table(t.table.clone());
+        }
+        // Tables were checked above; this checks the paragraphs.
+        let mut prose = CheckReport::new(mode, check.rules.clone(), style.count_to);
+        prose.apply_to(&mut report);
+        check
+            .tables
+            .extend(prose.tables.into_iter().filter(|t| t.id == "text"));
+        report.render(format)
+    } else {
+        let mut long = long_table(&tables, lang);
+        check.apply_to_table(&mut long);
+        match format {
+            OutputFormat::Csv => long.to_csv(style.count_to),
+            _ => long.to_json(style.count_to) + "\n",
+        }
+    };
+    MonitorOutput {
+        text,
+        check,
+        tables,
+    }
+}
+
+/// Writes a checked output: scans it and the plots (`(name, svg)`) for person_id values
+/// (under strict a hit writes nothing), then writes the output (a file or standard
+/// output), the plots into their directory and the check report; says on standard error
+/// what blocks export in report mode.
+pub fn write_checked<'a>(
+    out: &mut MonitorOutput,
+    target: &str,
+    output: Option<&std::path::Path>,
+    plots: Option<(&std::path::Path, Vec<(String, String)>)>,
+    check_report: Option<&std::path::Path>,
+    ids: impl IntoIterator<Item = &'a str>,
+) -> crate::Result<()> {
+    use crate::Error;
+    use std::io::Write;
+    let svgs = plots.as_ref().map_or(&[][..], |(_, s)| &s[..]);
+    let mode = out.check.mode;
+    if mode != DisclosureMode::Off {
+        let names: Vec<String> = svgs.iter().map(|(n, _)| format!("{n}.svg")).collect();
+        let outputs: Vec<(&str, &str)> = std::iter::once((target, out.text.as_str()))
+            .chain(
+                names
+                    .iter()
+                    .zip(svgs)
+                    .map(|(n, (_, c))| (n.as_str(), c.as_str())),
+            )
+            .collect();
+        out.check.scan(&outputs, ids);
+        if !out.check.id_hits.is_empty() && mode == DisclosureMode::Strict {
+            return Err(Error::InvalidParameter {
+                name: "disclosure",
+                value: "strict".into(),
+                reason: format!(
+                    "{} person_id value(s) appear in the output; nothing was written",
+                    out.check.id_hits.len()
+                ),
+            });
+        }
+    }
+    let mut w: Box<dyn Write> = match output {
+        Some(p) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(p).map_err(|e| Error::io(target, e))?,
+        )),
+        None => Box::new(std::io::stdout().lock()),
+    };
+    w.write_all(out.text.as_bytes())
+        .and_then(|()| w.flush())
+        .map_err(|e| Error::io(target, e))?;
+    if let Some((dir, svgs)) = &plots {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir.display(), e))?;
+        for (name, content) in svgs {
+            let path = dir.join(format!("{name}.svg"));
+            std::fs::write(&path, content).map_err(|e| Error::io(path.display(), e))?;
+        }
+    }
+    if let Some(path) = check_report {
+        std::fs::write(path, out.check.to_markdown()).map_err(|e| Error::io(path.display(), e))?;
+    }
+    let open = out.check.open_findings();
+    if mode == DisclosureMode::Report && open > 0 {
+        eprintln!("disclosure: {open} finding(s) against the output-checking rules; not for export as it stands (--disclosure strict suppresses them; --check-report PATH lists them)");
+    }
+    Ok(())
+}
