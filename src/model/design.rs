@@ -89,9 +89,11 @@ impl std::str::FromStr for SampleSize {
 /// shares, of which `validation_share` are held out, both within each class; seeded.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct TrainingDesign {
+    /// How many persons to draw (the report: 1,000,000).
     pub sample_size: SampleSize,
     /// Share held out for validation (the report: 0.2).
     pub validation_share: f64,
+    /// Seed of the draw and the split.
     pub seed: u64,
 }
 
@@ -110,12 +112,15 @@ impl Default for TrainingDesign {
 pub struct Split {
     /// Population rows to fit on, ascending.
     pub train: Vec<usize>,
+    /// The outcome of each training row, in `train`'s order.
     pub train_labels: Vec<bool>,
     /// Population rows held out, ascending.
     pub validate: Vec<usize>,
+    /// The outcome of each held-out row, in `validate`'s order.
     pub validate_labels: Vec<bool>,
     /// Persons eligible before sampling, and how many of them were positive.
     pub eligible: usize,
+    /// Eligible persons with the outcome.
     pub eligible_positive: usize,
     /// Set when the requested sample was larger than the eligible population.
     pub used_all: bool,

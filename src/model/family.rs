@@ -20,7 +20,9 @@ use crate::error::Result;
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub enum ModelSpec {
+    /// The report's classification tree.
     Tree(TreeParams),
+    /// L2-penalised logistic regression.
     Logistic(LogisticParams),
 }
 
@@ -62,7 +64,9 @@ impl ModelSpec {
 /// A fitted model of either family.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum FittedModel {
+    /// A fitted classification tree.
     Tree(ClassificationTree),
+    /// A fitted logistic model.
     Logistic(FittedLogistic),
 }
 

@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::model::FeatureKind;
 
 /// A binary classification tree: an arena of [`Node`]s (node 0 is the root) and the
-/// features it splits on. Fitted with [`TreeParams::fit`] or built by hand with
+/// features it splits on. Fitted with [`TreeParams::fit`](crate::model::TreeParams::fit) or built by hand with
 /// [`ClassificationTree::from_nodes`]; serialisable with serde (deserialising validates).
 ///
 /// Scoring looks features up by name, so the matrix may hold other columns or a different

@@ -1,4 +1,4 @@
-//! A binary classification tree on a [`FeatureMatrix`], fitted with Gini impurity, that
+//! A binary classification tree on a [`FeatureMatrix`](crate::model::FeatureMatrix), fitted with Gini impurity, that
 //! keeps what the report's Tabel B3.1 prints: per node the number of training rows and
 //! positives, and per leaf the empirical rate.
 //!

@@ -38,7 +38,7 @@ impl SplitRule {
 /// The split of an internal node.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Split {
-    /// Index of the feature in [`ClassificationTree::features`].
+    /// Index of the feature in [`ClassificationTree::features`](crate::model::ClassificationTree::features).
     pub feature: usize,
     /// The feature's name (a copy, for reading the tree without the feature list).
     pub feature_name: String,
@@ -116,7 +116,7 @@ impl Node {
 /// A feature as a tree knows it: its name and how its values are read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TreeFeature {
-    /// The feature's name, matched against [`FeatureMatrix`] column names when scoring.
+    /// The feature's name, matched against [`FeatureMatrix`](crate::model::FeatureMatrix) column names when scoring.
     pub name: String,
     /// Numeric or categorical, with its range or levels.
     #[serde(with = "FeatureKindDef")]
@@ -131,7 +131,7 @@ enum FeatureKindDef {
     Categorical { levels: Vec<String> },
 }
 
-/// A node of a hand-built tree, for [`ClassificationTree::from_nodes`]. Splits name their
+/// A node of a hand-built tree, for [`ClassificationTree::from_nodes`](crate::model::ClassificationTree::from_nodes). Splits name their
 /// feature; node 0 is the root.
 #[derive(Debug, Clone, PartialEq)]
 pub enum NodeSpec {
@@ -178,7 +178,7 @@ impl NodeSpec {
 /// One condition on the path to a leaf.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Condition {
-    /// Index of the feature in [`ClassificationTree::features`].
+    /// Index of the feature in [`ClassificationTree::features`](crate::model::ClassificationTree::features).
     pub feature: usize,
     /// The feature's name.
     pub feature_name: String,
@@ -186,7 +186,7 @@ pub struct Condition {
     pub rule: SplitRule,
     /// Whether the path takes the branch where the rule holds (left) or not (right).
     pub holds: bool,
-    /// The condition in words, as [`ClassificationTree`]'s `Display` prints it
+    /// The condition in words, as [`ClassificationTree`](crate::model::ClassificationTree)'s `Display` prints it
     /// (`days_bijstand > 13 (>= 2 weeks)`, `education != mbo1`).
     pub text: String,
 }

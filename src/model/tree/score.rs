@@ -38,7 +38,7 @@ impl ClassificationTree {
     /// Each feature the tree splits on is looked up in `x` by name, once.
     ///
     /// # Errors
-    /// [`Error::ModelInput`] when a feature the tree splits on is missing from `x`, has the
+    /// [`Error::ModelInput`](crate::Error::ModelInput) when a feature the tree splits on is missing from `x`, has the
     /// other kind (numeric vs categorical) or has different category levels.
     pub fn try_predict_proba(&self, x: &FeatureMatrix) -> Result<Vec<f64>> {
         let c = self.compile(x)?;

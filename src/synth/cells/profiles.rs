@@ -432,7 +432,7 @@ pub(super) static NUG_PROFILES: [Profile; 10] = [
     },
 ];
 
-/// Index in the rest's profiles ([`Group::profiles`]) of the profile whose share is solved so that the trained
+/// Index in the rest's profiles ([`Group::profiles`](super::Group::profiles)) of the profile whose share is solved so that the trained
 /// register comes out at its target size.
 pub const REST_FREE_PROFILE: usize = 8;
 
