@@ -231,6 +231,15 @@ impl PanelParams {
                 hours,
             });
         }
+        self.add_inflow(&targets, &mut persons);
+        calibrate_banen(&mut persons, last);
+        Ok(SynthPanel { persons })
+    }
+
+    /// Register members who enter during the window (one a month in turn), with a basis
+    /// drawn by the published sizes; half of them find work.
+    fn add_inflow(&self, targets: &[(RegisterBasis, u32, u32)], persons: &mut Vec<SynthPerson>) {
+        let (first, last) = window();
         let inflow = (self.inflow_share * f64::from(self.cohort)).round() as usize;
         let weights: Vec<(RegisterBasis, u32)> = targets.iter().map(|t| (t.0, t.1)).collect();
         let total: u32 = weights.iter().map(|w| w.1).sum();
@@ -265,8 +274,6 @@ impl PanelParams {
                 hours,
             });
         }
-        calibrate_banen(&mut persons, last);
-        Ok(SynthPanel { persons })
     }
 }
 
