@@ -688,48 +688,6 @@ fn parse_correction(s: &str) -> std::result::Result<Correction, String> {
     s.parse().map_err(|e: Error| e.to_string())
 }
 
-/// The output text and the disclosure check of its tables.
-fn render_output(
-    estimates: &banenafspraak::estimate::Estimates,
-    format: Format,
-    style: Style,
-    mode: DisclosureMode,
-    rules: DisclosureRules,
-) -> Result<(String, CheckReport)> {
-    let report_format = match format {
-        Format::Text => Some(OutputFormat::Text),
-        Format::Markdown => Some(OutputFormat::Markdown),
-        Format::Html => Some(OutputFormat::Html),
-        Format::Csv | Format::Json => None,
-    };
-    if let Some(f) = report_format {
-        let mut report = Report::from_estimates(estimates, style);
-        let mut check = CheckReport::new(mode, rules, style.count_to);
-        check.apply_to(&mut report);
-        return Ok((report.render(f), check));
-    }
-    // Results table v1: unrounded for work inside the environment; under strict,
-    // rounded and suppressed like every other table.
-    let count_to = (mode == DisclosureMode::Strict).then_some(rules.round_to);
-    let mut check = CheckReport::new(mode, rules, count_to);
-    let mut table = results_table(&estimates.populations);
-    check.apply_to_table(&mut table);
-    let mut out = Vec::new();
-    let rows = estimates.result_rows();
-    match (format, mode) {
-        (Format::Csv, DisclosureMode::Strict) => out = table.to_csv(count_to).into_bytes(),
-        (Format::Json, DisclosureMode::Strict) => {
-            let records = table.json_value(count_to)["rows"].clone();
-            out = serde_json::to_vec_pretty(&records)
-                .map_err(|e| Error::io("results table", std::io::Error::other(e.to_string())))?;
-            out.push(b'\n');
-        }
-        (Format::Csv, _) => write_results_csv(&rows, &mut out)?,
-        _ => write_results_json(&rows, &mut out)?,
-    }
-    Ok((String::from_utf8_lossy(&out).into_owned(), check))
-}
-
 #[derive(clap::Args)]
 struct MonitorArgs {
     /// The monthly hours panel (CSV: person_id or RINPERSOONS + RINPERSOON, job_id, month,
@@ -767,10 +725,14 @@ struct MonitorArgs {
     /// Disclosure control of every cell (as for `estimate`).
     #[arg(long, value_enum, default_value_t = DisclosureArg::Report)]
     disclosure: DisclosureArg,
-    /// Minimum persons behind a published cell.
-    #[arg(long, default_value_t = 10)]
+    /// Minimum persons behind a published cell (below 10 needs --allow-small-minimum
+    /// under strict).
+    #[arg(long, default_value_t = banenafspraak::report::disclosure::SAFE_MINIMUM)]
     min_persons: u64,
-    /// Write an output-check report (Markdown).
+    /// Allow --min-persons below 10 under --disclosure strict (the check report says so).
+    #[arg(long)]
+    allow_small_minimum: bool,
+    /// Write an output-check report (Markdown, and its ACRO JSON twin beside it).
     #[arg(long, value_name = "PATH")]
     check_report: Option<PathBuf>,
     /// Write SVG plots into this directory (needs the `plots` feature).
@@ -797,14 +759,6 @@ fn monitor(args: &MonitorArgs) -> Result<()> {
         ..MonitorParams::default()
     };
     params.check()?;
-    let plots_feature = cfg!(feature = "plots");
-    if !plots_feature && args.plots.is_some() {
-        return Err(Error::InvalidParameter {
-            name: "plots",
-            value: args.plots.as_ref().map_or(String::new(), |p| p.display().to_string()),
-            reason: "this banenafspraak was built without the `plots` feature (cargo build --features plots)".into(),
-        });
-    }
     let register = Register::read(&mut CsvSource::open(&args.register)?, args.max_problems)?;
     let panel = Panel::read(
         &mut CsvSource::open(&args.hours)?,
@@ -817,60 +771,31 @@ fn monitor(args: &MonitorArgs) -> Result<()> {
         s.source, s.rows, s.used, s.not_in_register
     );
     let results = params.run(&register, &panel)?;
-    let format = match args.format {
-        Format::Text => OutputFormat::Text,
-        Format::Markdown => OutputFormat::Markdown,
-        Format::Html => OutputFormat::Html,
-        Format::Csv => OutputFormat::Csv,
-        Format::Json => OutputFormat::Json,
-    };
-    let lang = match args.lang {
-        LangArg::En => Lang::En,
-        LangArg::Nl => Lang::Nl,
-    };
-    let mode = match args.disclosure {
-        DisclosureArg::Strict => DisclosureMode::Strict,
-        DisclosureArg::Report => DisclosureMode::Report,
-        DisclosureArg::Off => DisclosureMode::Off,
-    };
-    let rules = DisclosureRules {
-        min_persons: args.min_persons,
-        ..DisclosureRules::default()
-    };
-    let mut out = banenafspraak::report::monitor::render(&results, format, lang, mode, rules);
-    #[cfg(feature = "plots")]
-    let svgs: Vec<(String, String)> = match &args.plots {
-        Some(_) => banenafspraak::report::monitor_plots::plots(
-            &out.tables,
-            &results.params,
-            &Style::report(lang),
-        )?
-        .into_iter()
-        .map(|svg| (svg.name, svg.content))
-        .collect(),
-        None => Vec::new(),
-    };
-    #[cfg(not(feature = "plots"))]
-    let svgs = Vec::new();
-    if let Some(o) = &args.output {
-        if o == &args.hours || o == &args.register {
-            return Err(Error::InvalidParameter {
-                name: "output",
-                value: o.display().to_string(),
-                reason: "is an input file; it would be overwritten".into(),
-            });
-        }
+    let export = banenafspraak::report::monitor::MonitorExport {
+        results: &results,
+        format: args.format.into(),
+        lang: args.lang.into(),
+        mode: args.disclosure.into(),
+        rules: DisclosureRules {
+            min_persons: args.min_persons,
+            small_minimum_allowed: args.allow_small_minimum,
+            ..DisclosureRules::default()
+        },
+        plots: args.plots.is_some(),
+        output_name: args
+            .output
+            .as_ref()
+            .map_or("standard output".to_string(), |p| p.display().to_string()),
     }
-    let target = args
-        .output
-        .as_ref()
-        .map_or("standard output".into(), |p| p.display().to_string());
-    banenafspraak::report::monitor::write_checked(
-        &mut out,
-        &target,
-        args.output.as_deref(),
-        args.plots.as_deref().map(|d| (d, svgs)),
-        args.check_report.as_deref(),
-        register.person_ids(),
-    )
+    .build(register.person_ids())?;
+    for w in &export.warnings {
+        say(format_args!("warning: {w}"));
+    }
+    let targets = Targets {
+        inputs: vec![args.hours.clone(), args.register.clone()],
+        output: args.output.clone(),
+        check_report: args.check_report.clone(),
+        plots: args.plots.clone(),
+    };
+    export.write(&targets, &mut std::io::stdout().lock())
 }

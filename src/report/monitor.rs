@@ -18,7 +18,8 @@
 //! # Ok::<(), banenafspraak::Error>(())
 //! ```
 
-use super::disclosure::{CheckReport, DisclosureMode, DisclosureRules};
+use super::disclosure::{CheckReport, DisclosureMode, DisclosureRules, ScanInput};
+use super::export::Export;
 use super::document::Report;
 use super::format::Style;
 use super::lang::Lang;
@@ -285,66 +286,89 @@ pub fn render(
     }
 }
 
-/// Writes a checked output: scans it and the plots (`(name, svg)`) for person_id values
-/// (under strict a hit writes nothing), then writes the output (a file or standard
-/// output), the plots into their directory and the check report; says on standard error
-/// what blocks export in report mode.
-pub fn write_checked<'a>(
-    out: &mut MonitorOutput,
-    target: &str,
-    output: Option<&std::path::Path>,
-    plots: Option<(&std::path::Path, Vec<(String, String)>)>,
-    check_report: Option<&std::path::Path>,
-    ids: impl IntoIterator<Item = &'a str>,
-) -> crate::Result<()> {
-    use crate::Error;
-    use std::io::Write;
-    let svgs = plots.as_ref().map_or(&[][..], |(_, s)| &s[..]);
-    let mode = out.check.mode;
-    if mode != DisclosureMode::Off {
-        let names: Vec<String> = svgs.iter().map(|(n, _)| format!("{n}.svg")).collect();
-        let outputs: Vec<(&str, &str)> = std::iter::once((target, out.text.as_str()))
-            .chain(
-                names
-                    .iter()
-                    .zip(svgs)
-                    .map(|(n, (_, c))| (n.as_str(), c.as_str())),
-            )
-            .collect();
-        out.check.scan(&outputs, ids);
-        if !out.check.id_hits.is_empty() && mode == DisclosureMode::Strict {
-            return Err(Error::InvalidParameter {
-                name: "disclosure",
-                value: "strict".into(),
-                reason: format!(
-                    "{} person_id value(s) appear in the output; nothing was written",
-                    out.check.id_hits.len()
-                ),
+/// What to export from a monitor run.
+pub struct MonitorExport<'a> {
+    /// The measures.
+    pub results: &'a MonitorResults,
+    /// Text, Markdown and HTML give the wide tables; CSV and JSON the long table.
+    pub format: OutputFormat,
+    /// Language of labels and number format.
+    pub lang: Lang,
+    /// Disclosure control.
+    pub mode: DisclosureMode,
+    /// Its rules.
+    pub rules: DisclosureRules,
+    /// Whether to draw the SVG plots (needs the `plots` feature).
+    pub plots: bool,
+    /// The name of the output in the check report (a path, or `standard output`).
+    pub output_name: String,
+}
+
+impl MonitorExport<'_> {
+    /// Builds and checks the output and the plots, scans them for the person_ids in
+    /// `ids` and applies the export policy ([`CheckReport::ensure_exportable`]); write
+    /// the result with [`Export::write`], the same path as the estimates take.
+    pub fn build<'i>(&self, ids: impl IntoIterator<Item = &'i str>) -> crate::Result<Export> {
+        self.rules.check(self.mode)?;
+        let mut out = render(self.results, self.format, self.lang, self.mode, self.rules.clone());
+        let mut scan = ScanInput {
+            name: self.output_name.clone(),
+            ..ScanInput::default()
+        };
+        scan.prose.extend(self.results.notes.iter().cloned());
+        for t in &out.tables {
+            t.table.add_to_scan(&mut scan);
+        }
+        let mut scans = vec![scan];
+        let plots = self.plots(&out.tables, &mut scans)?;
+        if self.mode != DisclosureMode::Off {
+            out.check.scan(&scans, ids);
+        }
+        out.check.ensure_exportable()?;
+        Ok(Export {
+            output: out.text,
+            notes: Vec::new(),
+            warnings: self.rules.warnings(),
+            plots,
+            check: out.check,
+        })
+    }
+
+    /// The plots, drawn from the checked tables (a suppressed cell is not drawn).
+    #[cfg(feature = "plots")]
+    fn plots(
+        &self,
+        tables: &[MonitorTable],
+        scans: &mut Vec<ScanInput>,
+    ) -> crate::Result<Vec<(String, String)>> {
+        if !self.plots {
+            return Ok(Vec::new());
+        }
+        let svgs = super::monitor_plots::plots(tables, &self.results.params, &Style::report(self.lang))?;
+        Ok(svgs
+            .into_iter()
+            .map(|svg| {
+                let name = format!("{}.svg", svg.name);
+                let mut input = ScanInput {
+                    name: name.clone(),
+                    ..ScanInput::default()
+                };
+                input.prose.push(svg.content.clone());
+                scans.push(input);
+                (name, svg.content)
+            })
+            .collect())
+    }
+
+    #[cfg(not(feature = "plots"))]
+    fn plots(&self, _: &[MonitorTable], _: &mut Vec<ScanInput>) -> crate::Result<Vec<(String, String)>> {
+        if self.plots {
+            return Err(crate::Error::InvalidParameter {
+                name: "plots",
+                value: "on".into(),
+                reason: "this banenafspraak was built without the `plots` feature (cargo build --features plots)".into(),
             });
         }
+        Ok(Vec::new())
     }
-    let mut w: Box<dyn Write> = match output {
-        Some(p) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(p).map_err(|e| Error::io(target, e))?,
-        )),
-        None => Box::new(std::io::stdout().lock()),
-    };
-    w.write_all(out.text.as_bytes())
-        .and_then(|()| w.flush())
-        .map_err(|e| Error::io(target, e))?;
-    if let Some((dir, svgs)) = &plots {
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir.display(), e))?;
-        for (name, content) in svgs {
-            let path = dir.join(format!("{name}.svg"));
-            std::fs::write(&path, content).map_err(|e| Error::io(path.display(), e))?;
-        }
-    }
-    if let Some(path) = check_report {
-        std::fs::write(path, out.check.to_markdown()).map_err(|e| Error::io(path.display(), e))?;
-    }
-    let open = out.check.open_findings();
-    if mode == DisclosureMode::Report && open > 0 {
-        eprintln!("disclosure: {open} finding(s) against the output-checking rules; not for export as it stands (--disclosure strict suppresses them; --check-report PATH lists them)");
-    }
-    Ok(())
 }
