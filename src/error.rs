@@ -118,6 +118,17 @@ pub enum Error {
     /// outside its feature's range, or features other than those the model knows.
     #[error("invalid model input: {0}")]
     ModelInput(String),
+    /// A population or sub-group rule that does not parse or does not fit the file.
+    #[error("population {population}: {error}")]
+    Rule {
+        /// The population (and sub-group) whose rule failed.
+        population: String,
+        /// Where and why.
+        error: crate::estimate::RuleError,
+    },
+    /// A scenario file that cannot be used.
+    #[error("{file}: {message}")]
+    Scenario { file: String, message: String },
     /// linfa or linfa-logistic failed (only raised with the `linfa` cargo feature; the
     /// variant always exists so that matches do not depend on features).
     #[error("linfa: {0}")]

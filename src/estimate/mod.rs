@@ -9,10 +9,12 @@
 pub mod aggregate;
 pub mod correction;
 pub mod diagnostics;
+pub mod expr;
 pub mod pipeline;
 mod plan;
 pub mod populations;
 pub mod results;
+pub mod scenario;
 pub mod sensitivity;
 pub mod training;
 pub mod uncertainty;
@@ -27,6 +29,7 @@ pub use diagnostics::{
     PopulationOverlap, ScoreDistribution, Smd,
 };
 pub use pipeline::{Estimates, EstimationParams, FittedPipeline, FittedStage};
+pub use expr::{Extras, Rule, RuleError};
 pub use populations::{in_scope, ScoredPopulation, Subgroup};
 pub use results::{result_rows, write_results_csv, write_results_json, ResultRow, RESULT_COLUMNS};
 pub use sensitivity::{SensitivityParams, SensitivityRow, SensitivityTable};

@@ -435,10 +435,13 @@ impl FittedPipeline {
         pop: &Population,
         populations: &[ScoredPopulation],
     ) -> Result<Vec<PopulationEstimate>> {
+        for d in populations {
+            d.check_columns(pop)?;
+        }
         let scorer = Scorer::new(self, pop)?;
         let member_of_any = |i: &usize| {
             let p = pop.person(*i);
-            populations.iter().any(|d| d.contains(&p))
+            populations.iter().any(|d| d.contains_row(pop, *i, &p))
         };
         let union: Vec<usize> = (0..pop.len())
             .into_par_iter()
@@ -469,8 +472,8 @@ impl FittedPipeline {
                     for (&i, &s) in chunk.iter().zip(scores.iter()) {
                         let p = pop.person(i);
                         for (acc, def) in accs.iter_mut().zip(populations) {
-                            if def.contains(&p) {
-                                acc.add(&p, def.subgroup_of(&p), s);
+                            if def.contains_row(pop, i, &p) {
+                                acc.add(&p, def.subgroup_of_row(pop, i, &p), s);
                             }
                         }
                     }

@@ -47,12 +47,12 @@ impl ScoringPlan {
                 let p = pop.person(i);
                 let mut cells = Vec::new();
                 for (d, &base) in populations.iter().zip(&bases) {
-                    if !d.contains(&p) {
+                    if !d.contains_row(pop, i, &p) {
                         continue;
                     }
                     let subs = d.subgroups.len();
                     cells.push(base as u32);
-                    if let Some(g) = d.subgroup_of(&p) {
+                    if let Some(g) = d.subgroup_of_row(pop, i, &p) {
                         cells.push((base + 1 + g) as u32);
                     }
                     let edu = p.education.level().index() as usize;

@@ -1,15 +1,40 @@
 //! The populations that are scored: the report's WW, WIA, bijstand and NUG with their
 //! sub-groups (schema v1, "The populations of the report"), and populations a user defines
-//! with a predicate. Every population is restricted to the scoring scope: persons aged
-//! 16 ..= 66 who are not in the doelgroepregister.
+//! with a predicate or a [`Rule`] of the rule language. Every population is restricted to
+//! the scoring scope: persons aged 16 ..= 66 who are not in the doelgroepregister.
 
 use std::fmt;
 use std::sync::Arc;
 
+use super::expr::{Extras, Rule};
 use crate::model::design::{MAX_AGE, MIN_AGE};
 use crate::schema::{Person, Population, WiaClass};
+use crate::{Error, Result};
 
 type Predicate = Arc<dyn Fn(&Person<'_>) -> bool + Send + Sync>;
+
+/// Who belongs: a Rust predicate, or a rule written in the rule language (which may name
+/// extra columns, looked up in the person's row).
+#[derive(Clone)]
+enum Membership {
+    Predicate(Predicate),
+    Rule(Arc<Rule>),
+}
+
+impl Membership {
+    fn holds(&self, p: &Person<'_>, extras: Option<Extras<'_>>) -> bool {
+        match self {
+            Membership::Predicate(f) => f(p),
+            Membership::Rule(r) => r.matches_with(p, extras),
+        }
+    }
+    fn rule(&self) -> Option<&Rule> {
+        match self {
+            Membership::Predicate(_) => None,
+            Membership::Rule(r) => Some(r),
+        }
+    }
+}
 
 /// Whether a person is in the scoring scope: aged 16 ..= 66 and not in the register.
 pub fn in_scope(p: &Person<'_>) -> bool {
@@ -23,7 +48,7 @@ pub struct Subgroup {
     pub name: String,
     /// Label for people.
     pub label: String,
-    rule: Predicate,
+    rule: Membership,
 }
 
 impl Subgroup {
@@ -36,13 +61,33 @@ impl Subgroup {
         Subgroup {
             name: name.into(),
             label: label.into(),
-            rule: Arc::new(rule),
+            rule: Membership::Predicate(Arc::new(rule)),
         }
     }
 
-    /// Whether the person belongs to this sub-group.
+    /// A sub-group given by a rule of the rule language.
+    pub fn from_rule(name: impl Into<String>, label: impl Into<String>, rule: Rule) -> Subgroup {
+        Subgroup {
+            name: name.into(),
+            label: label.into(),
+            rule: Membership::Rule(Arc::new(rule)),
+        }
+    }
+
+    /// The rule, when the sub-group was given by one.
+    pub fn rule(&self) -> Option<&Rule> {
+        self.rule.rule()
+    }
+
+    /// Whether the person belongs to this sub-group (schema columns only: a rule on an
+    /// extra column needs [`Subgroup::contains_row`]).
     pub fn contains(&self, p: &Person<'_>) -> bool {
-        (self.rule)(p)
+        self.rule.holds(p, None)
+    }
+
+    /// Whether row `i` of `pop` belongs to this sub-group, extra columns included.
+    pub fn contains_row(&self, pop: &Population, i: usize, p: &Person<'_>) -> bool {
+        self.rule.holds(p, Some(Extras::new(pop, i)))
     }
 }
 
@@ -76,7 +121,7 @@ pub struct ScoredPopulation {
     pub name: String,
     /// Label for people.
     pub label: String,
-    rule: Predicate,
+    rule: Membership,
     /// Sub-groups; a person is in at most one.
     pub subgroups: Vec<Subgroup>,
 }
@@ -105,9 +150,36 @@ impl ScoredPopulation {
         ScoredPopulation {
             label: name.clone(),
             name,
-            rule: Arc::new(rule),
+            rule: Membership::Predicate(Arc::new(rule)),
             subgroups: Vec::new(),
         }
+    }
+
+    /// A population given by a rule of the rule language, without sub-groups. The scope
+    /// (age 16 ..= 66, not in the register) applies on top of the rule.
+    ///
+    /// ```
+    /// use banenafspraak::estimate::{Rule, ScoredPopulation};
+    /// let ww = ScoredPopulation::from_rule("ww", "WW", Rule::parse("ww = 1")?);
+    /// assert_eq!(ww.rule().map(|r| r.source()), Some("ww = 1"));
+    /// # Ok::<(), banenafspraak::estimate::RuleError>(())
+    /// ```
+    pub fn from_rule(
+        name: impl Into<String>,
+        label: impl Into<String>,
+        rule: Rule,
+    ) -> ScoredPopulation {
+        ScoredPopulation {
+            name: name.into(),
+            label: label.into(),
+            rule: Membership::Rule(Arc::new(rule)),
+            subgroups: Vec::new(),
+        }
+    }
+
+    /// The rule, when the population was given by one.
+    pub fn rule(&self) -> Option<&Rule> {
+        self.rule.rule()
     }
 
     /// Adds a sub-group.
@@ -196,19 +268,50 @@ impl ScoredPopulation {
         vec![Self::ww(), Self::wia(), Self::bijstand(), Self::nug()]
     }
 
-    /// Whether the person is in this population (scope included).
+    /// Whether the person is in this population (scope included), on schema columns only:
+    /// a rule on an extra column needs [`ScoredPopulation::contains_row`].
     pub fn contains(&self, p: &Person<'_>) -> bool {
-        in_scope(p) && (self.rule)(p)
+        in_scope(p) && self.rule.holds(p, None)
     }
 
-    /// Index of the person's sub-group, if any.
+    /// Whether row `i` of `pop` (the person `p`) is in this population, extra columns
+    /// included.
+    pub fn contains_row(&self, pop: &Population, i: usize, p: &Person<'_>) -> bool {
+        in_scope(p) && self.rule.holds(p, Some(Extras::new(pop, i)))
+    }
+
+    /// Index of the person's sub-group, if any (schema columns only).
     pub fn subgroup_of(&self, p: &Person<'_>) -> Option<usize> {
         self.subgroups.iter().position(|s| s.contains(p))
     }
 
+    /// Index of the sub-group of row `i` of `pop`, extra columns included.
+    pub fn subgroup_of_row(&self, pop: &Population, i: usize, p: &Person<'_>) -> Option<usize> {
+        self.subgroups.iter().position(|s| s.contains_row(pop, i, p))
+    }
+
     /// Row indices of the members of this population.
     pub fn members(&self, pop: &Population) -> Vec<usize> {
-        pop.rows_where(|p| self.contains(p))
+        (0..pop.len())
+            .filter(|&i| self.contains_row(pop, i, &pop.person(i)))
+            .collect()
+    }
+
+    /// Checks that the extra columns its rules (and its sub-groups' rules) name are in
+    /// `pop`; call before scoring `pop`.
+    pub fn check_columns(&self, pop: &Population) -> Result<()> {
+        let rules = self
+            .rule()
+            .map(|r| (self.name.as_str(), r))
+            .into_iter()
+            .chain(self.subgroups.iter().filter_map(|g| g.rule().map(|r| (g.name.as_str(), r))));
+        for (name, rule) in rules {
+            rule.check_columns(pop).map_err(|error| Error::Rule {
+                population: format!("{} ({name})", self.name),
+                error,
+            })?;
+        }
+        Ok(())
     }
 }
 
