@@ -120,7 +120,7 @@ pub enum Error {
     ModelInput(String),
     /// A population or sub-group rule that does not parse or does not fit the file.
     #[error("population {population}: {error}")]
-    Rule {
+    PopulationRule {
         /// The population (and sub-group) whose rule failed.
         population: String,
         /// Where and why.
@@ -128,7 +128,12 @@ pub enum Error {
     },
     /// A scenario file that cannot be used.
     #[error("{file}: {message}")]
-    Scenario { file: String, message: String },
+    Scenario {
+        /// The file (or `--population`).
+        file: String,
+        /// What is wrong, with the line and column where the file says.
+        message: String,
+    },
     /// linfa or linfa-logistic failed (only raised with the `linfa` cargo feature; the
     /// variant always exists so that matches do not depend on features).
     #[error("linfa: {0}")]

@@ -26,8 +26,8 @@
 pub mod error;
 pub mod estimate;
 pub mod model;
-pub mod prepare;
 pub mod monitor;
+pub mod prepare;
 pub mod report;
 pub mod schema;
 // Behind the `synth` feature (default on): the library's estimation path builds without

@@ -208,6 +208,15 @@ struct EstimateArgs {
     /// No progress on standard error.
     #[arg(long)]
     quiet: bool,
+    /// A population to score instead of the report's four, as `NAME: RULE` in the rule
+    /// language (repeatable), e.g. `--population 'ww_young: ww = 1 and age < 27'`; see
+    /// scenarios/README.md. Ages 16-66 outside the register, as the report's.
+    #[arg(long = "population", value_name = "NAME: RULE")]
+    populations: Vec<String>,
+    /// A scenario file (TOML) of named populations and sub-groups to score instead of the
+    /// report's four (scenarios/report.toml has those); --population adds to it.
+    #[arg(long, value_name = "FILE")]
+    scenario: Option<PathBuf>,
 }
 
 /// `prepare`'s options (shared/spec/source-tables.md).
@@ -545,6 +554,21 @@ impl EstimateArgs {
             IntervalMethod::Analytic => Intervals::Analytic,
             IntervalMethod::None => Intervals::None,
         };
+        let mut populations = match &self.scenario {
+            Some(path) => banenafspraak::estimate::scenario::read_scenario(path)?,
+            None => Vec::new(),
+        };
+        for arg in &self.populations {
+            populations.push(banenafspraak::estimate::scenario::parse_population_arg(
+                arg,
+            )?);
+        }
+        if !populations.is_empty() {
+            params.populations = populations;
+        }
+        if self.disclosure == DisclosureArg::Strict {
+            params = params.for_strict_export(self.min_persons);
+        }
         Ok(params)
     }
 

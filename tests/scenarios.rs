@@ -28,7 +28,12 @@ fn the_report_populations_written_as_rules_give_the_built_in_counts() {
     let written = fitted.estimate(&pop, &scenario("report.toml")).unwrap();
     assert_eq!(built_in.len(), 4);
     for (a, b) in built_in.iter().zip(&written) {
-        assert!(a.total.persons > 100, "{} has {} persons", a.name, a.total.persons);
+        assert!(
+            a.total.persons > 100,
+            "{} has {} persons",
+            a.name,
+            a.total.persons
+        );
         // Every field: persons, counts, sub-groups (names, labels and counts), breakdowns.
         assert_eq!(a, b, "population {}", a.name);
     }
@@ -79,7 +84,12 @@ fn a_rule_on_an_extra_column_selects_by_it() {
     let south = parse_population_arg("bijstand_south: bijstand = 1 and region != north").unwrap();
     let est = fitted.estimate(&pop, &[all, north, south]).unwrap();
     let (a, n, s) = (&est[0].total, &est[1].total, &est[2].total);
-    assert!(n.persons > 0 && s.persons > n.persons, "{} {}", n.persons, s.persons);
+    assert!(
+        n.persons > 0 && s.persons > n.persons,
+        "{} {}",
+        n.persons,
+        s.persons
+    );
     assert_eq!(n.persons + s.persons, a.persons);
     assert!((n.comparable + s.comparable - a.comparable).abs() < 1e-6 * a.comparable);
     // Rows 3, 6, 9, ... of the file are north: a third of the bijstand recipients, give or
@@ -97,9 +107,15 @@ fn a_missing_extra_column_stops_the_run_by_name() {
         ..EstimationParams::default()
     };
     match params.run(&pop) {
-        Err(Error::Rule { population, error }) => {
-            assert!(population.starts_with("wia_below_minimum_wage"), "{population}");
-            assert!(error.message.contains("`below_minimum_wage` is neither"), "{error}");
+        Err(Error::PopulationRule { population, error }) => {
+            assert!(
+                population.starts_with("wia_below_minimum_wage"),
+                "{population}"
+            );
+            assert!(
+                error.message.contains("`below_minimum_wage` is neither"),
+                "{error}"
+            );
         }
         other => panic!("expected a rule error, got {other:?}"),
     }
@@ -124,7 +140,10 @@ fn scenario_files_with_errors_say_where() {
         std::fs::write(&path, text).unwrap();
         let e = read_scenario(&path).unwrap_err();
         let shown = e.to_string();
-        assert!(matches!(e, Error::Scenario { .. } | Error::Rule { .. }), "{shown}");
+        assert!(
+            matches!(e, Error::Scenario { .. } | Error::PopulationRule { .. }),
+            "{shown}"
+        );
         assert!(shown.contains(words), "{text:?}: {shown}");
         assert!(shown.contains("bad.toml"), "{shown}");
     }

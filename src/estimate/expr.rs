@@ -17,34 +17,32 @@
 //! is parsed: an unknown column or code, `<` on a code, or `person_id` (a key never selects
 //! anyone) is an error naming the position. `education_level` (1-4 or `unknown`) is the
 //! report's grouping of `education`. Any other name is an extra column of the file, checked
-//! when the population is bound to a file ([`Rule::check_columns`]); its cells compare as
+//! when the population is bound to a file ([`PopulationRule::check_columns`]); its cells compare as
 //! numbers when the value is a number, as text otherwise. An empty cell (an empty extra
 //! cell, or `months_bijstand` outside bijstand) makes every comparison false, `!=`
 //! included, so `not (x = 1)` is how "not 1, or empty" is written.
 
 use std::fmt;
 
-use crate::schema::{
-    Column, DaysColumn, EducationLevel, Person, Population, ValueType,
-};
+use crate::schema::{Column, DaysColumn, EducationLevel, Person, Population, ValueType};
 
 /// A parsed, checked rule.
 ///
 /// ```
-/// use banenafspraak::estimate::Rule;
+/// use banenafspraak::estimate::PopulationRule;
 /// use banenafspraak::schema::Person;
-/// let rule = Rule::parse("ww = 1 and months_without_work <= 12")?;
+/// let rule = PopulationRule::parse("ww = 1 and months_without_work <= 12")?;
 /// let mut p = Person::example();
 /// assert!(!rule.matches(&p));
 /// p.ww = true;
 /// p.months_without_work = Some(6);
 /// assert!(rule.matches(&p));
-/// let err = Rule::parse("ww = 1 and age <").unwrap_err();
+/// let err = PopulationRule::parse("ww = 1 and age <").unwrap_err();
 /// assert_eq!(err.position, 17);
 /// # Ok::<(), banenafspraak::estimate::RuleError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-pub struct Rule {
+pub struct PopulationRule {
     source: String,
     root: Node,
 }
@@ -86,7 +84,11 @@ enum Node {
 #[derive(Debug, Clone, PartialEq)]
 enum Test {
     /// An integer column (optional ones are empty when `None`).
-    Int { column: IntColumn, op: Op, value: f64 },
+    Int {
+        column: IntColumn,
+        op: Op,
+        value: f64,
+    },
     /// A 0/1 column equal (or not) to `value`.
     Bool {
         column: BoolColumn,
@@ -225,7 +227,10 @@ enum Operand {
 
 fn operand(name: &str) -> Result<Operand, String> {
     if name == "education_level" {
-        return Ok(Operand::Code(CodeColumn::EducationLevel, EducationLevel::CODES));
+        return Ok(Operand::Code(
+            CodeColumn::EducationLevel,
+            EducationLevel::CODES,
+        ));
     }
     let Some(column) = Column::from_name(name) else {
         return Ok(Operand::Extra(name.to_string()));
@@ -457,7 +462,9 @@ impl Parser {
         let (op, negated) = match self.peek() {
             Some(Token::Op(op)) => (*op, false),
             Some(Token::In) => (Op::In, false),
-            Some(Token::Not) if self.tokens.get(self.next + 1).map(|t| &t.1) == Some(&Token::In) => {
+            Some(Token::Not)
+                if self.tokens.get(self.next + 1).map(|t| &t.1) == Some(&Token::In) =>
+            {
                 self.next += 1;
                 (Op::In, true)
             }
@@ -532,11 +539,18 @@ fn typed_test(
     match operand {
         Operand::Int(column) => {
             if op == Op::In {
-                return Err((name_pos, format!("`in` needs a code column; `{name}` is a number: use `>=` and `<=`")));
+                return Err((
+                    name_pos,
+                    format!("`in` needs a code column; `{name}` is a number: use `>=` and `<=`"),
+                ));
             }
             let (pos, lit) = &values[0];
             match lit {
-                Literal::Number(value) => Ok(Test::Int { column, op, value: *value }),
+                Literal::Number(value) => Ok(Test::Int {
+                    column,
+                    op,
+                    value: *value,
+                }),
                 Literal::Text(t) => Err((*pos, format!("`{name}` is a number; `{t}` is not"))),
             }
         }
@@ -552,11 +566,18 @@ fn typed_test(
                 Literal::Text(t) if t == "false" => false,
                 _ => return Err((*pos, format!("`{name}` is 0 or 1"))),
             };
-            Ok(Test::Bool { column, equal: op == Op::Eq, value })
+            Ok(Test::Bool {
+                column,
+                equal: op == Op::Eq,
+                value,
+            })
         }
         Operand::Code(column, codes) => {
             if ordered {
-                return Err((name_pos, format!("`{name}` is a code: use `=`, `!=` or `in`")));
+                return Err((
+                    name_pos,
+                    format!("`{name}` is a code: use `=`, `!=` or `in`"),
+                ));
             }
             let set = values
                 .iter()
@@ -569,10 +590,20 @@ fn typed_test(
                         .iter()
                         .position(|c| *c == text)
                         .map(|i| i as u8)
-                        .ok_or((*pos, format!("`{text}` is not a code of {name}; expected one of {}", codes.join(", "))))
+                        .ok_or((
+                            *pos,
+                            format!(
+                                "`{text}` is not a code of {name}; expected one of {}",
+                                codes.join(", ")
+                            ),
+                        ))
                 })
                 .collect::<Parsed<Vec<u8>>>()?;
-            Ok(Test::Code { column, set, negated: negated || op == Op::Ne })
+            Ok(Test::Code {
+                column,
+                set,
+                negated: negated || op == Op::Ne,
+            })
         }
         Operand::Extra(name) => Ok(Test::Extra {
             name,
@@ -611,17 +642,29 @@ impl Test {
                 .get(p)
                 .and_then(|v| f64::from(v).partial_cmp(value))
                 .is_some_and(|o| op.holds(o)),
-            Test::Bool { column, equal, value } => {
-                column.get(p).is_some_and(|v| (v == *value) == *equal)
-            }
-            Test::Code { column, set, negated } => {
-                column.get(p).is_some_and(|v| set.contains(&v) != *negated)
-            }
-            Test::Extra { name, op, values, negated, .. } => {
+            Test::Bool {
+                column,
+                equal,
+                value,
+            } => column.get(p).is_some_and(|v| (v == *value) == *equal),
+            Test::Code {
+                column,
+                set,
+                negated,
+            } => column.get(p).is_some_and(|v| set.contains(&v) != *negated),
+            Test::Extra {
+                name,
+                op,
+                values,
+                negated,
+                ..
+            } => {
                 let Some(cell) = extras.and_then(|e| e.get(name)).filter(|c| !c.is_empty()) else {
                     return false;
                 };
-                let hit = values.iter().any(|lit| compare(cell, lit).is_some_and(|o| op.holds(o)));
+                let hit = values
+                    .iter()
+                    .any(|lit| compare(cell, lit).is_some_and(|o| op.holds(o)));
                 // `!=` holds when the cell differs from the one value; `not in` when it is
                 // none of them.
                 hit != *negated
@@ -660,9 +703,9 @@ impl Node {
     }
 }
 
-impl Rule {
+impl PopulationRule {
     /// Parses and checks a rule against the schema's columns and codes.
-    pub fn parse(src: &str) -> Result<Rule, RuleError> {
+    pub fn parse(src: &str) -> Result<PopulationRule, RuleError> {
         let fail = |(position, message): (usize, String)| RuleError {
             rule: src.to_string(),
             position,
@@ -670,15 +713,22 @@ impl Rule {
         };
         let tokens = tokenize(src).map_err(fail)?;
         let end = src.chars().count() + 1;
-        let mut parser = Parser { tokens, next: 0, end };
+        let mut parser = Parser {
+            tokens,
+            next: 0,
+            end,
+        };
         let root = parser.or().map_err(fail)?;
         if parser.next < parser.tokens.len() {
             return Err(fail((
                 parser.position(),
-                format!("expected `and`, `or` or the end of the rule, found {}", parser.found()),
+                format!(
+                    "expected `and`, `or` or the end of the rule, found {}",
+                    parser.found()
+                ),
             )));
         }
-        Ok(Rule {
+        Ok(PopulationRule {
             source: src.to_string(),
             root,
         })
@@ -727,7 +777,9 @@ impl Rule {
                 )));
             }
             if is_key_name(name) {
-                return Err(fail(format!("`{name}` is a key: a rule may not select persons by id")));
+                return Err(fail(format!(
+                    "`{name}` is a key: a rule may not select persons by id"
+                )));
             }
         }
         Ok(())
@@ -736,19 +788,22 @@ impl Rule {
 
 /// Names that hold person keys in CBS files.
 fn is_key_name(name: &str) -> bool {
-    matches!(name.to_ascii_lowercase().as_str(), "rinpersoon" | "rinpersoons" | "person_id")
+    matches!(
+        name.to_ascii_lowercase().as_str(),
+        "rinpersoon" | "rinpersoons" | "person_id"
+    )
 }
 
-impl fmt::Display for Rule {
+impl fmt::Display for PopulationRule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.source)
     }
 }
 
-impl std::str::FromStr for Rule {
+impl std::str::FromStr for PopulationRule {
     type Err = RuleError;
-    fn from_str(s: &str) -> Result<Rule, RuleError> {
-        Rule::parse(s)
+    fn from_str(s: &str) -> Result<PopulationRule, RuleError> {
+        PopulationRule::parse(s)
     }
 }
 
@@ -758,7 +813,7 @@ mod tests {
     use crate::schema::{Education, WiaClass};
 
     fn err(src: &str) -> RuleError {
-        Rule::parse(src).expect_err(src)
+        PopulationRule::parse(src).expect_err(src)
     }
 
     #[test]
@@ -794,7 +849,7 @@ mod tests {
             ("AGE = 30", false),
         ];
         for (src, want) in cases {
-            let r = match Rule::parse(src) {
+            let r = match PopulationRule::parse(src) {
                 Ok(r) => r,
                 // `AGE` is not a schema column: an extra column, false without extras.
                 Err(e) => panic!("{src}: {e}"),
@@ -810,9 +865,15 @@ mod tests {
         p.age = 20;
         // (ww and age > 60) or age < 25: true; ww and (age > 60 or age < 25): true;
         // distinguishes: not ww and age < 25 = (not ww) and (age < 25): false.
-        assert!(Rule::parse("ww and age > 60 or age < 25").unwrap().matches(&p));
-        assert!(!Rule::parse("not ww and age < 25").unwrap().matches(&p));
-        assert!(!Rule::parse("age > 60 and ww or age > 60").unwrap().matches(&p));
+        assert!(PopulationRule::parse("ww and age > 60 or age < 25")
+            .unwrap()
+            .matches(&p));
+        assert!(!PopulationRule::parse("not ww and age < 25")
+            .unwrap()
+            .matches(&p));
+        assert!(!PopulationRule::parse("age > 60 and ww or age > 60")
+            .unwrap()
+            .matches(&p));
     }
 
     #[test]
@@ -822,7 +883,11 @@ mod tests {
             ("ww = 1 and", 11, "expected a column name"),
             ("(ww = 1", 8, "expected `)`"),
             ("ww = 1)", 7, "expected `and`, `or` or the end"),
-            ("sex = mal", 7, "`mal` is not a code of sex; expected one of male, female"),
+            (
+                "sex = mal",
+                7,
+                "`mal` is not a code of sex; expected one of male, female",
+            ),
             ("sex < male", 1, "is a code"),
             ("age in (1, 2)", 1, "`in` needs a code column"),
             ("ww < 1", 1, "is 0 or 1"),
@@ -836,11 +901,16 @@ mod tests {
             assert_eq!(e.position, position, "{src}: {e}");
             assert!(e.message.contains(words), "{src}: {}", e.message);
         }
-        assert!(err("education_level = 5").message.contains("1, 2, 3, 4, unknown"));
+        assert!(err("education_level = 5")
+            .message
+            .contains("1, 2, 3, 4, unknown"));
         assert!(err("age = 'unclosed").message.contains("not closed"));
         assert!(err("age").message.contains("not a 0/1 column"));
         let shown = err("ww = 1 and age <").to_string();
-        assert!(shown.ends_with("ww = 1 and age <\n                  ^"), "{shown}");
+        assert!(
+            shown.ends_with("ww = 1 and age <\n                  ^"),
+            "{shown}"
+        );
     }
 
     #[test]
@@ -869,7 +939,7 @@ mod tests {
         )
         .unwrap();
         let hits = |src: &str| -> Vec<usize> {
-            let r = Rule::parse(src).unwrap();
+            let r = PopulationRule::parse(src).unwrap();
             r.check_columns(&pop).unwrap();
             (0..pop.len())
                 .filter(|&i| r.matches_with(&pop.person(i), Some(Extras::new(&pop, i))))
@@ -881,11 +951,11 @@ mod tests {
         assert_eq!(hits("region = utrecht"), [0, 1]);
         assert_eq!(hits("region in ('zeeland', drenthe)"), [2]);
         assert_eq!(hits("region not in (zeeland)"), [0, 1]);
-        let missing = Rule::parse("age > 3 and regio = x").unwrap();
+        let missing = PopulationRule::parse("age > 3 and regio = x").unwrap();
         let e = missing.check_columns(&pop).unwrap_err();
         assert_eq!(e.position, 13);
         assert!(e.message.contains("`regio` is neither"), "{e}");
-        let key = Rule::parse("RINPERSOON = 3").unwrap();
+        let key = PopulationRule::parse("RINPERSOON = 3").unwrap();
         assert!(key.uses_extra_columns());
     }
 }

@@ -28,8 +28,8 @@ pub use diagnostics::{
     Balance, DiagnosticRows, Diagnostics, DiagnosticsParams, Overlap, PopulationBalance,
     PopulationOverlap, ScoreDistribution, Smd,
 };
+pub use expr::{Extras, PopulationRule, RuleError};
 pub use pipeline::{Estimates, EstimationParams, FittedPipeline, FittedStage};
-pub use expr::{Extras, Rule, RuleError};
 pub use populations::{in_scope, ScoredPopulation, Subgroup};
 pub use results::{result_rows, write_results_csv, write_results_json, ResultRow, RESULT_COLUMNS};
 pub use sensitivity::{SensitivityParams, SensitivityRow, SensitivityTable};

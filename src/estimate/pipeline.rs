@@ -15,7 +15,9 @@ use super::uncertainty::{self, BootstrapDraws, Intervals, UncertaintySummary};
 use crate::error::Result;
 use crate::model::design::{job_find_outcome, job_keep_outcome, SampleSize, TrainingDesign};
 use crate::model::metrics::Validation;
-use crate::model::{FeatureSet, FittedModel, ModelSpec, PreparedFeatures, RowScorer, TreeParams};
+use crate::model::{
+    FeatureSet, FittedModel, ModelSpec, PreparedFeatures, RowScorer, ThresholdGrid, TreeParams,
+};
 use crate::schema::Population;
 
 /// Rows scored at a time by one thread: their encoded features (about 40 bytes a row)
@@ -211,6 +213,22 @@ impl EstimationParams {
             return Err(uncertainty::analytic_needs_trees());
         }
         Ok(())
+    }
+
+    /// The same parameters for an export under strict disclosure control: every tree
+    /// splits only on the coarse threshold grid ([`ThresholdGrid::coarse`]), so that no
+    /// printed threshold is a value fewer than `min_persons` persons hold.
+    pub fn for_strict_export(mut self, min_persons: u64) -> EstimationParams {
+        for spec in [
+            &mut self.comparability_model,
+            &mut self.job_find_model,
+            &mut self.job_keep_model,
+        ] {
+            if let ModelSpec::Tree(t) = spec {
+                t.threshold_grid = ThresholdGrid::coarse(min_persons);
+            }
+        }
+        self
     }
 
     /// Fits the three models and scores the populations.

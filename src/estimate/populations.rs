@@ -1,12 +1,12 @@
 //! The populations that are scored: the report's WW, WIA, bijstand and NUG with their
 //! sub-groups (schema v1, "The populations of the report"), and populations a user defines
-//! with a predicate or a [`Rule`] of the rule language. Every population is restricted to
+//! with a predicate or a [`PopulationRule`] of the rule language. Every population is restricted to
 //! the scoring scope: persons aged 16 ..= 66 who are not in the doelgroepregister.
 
 use std::fmt;
 use std::sync::Arc;
 
-use super::expr::{Extras, Rule};
+use super::expr::{Extras, PopulationRule};
 use crate::model::design::{MAX_AGE, MIN_AGE};
 use crate::schema::{Person, Population, WiaClass};
 use crate::{Error, Result};
@@ -18,20 +18,20 @@ type Predicate = Arc<dyn Fn(&Person<'_>) -> bool + Send + Sync>;
 #[derive(Clone)]
 enum Membership {
     Predicate(Predicate),
-    Rule(Arc<Rule>),
+    PopulationRule(Arc<PopulationRule>),
 }
 
 impl Membership {
     fn holds(&self, p: &Person<'_>, extras: Option<Extras<'_>>) -> bool {
         match self {
             Membership::Predicate(f) => f(p),
-            Membership::Rule(r) => r.matches_with(p, extras),
+            Membership::PopulationRule(r) => r.matches_with(p, extras),
         }
     }
-    fn rule(&self) -> Option<&Rule> {
+    fn rule(&self) -> Option<&PopulationRule> {
         match self {
             Membership::Predicate(_) => None,
-            Membership::Rule(r) => Some(r),
+            Membership::PopulationRule(r) => Some(r),
         }
     }
 }
@@ -66,16 +66,20 @@ impl Subgroup {
     }
 
     /// A sub-group given by a rule of the rule language.
-    pub fn from_rule(name: impl Into<String>, label: impl Into<String>, rule: Rule) -> Subgroup {
+    pub fn from_rule(
+        name: impl Into<String>,
+        label: impl Into<String>,
+        rule: PopulationRule,
+    ) -> Subgroup {
         Subgroup {
             name: name.into(),
             label: label.into(),
-            rule: Membership::Rule(Arc::new(rule)),
+            rule: Membership::PopulationRule(Arc::new(rule)),
         }
     }
 
     /// The rule, when the sub-group was given by one.
-    pub fn rule(&self) -> Option<&Rule> {
+    pub fn rule(&self) -> Option<&PopulationRule> {
         self.rule.rule()
     }
 
@@ -159,26 +163,26 @@ impl ScoredPopulation {
     /// (age 16 ..= 66, not in the register) applies on top of the rule.
     ///
     /// ```
-    /// use banenafspraak::estimate::{Rule, ScoredPopulation};
-    /// let ww = ScoredPopulation::from_rule("ww", "WW", Rule::parse("ww = 1")?);
+    /// use banenafspraak::estimate::{PopulationRule, ScoredPopulation};
+    /// let ww = ScoredPopulation::from_rule("ww", "WW", PopulationRule::parse("ww = 1")?);
     /// assert_eq!(ww.rule().map(|r| r.source()), Some("ww = 1"));
     /// # Ok::<(), banenafspraak::estimate::RuleError>(())
     /// ```
     pub fn from_rule(
         name: impl Into<String>,
         label: impl Into<String>,
-        rule: Rule,
+        rule: PopulationRule,
     ) -> ScoredPopulation {
         ScoredPopulation {
             name: name.into(),
             label: label.into(),
-            rule: Membership::Rule(Arc::new(rule)),
+            rule: Membership::PopulationRule(Arc::new(rule)),
             subgroups: Vec::new(),
         }
     }
 
     /// The rule, when the population was given by one.
-    pub fn rule(&self) -> Option<&Rule> {
+    pub fn rule(&self) -> Option<&PopulationRule> {
         self.rule.rule()
     }
 
@@ -287,7 +291,9 @@ impl ScoredPopulation {
 
     /// Index of the sub-group of row `i` of `pop`, extra columns included.
     pub fn subgroup_of_row(&self, pop: &Population, i: usize, p: &Person<'_>) -> Option<usize> {
-        self.subgroups.iter().position(|s| s.contains_row(pop, i, p))
+        self.subgroups
+            .iter()
+            .position(|s| s.contains_row(pop, i, p))
     }
 
     /// Row indices of the members of this population.
@@ -304,12 +310,17 @@ impl ScoredPopulation {
             .rule()
             .map(|r| (self.name.as_str(), r))
             .into_iter()
-            .chain(self.subgroups.iter().filter_map(|g| g.rule().map(|r| (g.name.as_str(), r))));
+            .chain(
+                self.subgroups
+                    .iter()
+                    .filter_map(|g| g.rule().map(|r| (g.name.as_str(), r))),
+            );
         for (name, rule) in rules {
-            rule.check_columns(pop).map_err(|error| Error::Rule {
-                population: format!("{} ({name})", self.name),
-                error,
-            })?;
+            rule.check_columns(pop)
+                .map_err(|error| Error::PopulationRule {
+                    population: format!("{} ({name})", self.name),
+                    error,
+                })?;
         }
         Ok(())
     }

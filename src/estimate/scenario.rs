@@ -23,7 +23,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::expr::Rule;
+use super::expr::PopulationRule;
 use super::populations::{ScoredPopulation, Subgroup};
 use crate::{Error, Result};
 
@@ -84,7 +84,10 @@ pub fn parse_scenario(text: &str, file: &str) -> Result<Vec<ScoredPopulation>> {
         };
         check_name(&entry.name, &where_(None))?;
         if out.iter().any(|p| p.name == entry.name) {
-            return Err(scenario_error(file, format!("population {} is defined twice", entry.name)));
+            return Err(scenario_error(
+                file,
+                format!("population {} is defined twice", entry.name),
+            ));
         }
         let rule = parse_rule(&entry.rule, where_(None))?;
         let label = entry.label.unwrap_or_else(|| entry.name.clone());
@@ -95,7 +98,10 @@ pub fn parse_scenario(text: &str, file: &str) -> Result<Vec<ScoredPopulation>> {
             if sub.name == "total" || pop.subgroups.iter().any(|g| g.name == sub.name) {
                 return Err(scenario_error(
                     file,
-                    format!("population {}: sub-group name {} is taken", entry.name, sub.name),
+                    format!(
+                        "population {}: sub-group name {} is taken",
+                        entry.name, sub.name
+                    ),
                 ));
             }
             let rule = parse_rule(&sub.rule, at)?;
@@ -137,8 +143,8 @@ pub fn parse_population_arg(arg: &str) -> Result<ScoredPopulation> {
     Ok(ScoredPopulation::from_rule(name, name, rule))
 }
 
-fn parse_rule(text: &str, population: String) -> Result<Rule> {
-    Rule::parse(text).map_err(|error| Error::Rule { population, error })
+fn parse_rule(text: &str, population: String) -> Result<PopulationRule> {
+    PopulationRule::parse(text).map_err(|error| Error::PopulationRule { population, error })
 }
 
 fn scenario_error(file: &str, message: String) -> Error {

@@ -19,8 +19,8 @@
 //! ```
 
 use super::disclosure::{CheckReport, DisclosureMode, DisclosureRules, ScanInput};
-use super::export::Export;
 use super::document::Report;
+use super::export::Export;
 use super::format::Style;
 use super::lang::Lang;
 use super::table::{Cell, OutputFormat, Status, Table};
@@ -310,7 +310,13 @@ impl MonitorExport<'_> {
     /// the result with [`Export::write`], the same path as the estimates take.
     pub fn build<'i>(&self, ids: impl IntoIterator<Item = &'i str>) -> crate::Result<Export> {
         self.rules.check(self.mode)?;
-        let mut out = render(self.results, self.format, self.lang, self.mode, self.rules.clone());
+        let mut out = render(
+            self.results,
+            self.format,
+            self.lang,
+            self.mode,
+            self.rules.clone(),
+        );
         let mut scan = ScanInput {
             name: self.output_name.clone(),
             ..ScanInput::default()
@@ -344,7 +350,8 @@ impl MonitorExport<'_> {
         if !self.plots {
             return Ok(Vec::new());
         }
-        let svgs = super::monitor_plots::plots(tables, &self.results.params, &Style::report(self.lang))?;
+        let svgs =
+            super::monitor_plots::plots(tables, &self.results.params, &Style::report(self.lang))?;
         Ok(svgs
             .into_iter()
             .map(|svg| {
@@ -361,7 +368,11 @@ impl MonitorExport<'_> {
     }
 
     #[cfg(not(feature = "plots"))]
-    fn plots(&self, _: &[MonitorTable], _: &mut Vec<ScanInput>) -> crate::Result<Vec<(String, String)>> {
+    fn plots(
+        &self,
+        _: &[MonitorTable],
+        _: &mut Vec<ScanInput>,
+    ) -> crate::Result<Vec<(String, String)>> {
         if self.plots {
             return Err(crate::Error::InvalidParameter {
                 name: "plots",
