@@ -270,33 +270,20 @@ fn random_design(n: usize, seed: u64) -> (FeatureMatrix, Vec<bool>) {
     // Keep both classes.
     y[0] = true;
     y[1] = false;
-    let x = FeatureMatrix {
-        n_rows: n,
-        columns: vec![
-            FeatureColumn {
-                name: "days".into(),
-                kind: FeatureKind::Numeric { max: 1095 },
-                values: days,
-            },
-            FeatureColumn {
-                name: "small".into(),
-                kind: FeatureKind::Numeric { max: 5 },
-                values: small,
-            },
-            FeatureColumn {
-                name: "group".into(),
-                kind: FeatureKind::Categorical {
-                    levels: ["a", "b", "c", "d"].map(String::from).to_vec(),
-                },
-                values: cat,
-            },
+    let x = FeatureMatrix::new(
+        n,
+        vec![
+            FeatureColumn::numeric("days", 1095, days),
+            FeatureColumn::numeric("small", 5, small),
+            FeatureColumn::categorical("group", ["a", "b", "c", "d"], cat),
         ],
-    };
+    )
+    .unwrap();
     (x, y)
 }
 
 fn column<'a>(x: &'a FeatureMatrix, name: &str) -> &'a FeatureColumn {
-    x.columns.iter().find(|c| c.name == name).unwrap()
+    x.columns().iter().find(|c| c.name == name).unwrap()
 }
 
 fn gini(y: &[&bool]) -> f64 {
@@ -319,7 +306,7 @@ fn split_impurity(col: &FeatureColumn, y: &[bool], rule: SplitRule) -> f64 {
 /// Every cut of every column with at least `min_leaf` rows each side: the lowest impurity.
 fn brute_force(x: &FeatureMatrix, y: &[bool], min_leaf: usize) -> Option<(f64, String, SplitRule)> {
     let mut best: Option<(f64, String, SplitRule)> = None;
-    for col in &x.columns {
+    for col in x.columns() {
         let rules: Vec<SplitRule> = match &col.kind {
             FeatureKind::Numeric { max } => (0..*max).map(SplitRule::AtMost).collect(),
             FeatureKind::Categorical { levels } => {
@@ -328,7 +315,7 @@ fn brute_force(x: &FeatureMatrix, y: &[bool], min_leaf: usize) -> Option<(f64, S
         };
         for rule in rules {
             let left = col.values.iter().filter(|&&v| rule.holds(v)).count();
-            if left < min_leaf || x.n_rows - left < min_leaf {
+            if left < min_leaf || x.n_rows() - left < min_leaf {
                 continue;
             }
             let impurity = split_impurity(col, y, rule);
@@ -371,7 +358,7 @@ fn newton_and_linfa_agree_as_the_readme_says() {
     );
     for seed in [1, 2] {
         let (x, y) = random_design(4_000, seed);
-        let rows: Vec<usize> = (0..x.n_rows).collect();
+        let rows: Vec<usize> = (0..x.n_rows()).collect();
         let newton = LogisticParams::default().fit(&x, &y, &rows).unwrap();
         let linfa = LogisticParams::default()
             .solver(Solver::Linfa)

@@ -178,7 +178,7 @@ fn compare_with_b3_1(o: &Outcome, seed: u64) -> Vec<String> {
         .collect();
     for leaf in report.leaves() {
         let (mut n, mut sum) = (0usize, 0.0);
-        for r in 0..x.n_rows {
+        for r in 0..x.n_rows() {
             if trained[r] && leaf_of[r] == leaf.node {
                 n += 1;
                 sum += fitted_p[r];
