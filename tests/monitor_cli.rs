@@ -61,7 +61,12 @@ fn strict_csv_is_the_long_table_rounded_and_suppressed() {
     for line in lines {
         let f: Vec<&str> = line.split(',').collect();
         measures.insert(f[0].to_string());
-        if f.get(5).is_some_and(|d| !d.is_empty()) {
+        // Every row says what disclosure control did to it (results table v2's rule).
+        assert!(
+            matches!(f.get(5), Some(&("ok" | "rounded" | "suppressed"))),
+            "disclosure column: {line}"
+        );
+        if f[5] == "suppressed" {
             suppressed += 1;
             assert!(
                 f[3].is_empty() && f[4].is_empty(),
