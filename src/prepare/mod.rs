@@ -4,7 +4,7 @@
 //!
 //! Owns reading the source tables ([`source`]: CSV, and `.sav`/Parquet behind features),
 //! accounting for every row ([`summary`]), the window arithmetic ([`window`]) and the
-//! derivations ([`derive`]). It builds a [`Population`] through schema's public API and
+//! derivations ([`derive`](mod@derive)). It builds a [`Population`] through schema's public API and
 //! knows nothing of models, estimates or reports.
 //!
 //! ```no_run

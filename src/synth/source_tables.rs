@@ -1,6 +1,6 @@
 //! The source tables of a population (shared/spec/source-tables.md), so that
 //! `synth -> prepare -> check` is a round trip: for every person, spells whose
-//! derivation ([`crate::prepare::derive`]) gives back the person's day counts and
+//! derivation ([`crate::prepare::derive`](mod@crate::prepare::derive)) gives back the person's day counts and
 //! statuses.
 //!
 //! The person file is the truth. Spells are laid out on the window's days (index 0 =
