@@ -436,9 +436,12 @@ fn extra_number(pop: &Population, name: &str, i: usize) -> Result<u16> {
     cell.parse().map_err(|_| Error::InvalidParameter {
         name: "feature",
         value: format!("num:{name}"),
+        // The row, never the person's id: an error message may end up outside too.
         reason: format!(
-            "person_id {}: value {cell:?} is not a whole number in 0 ..= 65535",
-            pop.person_ids().get(i)
+            "row {} of the person file (line {} unless a quoted cell spans lines): value {cell:?} \
+             is not a whole number in 0 ..= 65535",
+            i + 1,
+            i + 2
         ),
     })
 }
@@ -691,10 +694,9 @@ mod tests {
         assert_eq!(x.columns[2].values, [0, 1]); // east, north
         assert_eq!(x.columns[3].values, [12, 7]);
         let bad = FeatureSet::new([Feature::ExtraNumber("region".into())]).encode(&pop, &[0]);
-        assert!(bad
-            .unwrap_err()
-            .to_string()
-            .contains("person_id p1: value \"north\""));
+        assert!(bad.unwrap_err().to_string().contains(
+            "row 1 of the person file (line 2 unless a quoted cell spans lines): value \"north\""
+        ));
     }
 
     #[test]
