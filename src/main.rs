@@ -81,9 +81,9 @@ enum Format {
     Markdown,
     /// The same tables as an HTML fragment.
     Html,
-    /// Results table v1 as CSV (unrounded; rounded and suppressed under `--disclosure strict`).
+    /// Results table v2 as CSV (unrounded; rounded and suppressed under `--disclosure strict`).
     Csv,
-    /// Results table v1 as JSON (unrounded; rounded and suppressed under `--disclosure strict`).
+    /// Results table v2 as JSON (unrounded; rounded and suppressed under `--disclosure strict`).
     Json,
 }
 
@@ -113,6 +113,39 @@ enum DisclosureArg {
     Report,
     /// No disclosure checks.
     Off,
+}
+
+/// Disclosure control and its account, the same for every command that exports.
+#[derive(clap::Args)]
+struct ExportArgs {
+    /// Disclosure control of every published cell (at least 10 persons behind it, counts
+    /// rounded to hundreds, no extremes, no keys). `report` marks failing cells and changes
+    /// no number, so the researcher sees everything while working; `strict` is for export.
+    #[arg(long, value_enum, default_value_t = DisclosureArg::Report)]
+    disclosure: DisclosureArg,
+    /// Minimum persons behind a published cell (ACRO's default 10; below 10 needs
+    /// --allow-small-minimum under strict).
+    #[arg(long, default_value_t = banenafspraak::report::disclosure::SAFE_MINIMUM)]
+    min_persons: u64,
+    /// Allow --min-persons below 10 under --disclosure strict (the check report says so).
+    #[arg(long)]
+    allow_small_minimum: bool,
+    /// Write an output-check report (Markdown) for the output checker: each table, each
+    /// rule, and the cells that fail; the same check as JSON in ACRO's results.json layout
+    /// beside it (PATH with extension .json).
+    #[arg(long, value_name = "PATH")]
+    check_report: Option<PathBuf>,
+}
+
+impl ExportArgs {
+    /// The rules the arguments describe.
+    fn rules(&self) -> DisclosureRules {
+        DisclosureRules {
+            min_persons: self.min_persons,
+            small_minimum_allowed: self.allow_small_minimum,
+            ..DisclosureRules::default()
+        }
+    }
 }
 
 #[derive(clap::Args)]
@@ -184,23 +217,8 @@ struct EstimateArgs {
     /// Language of labels and number format of the tables.
     #[arg(long, value_enum, default_value_t = LangArg::En)]
     lang: LangArg,
-    /// Disclosure control of every published cell (at least 10 persons behind it, counts
-    /// rounded to hundreds, no extremes, no keys). `report` marks failing cells and changes
-    /// no number, so the researcher sees everything while working; `strict` is for export.
-    #[arg(long, value_enum, default_value_t = DisclosureArg::Report)]
-    disclosure: DisclosureArg,
-    /// Minimum persons behind a published cell (ACRO's default 10; below 10 needs
-    /// --allow-small-minimum under strict).
-    #[arg(long, default_value_t = banenafspraak::report::disclosure::SAFE_MINIMUM)]
-    min_persons: u64,
-    /// Allow --min-persons below 10 under --disclosure strict (the check report says so).
-    #[arg(long)]
-    allow_small_minimum: bool,
-    /// Write an output-check report (Markdown) for the output checker: each table, each
-    /// rule, and the cells that fail; the same check as JSON in ACRO's results.json layout
-    /// beside it (PATH with extension .json).
-    #[arg(long, value_name = "PATH")]
-    check_report: Option<PathBuf>,
+    #[command(flatten)]
+    export: ExportArgs,
     /// Write SVG plots into this directory: score distributions, calibration curves,
     /// education and age bars (needs the `plots` feature).
     #[arg(long, value_name = "DIR")]
@@ -566,18 +584,10 @@ impl EstimateArgs {
         if !populations.is_empty() {
             params.populations = populations;
         }
-        if self.disclosure == DisclosureArg::Strict {
-            params = params.for_strict_export(self.min_persons);
+        if self.export.disclosure == DisclosureArg::Strict {
+            params = params.for_strict_export(self.export.min_persons);
         }
         Ok(params)
-    }
-
-    fn rules(&self) -> DisclosureRules {
-        DisclosureRules {
-            min_persons: self.min_persons,
-            small_minimum_allowed: self.allow_small_minimum,
-            ..DisclosureRules::default()
-        }
     }
 }
 
@@ -589,8 +599,8 @@ fn say(line: std::fmt::Arguments<'_>) {
 
 fn estimate(args: &EstimateArgs) -> Result<()> {
     let params = args.params()?;
-    let mode = DisclosureMode::from(args.disclosure);
-    let rules = args.rules();
+    let mode = DisclosureMode::from(args.export.disclosure);
+    let rules = args.export.rules();
     // Parameters are checked before the (long) read.
     params.check()?;
     rules.check(mode)?;
@@ -659,7 +669,7 @@ fn estimate(args: &EstimateArgs) -> Result<()> {
     let targets = Targets {
         inputs: vec![args.input.clone()],
         output: args.output.clone(),
-        check_report: args.check_report.clone(),
+        check_report: args.export.check_report.clone(),
         plots: args.plots.clone(),
     };
     export.write(&targets, &mut std::io::stdout().lock())?;
@@ -680,7 +690,7 @@ fn estimate(args: &EstimateArgs) -> Result<()> {
             } else {
                 ", failing cells marked (!)"
             },
-            if args.check_report.is_none() {
+            if args.export.check_report.is_none() {
                 "; --check-report PATH lists them"
             } else {
                 ""
@@ -746,19 +756,8 @@ struct MonitorArgs {
     /// Language of labels and number format.
     #[arg(long, value_enum, default_value_t = LangArg::En)]
     lang: LangArg,
-    /// Disclosure control of every cell (as for `estimate`).
-    #[arg(long, value_enum, default_value_t = DisclosureArg::Report)]
-    disclosure: DisclosureArg,
-    /// Minimum persons behind a published cell (below 10 needs --allow-small-minimum
-    /// under strict).
-    #[arg(long, default_value_t = banenafspraak::report::disclosure::SAFE_MINIMUM)]
-    min_persons: u64,
-    /// Allow --min-persons below 10 under --disclosure strict (the check report says so).
-    #[arg(long)]
-    allow_small_minimum: bool,
-    /// Write an output-check report (Markdown, and its ACRO JSON twin beside it).
-    #[arg(long, value_name = "PATH")]
-    check_report: Option<PathBuf>,
+    #[command(flatten)]
+    export: ExportArgs,
     /// Write SVG plots into this directory (needs the `plots` feature).
     #[arg(long, value_name = "DIR")]
     plots: Option<PathBuf>,
@@ -799,12 +798,8 @@ fn monitor(args: &MonitorArgs) -> Result<()> {
         results: &results,
         format: args.format.into(),
         lang: args.lang.into(),
-        mode: args.disclosure.into(),
-        rules: DisclosureRules {
-            min_persons: args.min_persons,
-            small_minimum_allowed: args.allow_small_minimum,
-            ..DisclosureRules::default()
-        },
+        mode: args.export.disclosure.into(),
+        rules: args.export.rules(),
         plots: args.plots.is_some(),
         output_name: args
             .output
@@ -818,7 +813,7 @@ fn monitor(args: &MonitorArgs) -> Result<()> {
     let targets = Targets {
         inputs: vec![args.hours.clone(), args.register.clone()],
         output: args.output.clone(),
-        check_report: args.check_report.clone(),
+        check_report: args.export.check_report.clone(),
         plots: args.plots.clone(),
     };
     export.write(&targets, &mut std::io::stdout().lock())
