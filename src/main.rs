@@ -12,9 +12,9 @@ use banenafspraak::report::export::{check_sections, refuse_key_features, ExportR
 use banenafspraak::report::progress::Step;
 use banenafspraak::report::{DisclosureMode, DisclosureRules, Lang, OutputFormat, Style};
 use banenafspraak::schema::{
-    read_csv_path, read_csv_path_with_progress, write_csv_path, Population, ReadOptions,
-    RegisterBasis,
+    read_csv_path, read_csv_path_with_progress, Population, ReadOptions, RegisterBasis,
 };
+#[cfg(feature = "synth")]
 use banenafspraak::synth::SynthParams;
 use banenafspraak::{Error, Result};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -54,6 +54,7 @@ enum Command {
     Monitor(Box<MonitorArgs>),
     /// Write a synthetic population (schema v1) calibrated to Panteia (2023); see
     /// data-dictionary/synthetic.md.
+    #[cfg(feature = "synth")]
     Synth {
         /// Number of persons. The default is full scale: the Dutch population aged 16-66.
         #[arg(long, default_value_t = banenafspraak::synth::FULL_SCALE as usize)]
@@ -341,6 +342,7 @@ fn main() -> ExitCode {
                 .map(|summary| eprint!("{summary}"))
         }),
         Command::Monitor(args) => monitor(&args),
+        #[cfg(feature = "synth")]
         Command::Synth {
             persons,
             seed,
@@ -351,7 +353,7 @@ fn main() -> ExitCode {
             ..SynthParams::default()
         }
         .generate()
-        .and_then(|pop| write_csv_path(&pop, &output))
+        .and_then(|pop| banenafspraak::schema::write_csv_path(&pop, &output))
         .map(|()| {
             say(format_args!(
                 "wrote {persons} persons to {}",

@@ -25,7 +25,7 @@
 //! Cost: about 3 CPU-minutes for the three designs (persons and replicates below), i.e.
 //! 2 minutes on an idle 2-core machine; the harness runs the designs side by side.
 //!
-//! Slow (minutes): `cargo test --release --all-features --test coverage -- --ignored --nocapture`
+//! Slow (minutes): `cargo test --all-features --test coverage -- --ignored --nocapture`
 //! (run by `.ci/run`). `COVERAGE_PERSONS`, `COVERAGE_REPLICATIONS` and
 //! `COVERAGE_REPLICATES` change the run for exploration; the assertions stay on.
 

@@ -45,6 +45,13 @@ pub struct Svg {
     pub content: String,
 }
 
+/// The SVG text, as a notebook or a file shows it.
+impl std::fmt::Display for Svg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.content)
+    }
+}
+
 impl Svg {
     /// Writes `DIR/name.svg` and returns the path.
     pub fn save(&self, dir: &Path) -> Result<PathBuf> {
@@ -140,6 +147,9 @@ pub fn write_svgs(dir: &Path, plots: &[PlotData], style: &Style) -> Result<Vec<P
 }
 
 const SIZE: (u32, u32) = (760, 440);
+/// Font size and line height (pixels) of the category labels under grouped bars.
+const LABEL_SIZE: u32 = 11;
+const LABEL_LINE: i32 = 13;
 const COLORS: [RGBColor; 4] = [
     RGBColor(0x1f, 0x77, 0xb4),
     RGBColor(0xff, 0x7f, 0x0e),
@@ -182,8 +192,44 @@ impl PlotData {
     }
 }
 
-fn percent_axis(style: &Style) -> impl Fn(&f64) -> String + '_ {
-    move |v: &f64| style.numbers.percent(*v, 0)
+/// Tick labels in percent with as many decimals as the tick step needs, so that a narrow
+/// range does not repeat a label (`0%, 0%, 1%, 1%`). plotters places about ten ticks.
+fn percent_axis(style: &Style, range: f64) -> impl Fn(&f64) -> String + '_ {
+    let step = range * 100.0 / 10.0;
+    let decimals = if step >= 1.0 || step <= 0.0 {
+        0
+    } else {
+        (-step.log10().floor()).clamp(0.0, 3.0) as usize
+    };
+    move |v: &f64| style.numbers.percent(*v, decimals)
+}
+
+/// A grid that guides the eye without competing with the data: faint major lines, no minor
+/// lines.
+fn quiet_mesh<DB: DrawingBackend, X: Ranged, Y: Ranged>(
+    mesh: &mut plotters::chart::MeshStyle<'_, '_, X, Y, DB>,
+) {
+    mesh.bold_line_style(BLACK.mix(0.12)).max_light_lines(0);
+}
+
+/// Average glyph width of the SVG sans-serif font, in ems, for wrapping labels.
+const GLYPH_EM: f64 = 0.6;
+
+/// Splits a label into lines of at most `width` pixels at `size` pixels a glyph-height,
+/// breaking between words (a word longer than the width gets a line of its own).
+fn wrap_label(label: &str, width: f64, size: f64) -> Vec<String> {
+    let max_chars = ((width / (size * GLYPH_EM)).floor() as usize).max(1);
+    let mut lines: Vec<String> = Vec::new();
+    for word in label.split_whitespace() {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= max_chars => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_owned()),
+        }
+    }
+    lines
 }
 
 /// Side-by-side bars per score bin: the population's share and the register's share.
@@ -204,17 +250,18 @@ fn draw_scores(root: &DrawingArea<SVGBackend<'_>, Shift>, t: &Table, style: &Sty
         .y_label_area_size(56)
         .build_cartesian_2d(0f64..1f64, 0f64..ymax)
         .map_err(plot_error)?;
-    let fmt = percent_axis(style);
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
+    let x_fmt = percent_axis(style, 1.0);
+    let y_fmt = percent_axis(style, ymax);
+    let mut mesh = chart.configure_mesh();
+    quiet_mesh(&mut mesh);
+    mesh.disable_x_mesh()
         .x_desc(lang.pick(
             "corrected comparability c",
             "gecorrigeerde kans op vergelijkbaarheid",
         ))
         .y_desc(lang.pick("share of persons", "aandeel personen"))
-        .x_label_formatter(&fmt)
-        .y_label_formatter(&fmt)
+        .x_label_formatter(&x_fmt)
+        .y_label_formatter(&y_fmt)
         .draw()
         .map_err(plot_error)?;
     for (j, (k, label)) in series.iter().enumerate() {
@@ -273,10 +320,10 @@ fn draw_calibration(
         .y_label_area_size(56)
         .build_cartesian_2d(0f64..top, 0f64..top)
         .map_err(plot_error)?;
-    let fmt = percent_axis(style);
-    chart
-        .configure_mesh()
-        .x_desc(lang.pick("mean predicted probability", "gemiddelde voorspelde kans"))
+    let fmt = percent_axis(style, top);
+    let mut mesh = chart.configure_mesh();
+    quiet_mesh(&mut mesh);
+    mesh.x_desc(lang.pick("mean predicted probability", "gemiddelde voorspelde kans"))
         .y_desc(lang.pick("observed rate", "waargenomen aandeel"))
         .x_label_formatter(&fmt)
         .y_label_formatter(&fmt)
@@ -332,14 +379,14 @@ fn draw_breakdown(
     let mut chart = ChartBuilder::on(root)
         .caption(&t.title, ("sans-serif", 14))
         .margin(12)
-        .x_label_area_size(40)
+        .x_label_area_size((LABEL_LINE * 3 + 16) as u32)
         .y_label_area_size(56)
         .build_cartesian_2d(0f64..n as f64, 0f64..ymax)
         .map_err(plot_error)?;
-    let fmt = percent_axis(style);
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
+    let fmt = percent_axis(style, ymax);
+    let mut mesh = chart.configure_mesh();
+    quiet_mesh(&mut mesh);
+    mesh.disable_x_mesh()
         .x_labels(0)
         .y_desc(style.lang.pick("share", "aandeel"))
         .y_label_formatter(&fmt)
@@ -373,19 +420,23 @@ fn draw_breakdown(
         .border_style(BLACK)
         .draw()
         .map_err(plot_error)?;
-    // Category names under their groups of bars, placed in pixels below the axis.
-    let label_style = ("sans-serif", 12)
+    // Category names under their groups of bars, placed in pixels below the axis and
+    // wrapped to the width of a group so that neighbours do not run into each other.
+    let label_style = ("sans-serif", LABEL_SIZE)
         .into_font()
         .color(&BLACK)
         .pos(Pos::new(HPos::Center, VPos::Top));
+    let (left, _) = chart.backend_coord(&(0.0, 0.0));
+    let (right, _) = chart.backend_coord(&(n as f64, 0.0));
+    let group_px = f64::from(right - left) / n as f64 * 0.95;
     for (i, &r) in rows.iter().enumerate() {
         let (px, py) = chart.backend_coord(&(i as f64 + 0.5, 0.0));
-        root.draw(&Text::new(
-            t.row_label(r),
-            (px, py + 8),
-            label_style.clone(),
-        ))
-        .map_err(plot_error)?;
+        let lines = wrap_label(&t.row_label(r), group_px, f64::from(LABEL_SIZE));
+        for (k, line) in lines.iter().enumerate() {
+            let y = py + 8 + LABEL_LINE * k as i32;
+            root.draw(&Text::new(line.as_str(), (px, y), label_style.clone()))
+                .map_err(plot_error)?;
+        }
     }
     Ok(())
 }
