@@ -394,7 +394,6 @@ impl Diagnostics {
         params.check()?;
         let features = fitted.comparability_features().prepare(pop)?;
         let features = &features;
-        let template = features.template();
         // Register members: scores and unweighted moments.
         let parts: Vec<(Vec<f64>, Vec<Vec<Moments>>)> =
             chunks(pop, &groups.register, features, fitted)
@@ -434,62 +433,17 @@ impl Diagnostics {
         };
         let supported =
             |s: f64| support.contains(s) && per_bin[params.bin(s)] >= params.min_support;
-
-        let mut overlaps = Vec::new();
-        let mut balances = Vec::new();
-        for (label, rows) in &groups.populations {
-            let parts: Vec<PopulationChunk> = chunks(pop, rows, features, fitted)
-                .map(|r| {
-                    r.map(|(p, x)| {
-                        let c: Vec<f64> = p.iter().map(|&p| fitted.correction.apply(p)).collect();
-                        let mut unsupported = (0u64, 0.0, 0.0);
-                        for (&p, &c) in p.iter().zip(&c) {
-                            if !supported(p) {
-                                unsupported.0 += 1;
-                                unsupported.1 += c;
-                            }
-                            unsupported.2 += c;
-                        }
-                        let m = moments(&x, &c);
-                        (p, m, unsupported)
-                    })
-                })
-                .collect::<Result<_>>()?;
-            let mut scores = Vec::with_capacity(rows.len());
-            let mut ms = Vec::new();
-            let (mut n_unsupported, mut c_unsupported, mut c_total) = (0u64, 0.0, 0.0);
-            for (p, m, u) in parts {
-                scores.extend(p);
-                ms.push(m);
-                n_unsupported += u.0;
-                c_unsupported += u.1;
-                c_total += u.2;
-            }
-            let pop_moments = merge_moments(ms);
-            let persons = rows.len() as u64;
-            overlaps.push(PopulationOverlap {
-                distribution: ScoreDistribution::new(label.clone(), scores, params),
-                unsupported_persons: n_unsupported,
-                unsupported_share: if persons == 0 {
-                    0.0
-                } else {
-                    n_unsupported as f64 / persons as f64
-                },
-                unsupported_comparable: c_unsupported,
-                comparable: c_total,
-            });
-            balances.push(PopulationBalance {
-                population: label.clone(),
-                persons,
-                weight: c_total,
-                rows: smd_rows(
-                    &template,
-                    &register_moments,
-                    &pop_moments,
-                    params.smd_threshold,
-                ),
-            });
-        }
+        let register = Register {
+            moments: &register_moments,
+            supported: &supported,
+        };
+        let (overlaps, balances) = groups
+            .populations
+            .iter()
+            .map(|group| population_diagnostics(pop, fitted, features, group, &register, params))
+            .collect::<Result<Vec<_>>>()?
+            .into_iter()
+            .unzip();
         Ok(Diagnostics {
             overlap: Overlap {
                 bin_edges: params.bin_edges.clone(),
@@ -515,6 +469,76 @@ impl Diagnostics {
             },
         })
     }
+}
+
+/// What a population is compared with: the register members' moments and whether a score
+/// has training support.
+struct Register<'a> {
+    moments: &'a [Vec<Moments>],
+    supported: &'a (dyn Fn(f64) -> bool + Sync),
+}
+
+/// One population's overlap and balance against the register.
+fn population_diagnostics(
+    pop: &Population,
+    fitted: &FittedPipeline,
+    features: &PreparedFeatures,
+    (label, rows): &(String, Vec<usize>),
+    register: &Register<'_>,
+    params: &DiagnosticsParams,
+) -> Result<(PopulationOverlap, PopulationBalance)> {
+    let parts: Vec<PopulationChunk> = chunks(pop, rows, features, fitted)
+        .map(|r| {
+            r.map(|(p, x)| {
+                let c: Vec<f64> = p.iter().map(|&p| fitted.correction.apply(p)).collect();
+                let mut unsupported = (0u64, 0.0, 0.0);
+                for (&p, &c) in p.iter().zip(&c) {
+                    if !(register.supported)(p) {
+                        unsupported.0 += 1;
+                        unsupported.1 += c;
+                    }
+                    unsupported.2 += c;
+                }
+                let m = moments(&x, &c);
+                (p, m, unsupported)
+            })
+        })
+        .collect::<Result<_>>()?;
+    let mut scores = Vec::with_capacity(rows.len());
+    let mut ms = Vec::new();
+    let (mut n_unsupported, mut c_unsupported, mut c_total) = (0u64, 0.0, 0.0);
+    for (p, m, u) in parts {
+        scores.extend(p);
+        ms.push(m);
+        n_unsupported += u.0;
+        c_unsupported += u.1;
+        c_total += u.2;
+    }
+    let pop_moments = merge_moments(ms);
+    let persons = rows.len() as u64;
+    let overlap = PopulationOverlap {
+        distribution: ScoreDistribution::new(label.clone(), scores, params),
+        unsupported_persons: n_unsupported,
+        unsupported_share: if persons == 0 {
+            0.0
+        } else {
+            n_unsupported as f64 / persons as f64
+        },
+        unsupported_comparable: c_unsupported,
+        comparable: c_total,
+    };
+    let balance = PopulationBalance {
+        population: label.clone(),
+        persons,
+        weight: c_total,
+        rows: smd_rows(
+            &features.template(),
+            register.moments,
+            &pop_moments,
+            params.smd_threshold,
+        ),
+    };
+    Ok((overlap, balance))
 }
 
 /// The SMD rows of every feature and level. Groups without members give NaN means and

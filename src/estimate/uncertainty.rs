@@ -435,77 +435,10 @@ fn leaf_rate_variances(
     let Some(trees) = trees(fitted) else {
         return Err(analytic_needs_trees());
     };
-    // Per tree and node: the leaf rate and its sampling variance.
-    let mut rate = Vec::with_capacity(3);
-    let mut var = Vec::with_capacity(3);
-    for (t, stage) in trees.iter().zip(["comparability", "job-find", "job-keep"]) {
-        let mut r = vec![0.0; t.nodes().len()];
-        let mut v = vec![0.0; t.nodes().len()];
-        for leaf in t.leaves() {
-            let Some(counts) = leaf.counts.filter(|c| c.n > 0) else {
-                return Err(Error::InvalidParameter {
-                    name: "intervals",
-                    value: "leaf-rate variance".into(),
-                    reason: format!(
-                        "the {stage} tree has a leaf without training counts (a tree given, not \
-                         fitted): its leaf rates have no known sampling error"
-                    ),
-                });
-            };
-            r[leaf.node] = leaf.probability;
-            v[leaf.node] = leaf.probability * (1.0 - leaf.probability) / counts.n as f64;
-        }
-        rate.push(r);
-        var.push(v);
-    }
-    let nodes = [rate[0].len(), rate[1].len(), rate[2].len()];
-    // Per cell: comparability nodes [n, sum q, sum q k], job-find [sum c, sum c k],
-    // job-keep [sum c q]; the job sums over the non-employed only.
-    let (of, ok) = (3 * nodes[0], 3 * nodes[0] + 2 * nodes[1]);
-    let width = ok + nodes[2];
-    let scorer = Scorer::new(fitted, pop)?;
+    let rates = LeafRates::of(&trees)?;
+    let sums = LeafSums::compute(fitted, pop, plan, &trees, &rates)?;
     let correction = fitted.correction;
-    let employed = pop.employed();
-    let partials = plan
-        .rows
-        .par_chunks(ANALYTIC_CHUNK)
-        .enumerate()
-        .map(|(k, chunk)| -> Result<Vec<f64>> {
-            let xc = scorer.comparability.encode(pop, chunk)?;
-            let xj = scorer.job.encode(pop, chunk)?;
-            let lc = trees[0].leaf_ids(&xc)?;
-            let lf = trees[1].leaf_ids(&xj)?;
-            let lk = trees[2].leaf_ids(&xj)?;
-            let mut acc = vec![0.0; plan.n_cells * width];
-            for (j, &row) in chunk.iter().enumerate() {
-                let (a, b, d) = (lc[j], lf[j], lk[j]);
-                let (p, q, kk) = (rate[0][a], rate[1][b], rate[2][d]);
-                let c = correction.apply(p);
-                let employed = employed[row];
-                for &cell in plan.cells_of(k * ANALYTIC_CHUNK + j) {
-                    let s = &mut acc[cell as usize * width..(cell as usize + 1) * width];
-                    s[3 * a] += 1.0;
-                    if !employed {
-                        s[3 * a + 1] += q;
-                        s[3 * a + 2] += q * kk;
-                        s[of + 2 * b] += c;
-                        s[of + 2 * b + 1] += c * kk;
-                        s[ok + d] += c * q;
-                    }
-                }
-            }
-            Ok(acc)
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let mut sums = vec![0.0; plan.n_cells * width];
-    for part in &partials {
-        for (t, p) in sums.iter_mut().zip(part) {
-            *t += p;
-        }
-    }
-
     // Elkan-Noto: the held-out members' shares per comparability leaf, and var(c | p).
-    let f = correction.factor;
     let elkan_noto = match (
         &correction.labelling,
         correction.correction,
@@ -514,7 +447,7 @@ fn leaf_rate_variances(
         (Some(rate_c), Correction::ElkanNoto, Some(comparability_data)) => {
             let held = comparability_data.select(&comparability_data.held_out_positives());
             let leaves = trees[0].leaf_ids(&held)?;
-            let mut w = vec![0.0; nodes[0]];
+            let mut w = vec![0.0; rates.nodes[0]];
             for l in &leaves {
                 w[*l] += 1.0 / leaves.len().max(1) as f64;
             }
@@ -523,45 +456,159 @@ fn leaf_rate_variances(
         }
         _ => None,
     };
-    let uncapped = |l: usize| f * rate[0][l] < 1.0;
     Ok((0..plan.n_cells)
         .map(|cell| {
-            let s = &sums[cell * width..(cell + 1) * width];
-            let mut out = [0.0; 3];
-            for (m, o) in out.iter_mut().enumerate() {
-                // The uncapped part of the total, T.
-                let t: f64 = (0..nodes[0])
-                    .filter(|&l| uncapped(l))
-                    .map(|l| f * rate[0][l] * s[3 * l + m])
-                    .sum();
-                let mut v = 0.0;
-                for l in 0..nodes[0] {
-                    let mut g = if uncapped(l) { f * s[3 * l + m] } else { 0.0 };
-                    if let Some((w, _)) = &elkan_noto {
-                        g -= t * f * w[l];
-                    }
-                    v += g * g * var[0][l];
-                }
-                if let Some((_, var_c)) = &elkan_noto {
-                    v += (t * f).powi(2) * var_c;
-                }
-                if m >= 1 {
-                    for j in 0..nodes[1] {
-                        v += s[of + 2 * j + (m - 1)].powi(2) * var[1][j];
-                    }
-                }
-                if m == 2 {
-                    for j in 0..nodes[2] {
-                        v += s[ok + j].powi(2) * var[2][j];
-                    }
-                }
-                *o = v;
-            }
+            let [comparable, finds_work, keeps_work] = std::array::from_fn(|m| {
+                rates.variance(sums.cell(cell), m, correction.factor, elkan_noto.as_ref())
+            });
             CountVariances {
-                comparable: out[0],
-                finds_work: out[1],
-                keeps_work: out[2],
+                comparable,
+                finds_work,
+                keeps_work,
             }
         })
         .collect())
+}
+
+/// Per tree (comparability, job-find, job-keep) and node: the leaf rate and its sampling
+/// variance p (1 - p) / m (zero for inner nodes).
+struct LeafRates {
+    rate: [Vec<f64>; 3],
+    var: [Vec<f64>; 3],
+    nodes: [usize; 3],
+}
+
+impl LeafRates {
+    fn of(trees: &[&ClassificationTree; 3]) -> Result<LeafRates> {
+        let stages = ["comparability", "job-find", "job-keep"];
+        let mut rate: [Vec<f64>; 3] = std::array::from_fn(|k| vec![0.0; trees[k].nodes().len()]);
+        let mut var = rate.clone();
+        for (k, t) in trees.iter().enumerate() {
+            for leaf in t.leaves() {
+                let Some(counts) = leaf.counts.filter(|c| c.n > 0) else {
+                    return Err(Error::InvalidParameter {
+                        name: "intervals",
+                        value: "leaf-rate variance".into(),
+                        reason: format!(
+                            "the {} tree has a leaf without training counts (a tree given, not \
+                             fitted): its leaf rates have no known sampling error",
+                            stages[k]
+                        ),
+                    });
+                };
+                rate[k][leaf.node] = leaf.probability;
+                var[k][leaf.node] = leaf.probability * (1.0 - leaf.probability) / counts.n as f64;
+            }
+        }
+        let nodes = [rate[0].len(), rate[1].len(), rate[2].len()];
+        Ok(LeafRates { rate, var, nodes })
+    }
+
+    /// The variance of measure `m` (0 comparable, 1 finds, 2 keeps) of a cell with leaf
+    /// sums `s` under factor `f`, with the Elkan-Noto terms (held-out shares per leaf,
+    /// var(c | p)) when given.
+    fn variance(&self, s: &[f64], m: usize, f: f64, elkan_noto: Option<&(Vec<f64>, f64)>) -> f64 {
+        let (of, ok) = LeafSums::offsets(&self.nodes);
+        let uncapped = |l: usize| f * self.rate[0][l] < 1.0;
+        // The uncapped part of the total, T.
+        let t: f64 = (0..self.nodes[0])
+            .filter(|&l| uncapped(l))
+            .map(|l| f * self.rate[0][l] * s[3 * l + m])
+            .sum();
+        let mut v = 0.0;
+        for l in 0..self.nodes[0] {
+            let mut g = if uncapped(l) { f * s[3 * l + m] } else { 0.0 };
+            if let Some((w, _)) = elkan_noto {
+                g -= t * f * w[l];
+            }
+            v += g * g * self.var[0][l];
+        }
+        if let Some((_, var_c)) = elkan_noto {
+            v += (t * f).powi(2) * var_c;
+        }
+        if m >= 1 {
+            for j in 0..self.nodes[1] {
+                v += s[of + 2 * j + (m - 1)].powi(2) * self.var[1][j];
+            }
+        }
+        if m == 2 {
+            for j in 0..self.nodes[2] {
+                v += s[ok + j].powi(2) * self.var[2][j];
+            }
+        }
+        v
+    }
+}
+
+/// Per cell, the sums the leaf-rate derivatives need: per comparability node
+/// [n, sum q, sum q k], per job-find node [sum c, sum c k], per job-keep node [sum c q];
+/// the job sums over the non-employed only.
+struct LeafSums {
+    sums: Vec<f64>,
+    width: usize,
+}
+
+impl LeafSums {
+    /// Where the job-find and job-keep nodes start in a cell's sums.
+    fn offsets(nodes: &[usize; 3]) -> (usize, usize) {
+        (3 * nodes[0], 3 * nodes[0] + 2 * nodes[1])
+    }
+
+    fn compute(
+        fitted: &FittedPipeline,
+        pop: &Population,
+        plan: &ScoringPlan,
+        trees: &[&ClassificationTree; 3],
+        rates: &LeafRates,
+    ) -> Result<LeafSums> {
+        let (of, ok) = Self::offsets(&rates.nodes);
+        let width = ok + rates.nodes[2];
+        let scorer = Scorer::new(fitted, pop)?;
+        let correction = fitted.correction;
+        let employed = pop.employed();
+        let rate = &rates.rate;
+        let partials = plan
+            .rows
+            .par_chunks(ANALYTIC_CHUNK)
+            .enumerate()
+            .map(|(k, chunk)| -> Result<Vec<f64>> {
+                let xc = scorer.comparability.encode(pop, chunk)?;
+                let xj = scorer.job.encode(pop, chunk)?;
+                let lc = trees[0].leaf_ids(&xc)?;
+                let lf = trees[1].leaf_ids(&xj)?;
+                let lk = trees[2].leaf_ids(&xj)?;
+                let mut acc = vec![0.0; plan.n_cells * width];
+                for (j, &row) in chunk.iter().enumerate() {
+                    let (a, b, d) = (lc[j], lf[j], lk[j]);
+                    let (p, q, kk) = (rate[0][a], rate[1][b], rate[2][d]);
+                    let c = correction.apply(p);
+                    let employed = employed[row];
+                    for &cell in plan.cells_of(k * ANALYTIC_CHUNK + j) {
+                        let s = &mut acc[cell as usize * width..(cell as usize + 1) * width];
+                        s[3 * a] += 1.0;
+                        if !employed {
+                            s[3 * a + 1] += q;
+                            s[3 * a + 2] += q * kk;
+                            s[of + 2 * b] += c;
+                            s[of + 2 * b + 1] += c * kk;
+                            s[ok + d] += c * q;
+                        }
+                    }
+                }
+                Ok(acc)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        // Merged in chunk order, so the sums do not depend on the threads.
+        let mut sums = vec![0.0; plan.n_cells * width];
+        for part in &partials {
+            for (t, p) in sums.iter_mut().zip(part) {
+                *t += p;
+            }
+        }
+        Ok(LeafSums { sums, width })
+    }
+
+    fn cell(&self, cell: usize) -> &[f64] {
+        &self.sums[cell * self.width..(cell + 1) * self.width]
+    }
 }

@@ -175,34 +175,7 @@ impl PrepareParams {
             .collect();
         tables.push(t);
 
-        let education = match &self.education {
-            Some(path) => {
-                let map_source: Box<dyn RecordSource> = match &self.education_map {
-                    Some(p) => open_source(p)?,
-                    None => Box::new(CsvSource::from_text(
-                        "education-map.csv (shipped)",
-                        EDUCATION_MAP,
-                    )?),
-                };
-                let (map, t) = read_table(
-                    map_source,
-                    "education map",
-                    sink,
-                    tables::read_education_map,
-                )?;
-                tables.push(t);
-                let (e, t) = read_table(open_source(path)?, "HOOGSTEOPLTAB", sink, |src, log| {
-                    tables::read_education(src, m, &map, &persons, log)
-                })?;
-                tables.push(t);
-                e
-            }
-            None => {
-                not_given
-                    .push("HOOGSTEOPLTAB (--education): every education is unknown".to_string());
-                vec![Education::Unknown; persons.len()]
-            }
-        };
+        let education = self.read_education(&persons, sink, &mut tables, &mut not_given)?;
         let vso = match &self.vso {
             Some(path) => {
                 let (v, t) = read_table(open_source(path)?, "INSCHRWECTAB", sink, |src, log| {
@@ -242,6 +215,73 @@ impl PrepareParams {
                 tables::read_spells(src, &spec, m, &persons, log, tables::register_value)
             })?;
         tables.push(t);
+        let (wia, jobseekers) =
+            self.read_optional_spells(&persons, sink, &mut tables, &mut not_given)?;
+
+        let window = Window::new(year);
+        let all = Inputs {
+            persons: &persons,
+            education: &education,
+            vso: &vso,
+            secm: &secm,
+            wia: &wia,
+            register: &register,
+            jobseekers: &jobseekers,
+        };
+        let (population, entry_years_raised) = all.population(&window, year)?;
+        let summary = Summary {
+            reference_year: year,
+            tables,
+            persons_written: population.len() as u64,
+            left_out,
+            entry_years_raised,
+            not_given,
+        };
+        Ok((population, summary))
+    }
+
+    /// HOOGSTEOPLTAB with its level map (the shipped one unless given); every education
+    /// unknown without it.
+    fn read_education(
+        &self,
+        persons: &Persons,
+        sink: &mut ProblemSink,
+        tables: &mut Vec<TableSummary>,
+        not_given: &mut Vec<String>,
+    ) -> Result<Vec<Education>> {
+        let Some(path) = &self.education else {
+            not_given.push("HOOGSTEOPLTAB (--education): every education is unknown".to_string());
+            return Ok(vec![Education::Unknown; persons.len()]);
+        };
+        let map_source: Box<dyn RecordSource> = match &self.education_map {
+            Some(p) => open_source(p)?,
+            None => Box::new(CsvSource::from_text(
+                "education-map.csv (shipped)",
+                EDUCATION_MAP,
+            )?),
+        };
+        let (map, t) = read_table(
+            map_source,
+            "education map",
+            sink,
+            tables::read_education_map,
+        )?;
+        tables.push(t);
+        let (e, t) = read_table(open_source(path)?, "HOOGSTEOPLTAB", sink, |src, log| {
+            tables::read_education(src, &self.mapping, &map, persons, log)
+        })?;
+        tables.push(t);
+        Ok(e)
+    }
+
+    /// The optional spell tables WIA and WERKZOEKENDEN (empty when not given).
+    fn read_optional_spells(
+        &self,
+        persons: &Persons,
+        sink: &mut ProblemSink,
+        tables: &mut Vec<TableSummary>,
+        not_given: &mut Vec<String>,
+    ) -> Result<(Spells, Spells)> {
         let optional = [
             (
                 &self.wia,
@@ -277,34 +317,14 @@ impl PrepareParams {
                 no_value
             };
             let (s, t) = read_table(open_source(path)?, spec.name, sink, |src, log| {
-                tables::read_spells(src, &spec, m, &persons, log, value)
+                tables::read_spells(src, &spec, &self.mapping, persons, log, value)
             })?;
             tables.push(t);
             read.push(s);
         }
         let jobseekers = read.pop().unwrap_or_default();
         let wia = read.pop().unwrap_or_default();
-
-        let window = Window::new(year);
-        let all = Inputs {
-            persons: &persons,
-            education: &education,
-            vso: &vso,
-            secm: &secm,
-            wia: &wia,
-            register: &register,
-            jobseekers: &jobseekers,
-        };
-        let (population, entry_years_raised) = all.population(&window, year)?;
-        let summary = Summary {
-            reference_year: year,
-            tables,
-            persons_written: population.len() as u64,
-            left_out,
-            entry_years_raised,
-            not_given,
-        };
-        Ok((population, summary))
+        Ok((wia, jobseekers))
     }
 }
 
