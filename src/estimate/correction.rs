@@ -107,7 +107,10 @@ pub enum LabellingInterval {
     NormalMean,
     /// Percentile interval over bootstrap replicates that refit the model and resample
     /// the held-out members.
-    Bootstrap { replicates: usize },
+    Bootstrap {
+        /// Bootstrap replicates behind the interval.
+        replicates: usize,
+    },
 }
 
 impl LabellingRate {
@@ -174,7 +177,9 @@ impl LabellingRate {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct CorrectionFactor {
+    /// Which correction was asked for.
     pub correction: Correction,
+    /// The factor the comparability probabilities are multiplied by (capped at 1 after).
     pub factor: f64,
     /// Register members in the data (all bases, all ages).
     pub register_size: u64,

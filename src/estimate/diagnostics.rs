@@ -97,7 +97,9 @@ impl DiagnosticsParams {
 /// The distribution of the score in one group.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ScoreDistribution {
+    /// The group's label.
     pub group: String,
+    /// Persons in the group.
     pub persons: u64,
     /// The score at each of [`QUANTILES`] (NaN for an empty group).
     pub quantiles: Vec<f64>,
@@ -139,6 +141,7 @@ impl ScoreDistribution {
 /// One population's score distribution and its members without training support.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PopulationOverlap {
+    /// The population's score distribution.
     pub distribution: ScoreDistribution,
     /// Members without training support (see the module doc).
     pub unsupported_persons: u64,
@@ -153,22 +156,26 @@ pub struct PopulationOverlap {
 /// Overlap of the score distributions.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Overlap {
+    /// Edges of the score bins, from 0 to 1.
     pub bin_edges: Vec<f64>,
     /// The training positives per score bin.
     pub training_positives_per_bin: Vec<u64>,
     /// Lowest and highest score of a training positive.
     pub support: Interval,
+    /// Training positives a bin needs for its scores to count as supported.
     pub min_support: u64,
     /// The register members the model was fitted on.
     pub training_positives: ScoreDistribution,
     /// All register members of the trained sub-groups aged 16-66.
     pub register: ScoreDistribution,
+    /// Overlap per population, in the run's order.
     pub populations: Vec<PopulationOverlap>,
 }
 
 /// The standardised mean difference of one feature (or categorical level).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Smd {
+    /// Feature name.
     pub feature: String,
     /// The level, for a categorical feature.
     pub level: Option<String>,
@@ -191,26 +198,33 @@ pub struct Smd {
 /// Balance of one population against the register.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PopulationBalance {
+    /// The population's label.
     pub population: String,
+    /// Persons in the population.
     pub persons: u64,
     /// Sum of the weights c.
     pub weight: f64,
+    /// Standardised mean differences, per feature or level.
     pub rows: Vec<Smd>,
 }
 
 /// Balance of every population.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Balance {
+    /// |SMD| above which a row is flagged.
     pub threshold: f64,
     /// Register members of the trained sub-groups aged 16-66.
     pub register_persons: u64,
+    /// Balance per population, in the run's order.
     pub populations: Vec<PopulationBalance>,
 }
 
 /// Overlap and balance of a fitted comparability model.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Diagnostics {
+    /// How far the populations' scores lie inside the training positives' support.
     pub overlap: Overlap,
+    /// How like the register the populations are, before and after weighting by c.
     pub balance: Balance,
 }
 

@@ -23,22 +23,30 @@ const SCORE_CHUNK: usize = 1 << 13;
 pub struct FittedStage {
     /// `comparability`, `job-find` or `job-keep`.
     pub name: &'static str,
+    /// The fitted model.
     pub model: FittedModel,
     /// Metrics on the held-out part.
     pub validation: Validation,
+    /// Rows the model was fitted on.
     pub n_train: usize,
+    /// Held-out rows it was validated on.
     pub n_validate: usize,
     /// Persons eligible to train on, and the positives among them.
     pub eligible: usize,
+    /// Of the eligible persons, those with the positive outcome.
     pub eligible_positive: usize,
 }
 
 /// The three fitted models and the correction: everything needed to score any population.
 #[derive(Debug, Clone, Serialize)]
 pub struct FittedPipeline {
+    /// The comparability model (method 1).
     pub comparability: FittedStage,
+    /// The job-find model (method 3).
     pub job_find: FittedStage,
+    /// The job-keep model (method 4).
     pub job_keep: FittedStage,
+    /// The correction of the comparability probabilities (method 2).
     pub correction: CorrectionFactor,
     comparability_features: FeatureSet,
     job_features: FeatureSet,

@@ -95,7 +95,9 @@ impl Default for EstimationParams {
 /// The fitted pipeline and the estimates of the populations it scored.
 #[derive(Debug, Clone, Serialize)]
 pub struct Estimates {
+    /// The fitted models and correction the estimates come from.
     pub fitted: FittedPipeline,
+    /// The estimates, one per scored population, in the parameters' order.
     pub populations: Vec<PopulationEstimate>,
     /// What the user should know about the run (e.g. a sample larger than the population).
     pub notes: Vec<String>,

@@ -70,6 +70,7 @@ pub struct TrainingData {
     pub n_train: usize,
     /// Persons eligible to train on, and the positives among them.
     pub eligible: usize,
+    /// Of the eligible persons, those with the positive outcome.
     pub eligible_positive: usize,
     /// Set when the requested sample was larger than the eligible population.
     pub used_all: bool,

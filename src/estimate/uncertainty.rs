@@ -71,7 +71,10 @@ pub enum Intervals {
     /// Percentile intervals over bootstrap replicates of the training samples (refit all
     /// three models, recompute the correction, re-score, re-add). Seeded by the design's
     /// seed and the replicate number: the same on any number of threads.
-    Bootstrap { replicates: usize },
+    Bootstrap {
+        /// Replicates to run (at least 2; 200 or more advised).
+        replicates: usize,
+    },
     /// Normal intervals from the analytic leaf-rate variance (trees only). Fast, but the
     /// tree shapes are held fixed, so the variation from choosing the splits is missed:
     /// for populations whose splits move from sample to sample the bootstrap's sd is up to

@@ -47,14 +47,19 @@ pub const EDUCATION_MAP: &str = include_str!("../../data-dictionary/education-ma
 
 /// The default SECM codes of "scholier/student met inkomen" and "overig zonder inkomen".
 pub const DEFAULT_STUDENT_WITH_INCOME: &[&str] = &["26"];
+/// The default SECM codes of "overig zonder inkomen".
 pub const DEFAULT_NO_INCOME: &[&str] = &["32"];
 
 /// What `prepare` reads and how.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PrepareParams {
+    /// GBAPERSOONTAB: persons, sex, birth date and country of birth.
     pub persons: PathBuf,
+    /// LANDAKTUEELREF: country codes and their migration background.
     pub countries: PathBuf,
+    /// SECMBUS: socio-economic spells.
     pub secm: PathBuf,
+    /// DOELGROEPREGISTER: register spells with their basis.
     pub register: PathBuf,
     /// HOOGSTEOPLTAB; without it every education is `unknown`.
     pub education: Option<PathBuf>,
@@ -66,9 +71,13 @@ pub struct PrepareParams {
     pub jobseekers: Option<PathBuf>,
     /// INSCHRWECTAB; without it years_special_secondary is 0.
     pub vso: Option<PathBuf>,
+    /// SECM codes counted as "scholier/student met inkomen".
     pub student_with_income: Vec<String>,
+    /// SECM codes counted as "overig zonder inkomen".
     pub no_income: Vec<String>,
+    /// Reference year: the window is its three calendar years.
     pub reference_year: u16,
+    /// Column names of the files where they differ from CBS's.
     pub mapping: ColumnMapping,
     /// Refused rows listed per table in the summary.
     pub max_problems: usize,
@@ -441,7 +450,9 @@ impl Inputs<'_> {
 /// The result of [`PrepareParams::run`].
 #[derive(Debug)]
 pub struct Prepared {
+    /// The derived person file.
     pub population: Population,
+    /// The account of every table read.
     pub summary: Summary,
 }
 

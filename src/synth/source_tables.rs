@@ -35,13 +35,21 @@ const COUNTRIES: [(&str, Migration); 3] = [
 /// The files written by [`write_source_tables`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceTableFiles {
+    /// The GBAPERSOONTAB file.
     pub persons: PathBuf,
+    /// The LANDAKTUEELREF file.
     pub countries: PathBuf,
+    /// The SECMBUS file.
     pub secm: PathBuf,
+    /// The HOOGSTEOPLTAB file.
     pub education: PathBuf,
+    /// The WIA file.
     pub wia: PathBuf,
+    /// The DOELGROEPREGISTER file.
     pub register: PathBuf,
+    /// The WERKZOEKENDEN file.
     pub jobseekers: PathBuf,
+    /// The INSCHRWECTAB file.
     pub vso: PathBuf,
 }
 
@@ -61,7 +69,9 @@ impl SourceTableFiles {
 /// What was written.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SourceTablesReport {
+    /// Persons written.
     pub persons: u64,
+    /// SECMBUS spells written.
     pub secm_spells: u64,
     /// Persons whose columns contradict each other ([`contradiction`]), by reason.
     pub contradictory: std::collections::BTreeMap<&'static str, u64>,
