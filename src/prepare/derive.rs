@@ -3,7 +3,8 @@
 //! arithmetic is [`Window`]'s and [`whole_months`].
 
 use super::tables::{flag, Spell};
-use super::window::{whole_months, Date, Window};
+use super::window::{whole_months, Window};
+use crate::schema::Date;
 use crate::schema::{DaysColumn, RegisterBasis, WiaClass, WindowDays, FIRST_ENTRY_YEAR};
 
 /// The spells of one person, each table sorted by start, without overlaps.

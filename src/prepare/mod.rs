@@ -30,11 +30,12 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+pub use crate::schema::{Date, OPEN_END};
 pub use derive::{derive, Derived, PersonSpells};
 pub use source::{open_source, ColumnMapping, CsvSource, Next, RecordSource, Row};
 pub use summary::{Reason, SourceProblem, Summary, TableSummary};
 pub use tables::{flag, Spell};
-pub use window::{whole_months, Date, Window, OPEN_END};
+pub use window::{whole_months, Window};
 
 use crate::error::{Error, Result};
 use crate::schema::{Education, Person, Population, DEFAULT_REFERENCE_YEAR};

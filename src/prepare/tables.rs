@@ -9,8 +9,8 @@ use rayon::prelude::*;
 
 use super::source::{resolve_columns, ColumnMapping, Next, RecordSource, Row};
 use super::summary::{Log, Reason, SourceProblem};
-use super::window::Date;
 use crate::error::Result;
+use crate::schema::Date;
 use crate::schema::{Education, Migration, RegisterBasis, Sex, WiaClass};
 
 /// SECMBUS flag bits of [`Spell::value`].
@@ -85,11 +85,13 @@ impl Spells {
                     log.unuse(SourceProblem {
                         line: s.line,
                         column: Some(start_column.to_string()),
-                        value: Some(s.start.to_string()),
+                        value: Some(s.start.yyyymmdd().to_string()),
                         reason: Reason::Overlap,
                         detail: format!(
                             "overlaps the spell of the same person on line {} ({} ..= {})",
-                            prev.line, prev.start, prev.end
+                            prev.line,
+                            prev.start.yyyymmdd(),
+                            prev.end.yyyymmdd()
                         ),
                     })?;
                     continue;
@@ -554,7 +556,7 @@ pub fn read_spells(
                 row,
                 3,
                 Reason::EndBeforeStart,
-                format!("the spell starts on {start}"),
+                format!("the spell starts on {}", start.yyyymmdd()),
             ));
         }
         let (v, pct) = value(&Cells { cols: &cols, row })?;

@@ -120,7 +120,7 @@ impl Frame {
     /// The date of a last day: the open end when it is the reference date or later.
     fn last(&self, i: i32) -> Date {
         if i >= N - 1 {
-            Date::parse(crate::prepare::OPEN_END).unwrap_or(self.w.end)
+            crate::prepare::OPEN_END
         } else {
             self.date(i)
         }
@@ -671,7 +671,9 @@ fn write_layout(
         out.line(
             2,
             format_args!(
-                "{s},{r},{start},{last},{code},{},{},{},{},{},{}",
+                "{s},{r},{},{},{code},{},{},{},{},{},{}",
+                start.yyyymmdd(),
+                last.yyyymmdd(),
                 b(flag::EMPLOYEE),
                 b(flag::WW),
                 b(flag::BIJSTAND),
@@ -687,19 +689,26 @@ fn write_layout(
             4,
             format_args!(
                 "{s},{r},{},{},{class},{pct}",
-                f.w.start.plus(-365),
-                crate::prepare::OPEN_END
+                f.w.start.plus(-365).yyyymmdd(),
+                crate::prepare::OPEN_END.yyyymmdd()
             ),
         )?;
     }
     if let Some((entry, basis)) = l.register {
         out.line(
             5,
-            format_args!("{s},{r},{entry},{},{basis}", crate::prepare::OPEN_END),
+            format_args!(
+                "{s},{r},{},{},{basis}",
+                entry.yyyymmdd(),
+                crate::prepare::OPEN_END.yyyymmdd()
+            ),
         )?;
     }
     if let Some((a, b)) = l.jobseeker {
-        out.line(6, format_args!("{s},{r},{},{}", f.date(a), f.last(b)))?;
+        out.line(
+            6,
+            format_args!("{s},{r},{},{}", f.date(a).yyyymmdd(), f.last(b).yyyymmdd()),
+        )?;
     }
     Ok(())
 }
