@@ -368,8 +368,20 @@ mod tests {
         assert_eq!((f.register_size, f.register_size_trained), (4, 2));
         assert_eq!(f.factor, 2.0);
         let only_old = pop.select(&[0, 1, 2]);
-        assert!(CorrectionFactor::from_register(&only_old).is_err());
-        assert!(CorrectionFactor::resolve(Correction::Fixed(-1.0), &pop).is_err());
+        let refused = |r: Result<CorrectionFactor>| {
+            matches!(
+                r,
+                Err(Error::InvalidParameter {
+                    name: "correction factor",
+                    ..
+                })
+            )
+        };
+        assert!(refused(CorrectionFactor::from_register(&only_old)));
+        assert!(refused(CorrectionFactor::resolve(
+            Correction::Fixed(-1.0),
+            &pop
+        )));
         assert!(CorrectionFactor::resolve(Correction::Fixed(2.9), &pop)
             .unwrap()
             .describe()
