@@ -25,10 +25,21 @@ use banenafspraak::synth::published::{Distribution, Published, POPULATIONS};
 use banenafspraak::synth::report_trees::b3_1_tree;
 use banenafspraak::synth::{SynthParams, FULL_SCALE};
 
+/// The command line of the example.
+#[derive(clap::Parser)]
+#[command(about = "Reproduce the tables of Panteia (2023) on the calibrated synthetic population")]
 pub struct Args {
+    /// Seed of the synthetic population and of the models' sample and splits.
+    #[arg(long, default_value_t = 2019)]
     pub seed: u64,
+    /// Persons to generate (the full Dutch population aged 16-66 by default).
+    #[arg(long, default_value_t = FULL_SCALE as usize, value_parser = parse_persons)]
     pub persons: usize,
+    /// Output: `text` (the tables beside the published values) or `csv` (results table).
+    #[arg(long = "format", value_name = "FORMAT", default_value = "text", value_parser = parse_format, action = clap::ArgAction::Set)]
     pub csv: bool,
+    /// Bootstrap replicates of the intervals (0: no intervals).
+    #[arg(long, default_value_t = 200)]
     pub replicates: usize,
 }
 
@@ -44,58 +55,23 @@ pub struct Outcome {
     pub headline: String,
 }
 
-fn parse_args() -> Result<Args, String> {
-    let mut args = Args {
-        seed: 2019,
-        persons: FULL_SCALE as usize,
-        csv: false,
-        replicates: 200,
-    };
-    let mut it = std::env::args().skip(1);
-    while let Some(flag) = it.next() {
-        let mut value = || it.next().ok_or(format!("{flag} needs a value"));
-        match flag.as_str() {
-            "--seed" => {
-                let v = value()?;
-                args.seed = v.parse().map_err(|_| format!("--seed {v}: not a number"))?;
-            }
-            "--persons" => {
-                let v = value()?;
-                args.persons = v
-                    .parse()
-                    .ok()
-                    .filter(|&n| n > 0)
-                    .ok_or(format!("--persons {v}: not a positive number"))?;
-            }
-            "--replicates" => {
-                let v = value()?;
-                args.replicates = v
-                    .parse()
-                    .map_err(|_| format!("--replicates {v}: not a whole number"))?;
-            }
-            "--format" => match value()?.as_str() {
-                "csv" => args.csv = true,
-                "text" => args.csv = false,
-                other => return Err(format!("--format {other}: expected text or csv")),
-            },
-            other => {
-                return Err(format!(
-                    "unknown argument {other}; use --seed S, --persons N, --replicates B, --format text|csv"
-                ))
-            }
-        }
+fn parse_persons(v: &str) -> Result<usize, String> {
+    v.parse()
+        .ok()
+        .filter(|&n| n > 0)
+        .ok_or(format!("{v}: not a positive number"))
+}
+
+fn parse_format(v: &str) -> Result<bool, String> {
+    match v {
+        "csv" => Ok(true),
+        "text" => Ok(false),
+        other => Err(format!("{other}: expected text or csv")),
     }
-    Ok(args)
 }
 
 fn main() -> ExitCode {
-    let args = match parse_args() {
-        Ok(a) => a,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
+    let args = <Args as clap::Parser>::parse();
     match run(&args) {
         Ok(outcome) => {
             print!("{}", outcome.text);
@@ -157,6 +133,27 @@ pub fn run(args: &Args) -> banenafspraak::Result<Outcome> {
             goals: Goals::default(),
         });
     }
+    let timings = [generated.as_secs_f64(), fitted.as_secs_f64()];
+    let (out, goals, headline) = tables_text(args, &pop, &estimates, up, timings);
+    Ok(Outcome {
+        text: out,
+        population: pop,
+        estimates,
+        up,
+        goals,
+        headline,
+    })
+}
+
+/// The tables beside the published values, the fitted trees, the headline table and the
+/// goals met; `timings` are the seconds to generate and to fit and score.
+fn tables_text(
+    args: &Args,
+    pop: &Population,
+    estimates: &Estimates,
+    up: f64,
+    timings: [f64; 2],
+) -> (String, Goals, String) {
     let mut out = String::new();
     writeln!(
         out,
@@ -164,8 +161,8 @@ pub fn run(args: &Args) -> banenafspraak::Result<Outcome> {
          models fitted and populations scored in {:.1} s).",
         hundreds(pop.len() as f64),
         args.seed,
-        generated.as_secs_f64(),
-        fitted.as_secs_f64()
+        timings[0],
+        timings[1]
     )
     .unwrap();
     let f = &estimates.fitted.correction;
@@ -225,18 +222,11 @@ pub fn run(args: &Args) -> banenafspraak::Result<Outcome> {
             .unwrap();
         }
     }
-    print_trees(&mut out, &estimates);
-    let headline = headline(&estimates, up);
+    print_trees(&mut out, estimates);
+    let headline = headline(estimates, up);
     writeln!(out, "Headline (the README's table):\n\n{headline}").unwrap();
     goals.print(&mut out);
-    Ok(Outcome {
-        text: out,
-        population: pop,
-        estimates,
-        up,
-        goals,
-        headline,
-    })
+    (out, goals, headline)
 }
 
 /// The README's headline table: each population's totals scaled to full size and rounded

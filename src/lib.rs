@@ -21,6 +21,7 @@
 //! ```
 
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod error;
@@ -33,6 +34,7 @@ pub mod schema;
 // Behind the `synth` feature (default on): the library's estimation path builds without
 // it, so no estimation code can read the published figures (`.ci/run` checks).
 #[cfg(feature = "synth")]
+#[cfg_attr(docsrs, doc(cfg(feature = "synth")))]
 pub mod synth;
 
 pub use error::{Error, Result};

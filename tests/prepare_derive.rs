@@ -245,7 +245,7 @@ fn months_without_work_count_the_days_after_the_last_job() {
 
 fn next(day: &str) -> String {
     let d = banenafspraak::prepare::Date::parse(day).unwrap();
-    d.plus(1).to_string()
+    d.plus(1).yyyymmdd().to_string()
 }
 
 #[test]

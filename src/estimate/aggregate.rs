@@ -10,8 +10,11 @@ use crate::schema::{AgeBand, EducationLevel, Person};
 /// job-keep `k`.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct PersonScores {
+    /// Corrected probability of being comparable, `c`.
     pub comparable: f64,
+    /// Probability of finding a job within a year, `q`.
     pub find: f64,
+    /// Probability of keeping that job a year, `k`.
     pub keep: f64,
 }
 
@@ -25,7 +28,9 @@ pub struct PersonScores {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct Interval {
+    /// Lower end.
     pub low: f64,
+    /// Upper end.
     pub high: f64,
 }
 
@@ -47,16 +52,22 @@ impl Interval {
 /// coefficients), not the spread of the realised count.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct CountIntervals {
+    /// Interval of the expected number comparable.
     pub comparable: Interval,
+    /// Interval of the expected number finding work.
     pub finds_work: Interval,
+    /// Interval of the expected number keeping work.
     pub keeps_work: Interval,
 }
 
 /// Variances of the three expected counts of a group, one number per count.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct CountVariances {
+    /// Variance of the expected number comparable.
     pub comparable: f64,
+    /// Variance of the expected number finding work.
     pub finds_work: f64,
+    /// Variance of the expected number keeping work.
     pub keeps_work: f64,
 }
 
@@ -76,6 +87,7 @@ pub struct CountVariances {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct ExpectedCounts {
+    /// Persons in the group.
     pub persons: u64,
     /// Persons employed on the reference date: the persons behind `had_work`; the others
     /// are behind `finds_work` and `keeps_work` (disclosure control counts them).
@@ -177,13 +189,18 @@ impl ExpectedCounts {
 pub enum Measure {
     /// The whole population ("bruto aantal", the report's `gross`).
     Persons,
+    /// Expected number comparable ("vergelijkbaar").
     Comparable,
+    /// Expected comparable persons employed on the reference date.
     HadWork,
+    /// Expected comparable persons without a job who find one within a year.
     FindsWork,
+    /// Expected finders who still have the job a year later.
     KeepsWork,
 }
 
 impl Measure {
+    /// Every measure, in the report's column order.
     pub const ALL: [Measure; 5] = [
         Measure::Persons,
         Measure::Comparable,
@@ -207,8 +224,11 @@ impl Measure {
 /// Expected counts of a sub-group.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SubgroupCounts {
+    /// Machine name, as in results table v2's `subgroup` column.
     pub name: String,
+    /// Label for tables.
     pub label: String,
+    /// The sub-group's expected counts.
     pub counts: ExpectedCounts,
 }
 
@@ -237,8 +257,11 @@ impl Breakdown {
 pub struct PopulationEstimate {
     /// Machine name (`ww`, `wia`, `bijstand`, `nug`, or the user's).
     pub name: String,
+    /// Label for tables.
     pub label: String,
+    /// Expected counts of the whole population.
     pub total: ExpectedCounts,
+    /// Expected counts per sub-group, in the population's order.
     pub subgroups: Vec<SubgroupCounts>,
     /// By the report's education levels 1-4 and unknown.
     pub by_education: Breakdown,
@@ -344,6 +367,7 @@ impl Accumulator {
         self
     }
 
+    /// The population's estimate, once every person is added.
     pub fn finish(self) -> PopulationEstimate {
         self.estimate
     }

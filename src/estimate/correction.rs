@@ -107,7 +107,10 @@ pub enum LabellingInterval {
     NormalMean,
     /// Percentile interval over bootstrap replicates that refit the model and resample
     /// the held-out members.
-    Bootstrap { replicates: usize },
+    Bootstrap {
+        /// Bootstrap replicates behind the interval.
+        replicates: usize,
+    },
 }
 
 impl LabellingRate {
@@ -174,7 +177,9 @@ impl LabellingRate {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct CorrectionFactor {
+    /// Which correction was asked for.
     pub correction: Correction,
+    /// The factor the comparability probabilities are multiplied by (capped at 1 after).
     pub factor: f64,
     /// Register members in the data (all bases, all ages).
     pub register_size: u64,
@@ -363,8 +368,20 @@ mod tests {
         assert_eq!((f.register_size, f.register_size_trained), (4, 2));
         assert_eq!(f.factor, 2.0);
         let only_old = pop.select(&[0, 1, 2]);
-        assert!(CorrectionFactor::from_register(&only_old).is_err());
-        assert!(CorrectionFactor::resolve(Correction::Fixed(-1.0), &pop).is_err());
+        let refused = |r: Result<CorrectionFactor>| {
+            matches!(
+                r,
+                Err(Error::InvalidParameter {
+                    name: "correction factor",
+                    ..
+                })
+            )
+        };
+        assert!(refused(CorrectionFactor::from_register(&only_old)));
+        assert!(refused(CorrectionFactor::resolve(
+            Correction::Fixed(-1.0),
+            &pop
+        )));
         assert!(CorrectionFactor::resolve(Correction::Fixed(2.9), &pop)
             .unwrap()
             .describe()

@@ -28,7 +28,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::aggregate::Interval;
-use super::pipeline::{EstimationParams, FittedPipeline};
+use super::fitted::FittedPipeline;
+use super::pipeline::EstimationParams;
 use super::sensitivity::{whole, write_table};
 use crate::error::Result;
 use crate::model::design::comparability_class;
@@ -96,7 +97,9 @@ impl DiagnosticsParams {
 /// The distribution of the score in one group.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ScoreDistribution {
+    /// The group's label.
     pub group: String,
+    /// Persons in the group.
     pub persons: u64,
     /// The score at each of [`QUANTILES`] (NaN for an empty group).
     pub quantiles: Vec<f64>,
@@ -138,6 +141,7 @@ impl ScoreDistribution {
 /// One population's score distribution and its members without training support.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PopulationOverlap {
+    /// The population's score distribution.
     pub distribution: ScoreDistribution,
     /// Members without training support (see the module doc).
     pub unsupported_persons: u64,
@@ -152,22 +156,26 @@ pub struct PopulationOverlap {
 /// Overlap of the score distributions.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Overlap {
+    /// Edges of the score bins, from 0 to 1.
     pub bin_edges: Vec<f64>,
     /// The training positives per score bin.
     pub training_positives_per_bin: Vec<u64>,
     /// Lowest and highest score of a training positive.
     pub support: Interval,
+    /// Training positives a bin needs for its scores to count as supported.
     pub min_support: u64,
     /// The register members the model was fitted on.
     pub training_positives: ScoreDistribution,
     /// All register members of the trained sub-groups aged 16-66.
     pub register: ScoreDistribution,
+    /// Overlap per population, in the run's order.
     pub populations: Vec<PopulationOverlap>,
 }
 
 /// The standardised mean difference of one feature (or categorical level).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Smd {
+    /// Feature name.
     pub feature: String,
     /// The level, for a categorical feature.
     pub level: Option<String>,
@@ -190,26 +198,33 @@ pub struct Smd {
 /// Balance of one population against the register.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PopulationBalance {
+    /// The population's label.
     pub population: String,
+    /// Persons in the population.
     pub persons: u64,
     /// Sum of the weights c.
     pub weight: f64,
+    /// Standardised mean differences, per feature or level.
     pub rows: Vec<Smd>,
 }
 
 /// Balance of every population.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Balance {
+    /// |SMD| above which a row is flagged.
     pub threshold: f64,
     /// Register members of the trained sub-groups aged 16-66.
     pub register_persons: u64,
+    /// Balance per population, in the run's order.
     pub populations: Vec<PopulationBalance>,
 }
 
 /// Overlap and balance of a fitted comparability model.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Diagnostics {
+    /// How far the populations' scores lie inside the training positives' support.
     pub overlap: Overlap,
+    /// How like the register the populations are, before and after weighting by c.
     pub balance: Balance,
 }
 
@@ -393,7 +408,6 @@ impl Diagnostics {
         params.check()?;
         let features = fitted.comparability_features().prepare(pop)?;
         let features = &features;
-        let template = features.template();
         // Register members: scores and unweighted moments.
         let parts: Vec<(Vec<f64>, Vec<Vec<Moments>>)> =
             chunks(pop, &groups.register, features, fitted)
@@ -433,62 +447,17 @@ impl Diagnostics {
         };
         let supported =
             |s: f64| support.contains(s) && per_bin[params.bin(s)] >= params.min_support;
-
-        let mut overlaps = Vec::new();
-        let mut balances = Vec::new();
-        for (label, rows) in &groups.populations {
-            let parts: Vec<PopulationChunk> = chunks(pop, rows, features, fitted)
-                .map(|r| {
-                    r.map(|(p, x)| {
-                        let c: Vec<f64> = p.iter().map(|&p| fitted.correction.apply(p)).collect();
-                        let mut unsupported = (0u64, 0.0, 0.0);
-                        for (&p, &c) in p.iter().zip(&c) {
-                            if !supported(p) {
-                                unsupported.0 += 1;
-                                unsupported.1 += c;
-                            }
-                            unsupported.2 += c;
-                        }
-                        let m = moments(&x, &c);
-                        (p, m, unsupported)
-                    })
-                })
-                .collect::<Result<_>>()?;
-            let mut scores = Vec::with_capacity(rows.len());
-            let mut ms = Vec::new();
-            let (mut n_unsupported, mut c_unsupported, mut c_total) = (0u64, 0.0, 0.0);
-            for (p, m, u) in parts {
-                scores.extend(p);
-                ms.push(m);
-                n_unsupported += u.0;
-                c_unsupported += u.1;
-                c_total += u.2;
-            }
-            let pop_moments = merge_moments(ms);
-            let persons = rows.len() as u64;
-            overlaps.push(PopulationOverlap {
-                distribution: ScoreDistribution::new(label.clone(), scores, params),
-                unsupported_persons: n_unsupported,
-                unsupported_share: if persons == 0 {
-                    0.0
-                } else {
-                    n_unsupported as f64 / persons as f64
-                },
-                unsupported_comparable: c_unsupported,
-                comparable: c_total,
-            });
-            balances.push(PopulationBalance {
-                population: label.clone(),
-                persons,
-                weight: c_total,
-                rows: smd_rows(
-                    &template,
-                    &register_moments,
-                    &pop_moments,
-                    params.smd_threshold,
-                ),
-            });
-        }
+        let register = Register {
+            moments: &register_moments,
+            supported: &supported,
+        };
+        let (overlaps, balances) = groups
+            .populations
+            .iter()
+            .map(|group| population_diagnostics(pop, fitted, features, group, &register, params))
+            .collect::<Result<Vec<_>>>()?
+            .into_iter()
+            .unzip();
         Ok(Diagnostics {
             overlap: Overlap {
                 bin_edges: params.bin_edges.clone(),
@@ -514,6 +483,76 @@ impl Diagnostics {
             },
         })
     }
+}
+
+/// What a population is compared with: the register members' moments and whether a score
+/// has training support.
+struct Register<'a> {
+    moments: &'a [Vec<Moments>],
+    supported: &'a (dyn Fn(f64) -> bool + Sync),
+}
+
+/// One population's overlap and balance against the register.
+fn population_diagnostics(
+    pop: &Population,
+    fitted: &FittedPipeline,
+    features: &PreparedFeatures,
+    (label, rows): &(String, Vec<usize>),
+    register: &Register<'_>,
+    params: &DiagnosticsParams,
+) -> Result<(PopulationOverlap, PopulationBalance)> {
+    let parts: Vec<PopulationChunk> = chunks(pop, rows, features, fitted)
+        .map(|r| {
+            r.map(|(p, x)| {
+                let c: Vec<f64> = p.iter().map(|&p| fitted.correction.apply(p)).collect();
+                let mut unsupported = (0u64, 0.0, 0.0);
+                for (&p, &c) in p.iter().zip(&c) {
+                    if !(register.supported)(p) {
+                        unsupported.0 += 1;
+                        unsupported.1 += c;
+                    }
+                    unsupported.2 += c;
+                }
+                let m = moments(&x, &c);
+                (p, m, unsupported)
+            })
+        })
+        .collect::<Result<_>>()?;
+    let mut scores = Vec::with_capacity(rows.len());
+    let mut ms = Vec::new();
+    let (mut n_unsupported, mut c_unsupported, mut c_total) = (0u64, 0.0, 0.0);
+    for (p, m, u) in parts {
+        scores.extend(p);
+        ms.push(m);
+        n_unsupported += u.0;
+        c_unsupported += u.1;
+        c_total += u.2;
+    }
+    let pop_moments = merge_moments(ms);
+    let persons = rows.len() as u64;
+    let overlap = PopulationOverlap {
+        distribution: ScoreDistribution::new(label.clone(), scores, params),
+        unsupported_persons: n_unsupported,
+        unsupported_share: if persons == 0 {
+            0.0
+        } else {
+            n_unsupported as f64 / persons as f64
+        },
+        unsupported_comparable: c_unsupported,
+        comparable: c_total,
+    };
+    let balance = PopulationBalance {
+        population: label.clone(),
+        persons,
+        weight: c_total,
+        rows: smd_rows(
+            &features.template(),
+            register.moments,
+            &pop_moments,
+            params.smd_threshold,
+        ),
+    };
+    Ok((overlap, balance))
 }
 
 /// The SMD rows of every feature and level. Groups without members give NaN means and

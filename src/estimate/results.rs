@@ -13,27 +13,37 @@ use crate::error::{Error, Result};
 /// One row of results table v2. Column names and order are the specification's.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResultRow {
+    /// The population's machine name.
     pub population: String,
     /// `total` or the sub-group's machine name.
     pub subgroup: String,
+    /// Persons in the group.
     pub persons: u64,
+    /// Expected number comparable.
     pub comparable: f64,
+    /// Mean corrected probability of being comparable.
     pub mean_probability: f64,
+    /// Expected comparable persons employed on the reference date.
     pub had_work: f64,
+    /// Expected comparable persons finding work within a year.
     pub finds_work: f64,
+    /// Expected finders keeping the job a year.
     pub keeps_work: f64,
     /// 95% interval for `comparable`; empty when not computed.
     pub comparable_low: Option<f64>,
+    /// Upper end of the interval for `comparable`.
     pub comparable_high: Option<f64>,
     /// 95% interval for `finds_work`; empty when not computed (after the v1 columns).
     #[serde(default)]
     pub finds_low: Option<f64>,
     #[serde(default)]
+    /// Upper end of the interval for `finds_work`.
     pub finds_high: Option<f64>,
     /// 95% interval for `keeps_work`; empty when not computed.
     #[serde(default)]
     pub keeps_low: Option<f64>,
     #[serde(default)]
+    /// Upper end of the interval for `keeps_work`.
     pub keeps_high: Option<f64>,
     /// Expected banen of the jobs found and kept; empty until the banen model exists.
     #[serde(default)]
@@ -42,6 +52,7 @@ pub struct ResultRow {
     #[serde(default)]
     pub banen_low: Option<f64>,
     #[serde(default)]
+    /// Upper end of the interval for `banen`.
     pub banen_high: Option<f64>,
     /// What disclosure control did to the row: `ok`, `flagged`, `suppressed`, `rounded`,
     /// or `unchecked` (these writers).

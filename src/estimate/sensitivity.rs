@@ -10,9 +10,9 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::correction::{Correction, CorrectionFactor};
-use super::pipeline::{labelling_rate, EstimationParams};
+use super::pipeline::EstimationParams;
 use super::plan::ScoringPlan;
-use super::training::TrainingData;
+use super::training::{labelling_rate, TrainingData};
 use crate::error::Result;
 use crate::model::{FittedModel, LogisticParams, ModelSpec, TreeParams};
 use crate::schema::Population;
@@ -64,6 +64,7 @@ impl Default for SensitivityParams {
 /// One setting and the four (or however many populations) comparable totals under it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SensitivityRow {
+    /// The correction applied.
     pub correction: Correction,
     /// The factor applied (for Elkan-Noto 1 / c).
     pub factor: f64,
@@ -86,6 +87,7 @@ pub struct SensitivityTable {
     pub populations: Vec<String>,
     /// Persons per population, in the same order (what each total rests on).
     pub persons: Vec<u64>,
+    /// One row per setting and correction, grouped by correction.
     pub rows: Vec<SensitivityRow>,
     /// Settings that could not be run, and why.
     pub notes: Vec<String>,

@@ -24,7 +24,8 @@
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::pipeline::FittedStage;
+use super::correction::LabellingRate;
+use super::fitted::FittedStage;
 use crate::error::{Error, Result};
 use crate::model::design::{SampleSize, TrainingDesign};
 use crate::model::metrics::Validation;
@@ -69,6 +70,7 @@ pub struct TrainingData {
     pub n_train: usize,
     /// Persons eligible to train on, and the positives among them.
     pub eligible: usize,
+    /// Of the eligible persons, those with the positive outcome.
     pub eligible_positive: usize,
     /// Set when the requested sample was larger than the eligible population.
     pub used_all: bool,
@@ -77,23 +79,6 @@ pub struct TrainingData {
 }
 
 impl TrainingData {
-    /// The comparability model's data under `params` (stream 0, `params.design`).
-    pub fn comparability(
-        params: &super::EstimationParams,
-        pop: &Population,
-    ) -> Result<TrainingData> {
-        params.check()?;
-        TrainingData::draw(
-            "comparability",
-            pop,
-            &params.comparability_model,
-            &params.comparability_features,
-            &params.design,
-            0,
-            crate::model::design::comparability_class,
-        )
-    }
-
     /// Draws, splits and encodes the persons `label` gives a class, and checks that
     /// `spec` can learn from them.
     pub fn draw(
@@ -239,6 +224,13 @@ impl TrainingData {
     pub fn select(&self, rows: &[usize]) -> FeatureMatrix {
         self.x.select_rows(rows)
     }
+}
+
+/// Elkan and Noto's labelling rate of a comparability model: its mean score over the
+/// held-out register members, with the normal interval of that mean.
+pub(crate) fn labelling_rate(data: &TrainingData, model: &FittedModel) -> Result<LabellingRate> {
+    let held_out = data.select(&data.held_out_positives());
+    LabellingRate::from_scores(&model.try_predict_proba(&held_out)?)
 }
 
 /// A standard normal deviate (Box-Muller).

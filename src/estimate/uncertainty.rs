@@ -39,12 +39,14 @@ use serde::{Deserialize, Serialize};
 use super::aggregate::{
     CountIntervals, CountVariances, ExpectedCounts, Interval, PopulationEstimate,
 };
+use super::bootstrap::{FitAndScore, Replicate, Resampling};
 use super::correction::{Correction, LabellingInterval, Z95};
-use super::pipeline::{EstimationParams, FittedPipeline, FittedStage, Scorer};
-use super::plan::{CellSums, ScoringPlan};
+use super::fitted::{FittedPipeline, Scorer};
+use super::plan::ScoringPlan;
+use super::populations::ScoredPopulation;
 use super::training::TrainingData;
 use crate::error::{Error, Result};
-use crate::model::{ClassificationTree, ModelSpec};
+use crate::model::ClassificationTree;
 use crate::schema::Population;
 
 /// Rows per chunk of the analytic pass; fixed so that sums are added in the same order on
@@ -69,7 +71,10 @@ pub enum Intervals {
     /// Percentile intervals over bootstrap replicates of the training samples (refit all
     /// three models, recompute the correction, re-score, re-add). Seeded by the design's
     /// seed and the replicate number: the same on any number of threads.
-    Bootstrap { replicates: usize },
+    Bootstrap {
+        /// Replicates to run (at least 2; 200 or more advised).
+        replicates: usize,
+    },
     /// Normal intervals from the analytic leaf-rate variance (trees only). Fast, but the
     /// tree shapes are held fixed, so the variation from choosing the splits is missed:
     /// for populations whose splits move from sample to sample the bootstrap's sd is up to
@@ -140,6 +145,8 @@ pub struct UncertaintySummary {
 pub(crate) struct Attached {
     pub summary: UncertaintySummary,
     pub draws: Option<BootstrapDraws>,
+    /// Notes for the user (e.g. few replicates).
+    pub notes: Vec<String>,
 }
 
 impl UncertaintySummary {
@@ -237,50 +244,59 @@ fn trees(fitted: &FittedPipeline) -> Option<[&ClassificationTree; 3]> {
     ])
 }
 
-/// Computes what `params.intervals` asks for and attaches it to the estimates (and, for
-/// the Elkan-Noto correction, the bootstrap interval of c to the correction).
+/// Computes what `intervals` asks for and attaches it to the estimates of `scored` (and,
+/// for the Elkan-Noto correction, the bootstrap interval of c to the correction).
 pub(crate) fn attach(
-    params: &EstimationParams,
+    intervals: Intervals,
+    resampling: Resampling<'_>,
     pop: &Population,
+    scored: &[ScoredPopulation],
     fitted: &mut FittedPipeline,
-    data: &[TrainingData; 3],
     populations: &mut [PopulationEstimate],
-    notes: &mut Vec<String>,
     progress: &mut dyn FnMut(&str),
 ) -> Result<Attached> {
-    let mut summary = UncertaintySummary {
-        intervals: params.intervals,
-        level: 0.95,
-        seed: params.design.seed,
-        leaf_rate_variance: false,
+    let mut attached = Attached {
+        summary: UncertaintySummary {
+            intervals,
+            level: 0.95,
+            seed: resampling.seed,
+            leaf_rate_variance: false,
+        },
+        draws: None,
+        notes: Vec::new(),
     };
-    let mut draws = None;
-    if params.intervals == Intervals::None {
-        return Ok(Attached { summary, draws });
+    if intervals == Intervals::None {
+        return Ok(attached);
     }
-    let plan = ScoringPlan::new(pop, &params.populations);
+    let plan = ScoringPlan::new(pop, scored);
     let variances = match trees(fitted) {
         Some(_) => {
             progress("computing the leaf-rate variances");
-            Some(leaf_rate_variances(fitted, pop, &plan, Some(&data[0]))?)
+            Some(leaf_rate_variances(
+                fitted,
+                pop,
+                &plan,
+                Some(&resampling.data[0]),
+            )?)
         }
-        None if params.intervals == Intervals::Analytic => {
+        None if intervals == Intervals::Analytic => {
             return Err(analytic_needs_trees());
         }
         None => None,
     };
     if let Some(v) = &variances {
-        summary.leaf_rate_variance = true;
+        attached.summary.leaf_rate_variance = true;
         plan.for_each_group(populations, |cell, c| c.leaf_rate_variance = Some(v[cell]));
     }
-    match params.intervals {
+    match intervals {
         Intervals::Analytic => {
             plan.for_each_group(populations, |_, c| {
                 c.intervals = Some(analytic_intervals(c))
             });
         }
         Intervals::Bootstrap { replicates } => {
-            let reps = bootstrap(params, pop, fitted, data, &plan, replicates, progress)?;
+            let fit_and_score = FitAndScore::new(resampling, pop, fitted, &plan)?;
+            let reps = bootstrap(&fit_and_score, replicates, progress)?;
             plan.for_each_group(populations, |cell, c| {
                 let values =
                     |m: usize| -> Vec<f64> { reps.iter().map(|r| r.cells[cell][m]).collect() };
@@ -295,7 +311,7 @@ pub(crate) fn attach(
                 rate.interval = percentile_interval(&cs);
                 rate.interval_method = LabellingInterval::Bootstrap { replicates };
             }
-            draws = Some(BootstrapDraws {
+            attached.draws = Some(BootstrapDraws {
                 totals: reps
                     .iter()
                     .map(|r| {
@@ -308,7 +324,7 @@ pub(crate) fn attach(
                 labelling: reps.iter().filter_map(|r| r.labelling).collect(),
             });
             if replicates < MIN_ADVISED_REPLICATES {
-                notes.push(format!(
+                attached.notes.push(format!(
                     "{replicates} bootstrap replicates: the 2.5% and 97.5% percentiles rest on few \
                      replicates; use {MIN_ADVISED_REPLICATES} or more for intervals to publish"
                 ));
@@ -316,7 +332,7 @@ pub(crate) fn attach(
         }
         Intervals::None => {}
     }
-    Ok(Attached { summary, draws })
+    Ok(attached)
 }
 
 pub(crate) fn analytic_needs_trees() -> Error {
@@ -352,7 +368,7 @@ impl FittedPipeline {
     pub fn estimate_analytic(
         &self,
         pop: &Population,
-        populations: &[super::ScoredPopulation],
+        populations: &[ScoredPopulation],
     ) -> Result<Vec<PopulationEstimate>> {
         let mut estimates = self.estimate(pop, populations)?;
         let plan = ScoringPlan::new(pop, populations);
@@ -376,78 +392,14 @@ fn analytic_intervals(c: &ExpectedCounts) -> CountIntervals {
     }
 }
 
-/// One bootstrap replicate's cell sums and, for Elkan-Noto, its labelling rate.
-struct Replicate {
-    cells: Vec<CellSums>,
-    labelling: Option<f64>,
-}
-
 /// Runs the replicates in batches (in parallel within a batch), reporting progress after
 /// each batch. Replicates are seeded by their number, so batching does not change them.
 fn bootstrap(
-    params: &EstimationParams,
-    pop: &Population,
-    fitted: &FittedPipeline,
-    data: &[TrainingData; 3],
-    plan: &ScoringPlan,
+    fit_and_score: &FitAndScore<'_>,
     replicates: usize,
     progress: &mut dyn FnMut(&str),
 ) -> Result<Vec<Replicate>> {
-    let seed = params.design.seed;
-    let comparability_features = fitted.comparability_features().prepare(pop)?;
-    let job_features = fitted.job_features().prepare(pop)?;
-    let held_out = (fitted.correction.correction == Correction::ElkanNoto)
-        .then(|| data[0].select(&data[0].held_out_positives()));
-    let specs: [&ModelSpec; 3] = [
-        &params.comparability_model,
-        &params.job_find_model,
-        &params.job_keep_model,
-    ];
-    let one = |r: usize| -> Result<Replicate> {
-        let r = r as u64;
-        let fit = |k: usize| data[k].refit(specs[k], &data[k].bootstrap_rows(seed, r));
-        let (comparability, find, keep) = (fit(0)?, fit(1)?, fit(2)?);
-        let (correction, labelling) = match &held_out {
-            Some(x) => {
-                let g = comparability.try_predict_proba(x)?;
-                let draw = data[0].bootstrap_held_out(seed, r, g.len());
-                let c = draw.iter().map(|&i| g[i]).sum::<f64>() / draw.len().max(1) as f64;
-                if c.is_nan() || c <= 0.0 {
-                    return Err(Error::Training {
-                        model: "comparability",
-                        reason: format!(
-                            "bootstrap replicate {r}: the held-out register members all score 0, so \
-                             the Elkan-Noto labelling rate is 0"
-                        ),
-                    });
-                }
-                (fitted.correction.with_labelling_rate(c), Some(c))
-            }
-            None => (fitted.correction, None),
-        };
-        let replicate = FittedPipeline::from_stages(
-            FittedStage::fixed("comparability", comparability),
-            FittedStage::fixed("job-find", find),
-            FittedStage::fixed("job-keep", keep),
-            correction,
-            fitted.comparability_features().clone(),
-            fitted.job_features().clone(),
-        );
-        let scorer =
-            Scorer::from_prepared(&replicate, pop, &comparability_features, &job_features)?;
-        Ok(Replicate {
-            cells: plan.cell_sums(pop, &scorer)?,
-            labelling,
-        })
-    };
-    // Two replicates per thread keep both cores busy through the serial parts of a fit. A
-    // logistic replicate builds a dense design (8 bytes x rows x columns, 320 MB at
-    // 1,000,000 x 40), so those run one per thread.
-    let threads = rayon::current_num_threads();
-    let batch = match params.comparability_model {
-        ModelSpec::Logistic(_) => threads,
-        ModelSpec::Tree(_) => (2 * threads).max(4),
-    };
+    let batch = fit_and_score.batch();
     let mut out = Vec::with_capacity(replicates);
     progress(&format!("bootstrap replicates 0/{replicates}"));
     while out.len() < replicates {
@@ -455,7 +407,7 @@ fn bootstrap(
         let end = (start + batch).min(replicates);
         let done = (start..end)
             .into_par_iter()
-            .map(one)
+            .map(|r| fit_and_score.replicate(r as u64))
             .collect::<Result<Vec<_>>>()?;
         out.extend(done);
         progress(&format!("bootstrap replicates {}/{replicates}", out.len()));
@@ -486,77 +438,10 @@ fn leaf_rate_variances(
     let Some(trees) = trees(fitted) else {
         return Err(analytic_needs_trees());
     };
-    // Per tree and node: the leaf rate and its sampling variance.
-    let mut rate = Vec::with_capacity(3);
-    let mut var = Vec::with_capacity(3);
-    for (t, stage) in trees.iter().zip(["comparability", "job-find", "job-keep"]) {
-        let mut r = vec![0.0; t.nodes().len()];
-        let mut v = vec![0.0; t.nodes().len()];
-        for leaf in t.leaves() {
-            let Some(counts) = leaf.counts.filter(|c| c.n > 0) else {
-                return Err(Error::InvalidParameter {
-                    name: "intervals",
-                    value: "leaf-rate variance".into(),
-                    reason: format!(
-                        "the {stage} tree has a leaf without training counts (a tree given, not \
-                         fitted): its leaf rates have no known sampling error"
-                    ),
-                });
-            };
-            r[leaf.node] = leaf.probability;
-            v[leaf.node] = leaf.probability * (1.0 - leaf.probability) / counts.n as f64;
-        }
-        rate.push(r);
-        var.push(v);
-    }
-    let nodes = [rate[0].len(), rate[1].len(), rate[2].len()];
-    // Per cell: comparability nodes [n, sum q, sum q k], job-find [sum c, sum c k],
-    // job-keep [sum c q]; the job sums over the non-employed only.
-    let (of, ok) = (3 * nodes[0], 3 * nodes[0] + 2 * nodes[1]);
-    let width = ok + nodes[2];
-    let scorer = Scorer::new(fitted, pop)?;
+    let rates = LeafRates::of(&trees)?;
+    let sums = LeafSums::compute(fitted, pop, plan, &trees, &rates)?;
     let correction = fitted.correction;
-    let employed = pop.employed();
-    let partials = plan
-        .rows
-        .par_chunks(ANALYTIC_CHUNK)
-        .enumerate()
-        .map(|(k, chunk)| -> Result<Vec<f64>> {
-            let xc = scorer.comparability.encode(pop, chunk)?;
-            let xj = scorer.job.encode(pop, chunk)?;
-            let lc = trees[0].leaf_ids(&xc)?;
-            let lf = trees[1].leaf_ids(&xj)?;
-            let lk = trees[2].leaf_ids(&xj)?;
-            let mut acc = vec![0.0; plan.n_cells * width];
-            for (j, &row) in chunk.iter().enumerate() {
-                let (a, b, d) = (lc[j], lf[j], lk[j]);
-                let (p, q, kk) = (rate[0][a], rate[1][b], rate[2][d]);
-                let c = correction.apply(p);
-                let employed = employed[row];
-                for &cell in plan.cells_of(k * ANALYTIC_CHUNK + j) {
-                    let s = &mut acc[cell as usize * width..(cell as usize + 1) * width];
-                    s[3 * a] += 1.0;
-                    if !employed {
-                        s[3 * a + 1] += q;
-                        s[3 * a + 2] += q * kk;
-                        s[of + 2 * b] += c;
-                        s[of + 2 * b + 1] += c * kk;
-                        s[ok + d] += c * q;
-                    }
-                }
-            }
-            Ok(acc)
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let mut sums = vec![0.0; plan.n_cells * width];
-    for part in &partials {
-        for (t, p) in sums.iter_mut().zip(part) {
-            *t += p;
-        }
-    }
-
     // Elkan-Noto: the held-out members' shares per comparability leaf, and var(c | p).
-    let f = correction.factor;
     let elkan_noto = match (
         &correction.labelling,
         correction.correction,
@@ -565,7 +450,7 @@ fn leaf_rate_variances(
         (Some(rate_c), Correction::ElkanNoto, Some(comparability_data)) => {
             let held = comparability_data.select(&comparability_data.held_out_positives());
             let leaves = trees[0].leaf_ids(&held)?;
-            let mut w = vec![0.0; nodes[0]];
+            let mut w = vec![0.0; rates.nodes[0]];
             for l in &leaves {
                 w[*l] += 1.0 / leaves.len().max(1) as f64;
             }
@@ -574,45 +459,159 @@ fn leaf_rate_variances(
         }
         _ => None,
     };
-    let uncapped = |l: usize| f * rate[0][l] < 1.0;
     Ok((0..plan.n_cells)
         .map(|cell| {
-            let s = &sums[cell * width..(cell + 1) * width];
-            let mut out = [0.0; 3];
-            for (m, o) in out.iter_mut().enumerate() {
-                // The uncapped part of the total, T.
-                let t: f64 = (0..nodes[0])
-                    .filter(|&l| uncapped(l))
-                    .map(|l| f * rate[0][l] * s[3 * l + m])
-                    .sum();
-                let mut v = 0.0;
-                for l in 0..nodes[0] {
-                    let mut g = if uncapped(l) { f * s[3 * l + m] } else { 0.0 };
-                    if let Some((w, _)) = &elkan_noto {
-                        g -= t * f * w[l];
-                    }
-                    v += g * g * var[0][l];
-                }
-                if let Some((_, var_c)) = &elkan_noto {
-                    v += (t * f).powi(2) * var_c;
-                }
-                if m >= 1 {
-                    for j in 0..nodes[1] {
-                        v += s[of + 2 * j + (m - 1)].powi(2) * var[1][j];
-                    }
-                }
-                if m == 2 {
-                    for j in 0..nodes[2] {
-                        v += s[ok + j].powi(2) * var[2][j];
-                    }
-                }
-                *o = v;
-            }
+            let [comparable, finds_work, keeps_work] = std::array::from_fn(|m| {
+                rates.variance(sums.cell(cell), m, correction.factor, elkan_noto.as_ref())
+            });
             CountVariances {
-                comparable: out[0],
-                finds_work: out[1],
-                keeps_work: out[2],
+                comparable,
+                finds_work,
+                keeps_work,
             }
         })
         .collect())
+}
+
+/// Per tree (comparability, job-find, job-keep) and node: the leaf rate and its sampling
+/// variance p (1 - p) / m (zero for inner nodes).
+struct LeafRates {
+    rate: [Vec<f64>; 3],
+    var: [Vec<f64>; 3],
+    nodes: [usize; 3],
+}
+
+impl LeafRates {
+    fn of(trees: &[&ClassificationTree; 3]) -> Result<LeafRates> {
+        let stages = ["comparability", "job-find", "job-keep"];
+        let mut rate: [Vec<f64>; 3] = std::array::from_fn(|k| vec![0.0; trees[k].nodes().len()]);
+        let mut var = rate.clone();
+        for (k, t) in trees.iter().enumerate() {
+            for leaf in t.leaves() {
+                let Some(counts) = leaf.counts.filter(|c| c.n > 0) else {
+                    return Err(Error::InvalidParameter {
+                        name: "intervals",
+                        value: "leaf-rate variance".into(),
+                        reason: format!(
+                            "the {} tree has a leaf without training counts (a tree given, not \
+                             fitted): its leaf rates have no known sampling error",
+                            stages[k]
+                        ),
+                    });
+                };
+                rate[k][leaf.node] = leaf.probability;
+                var[k][leaf.node] = leaf.probability * (1.0 - leaf.probability) / counts.n as f64;
+            }
+        }
+        let nodes = [rate[0].len(), rate[1].len(), rate[2].len()];
+        Ok(LeafRates { rate, var, nodes })
+    }
+
+    /// The variance of measure `m` (0 comparable, 1 finds, 2 keeps) of a cell with leaf
+    /// sums `s` under factor `f`, with the Elkan-Noto terms (held-out shares per leaf,
+    /// var(c | p)) when given.
+    fn variance(&self, s: &[f64], m: usize, f: f64, elkan_noto: Option<&(Vec<f64>, f64)>) -> f64 {
+        let (of, ok) = LeafSums::offsets(&self.nodes);
+        let uncapped = |l: usize| f * self.rate[0][l] < 1.0;
+        // The uncapped part of the total, T.
+        let t: f64 = (0..self.nodes[0])
+            .filter(|&l| uncapped(l))
+            .map(|l| f * self.rate[0][l] * s[3 * l + m])
+            .sum();
+        let mut v = 0.0;
+        for l in 0..self.nodes[0] {
+            let mut g = if uncapped(l) { f * s[3 * l + m] } else { 0.0 };
+            if let Some((w, _)) = elkan_noto {
+                g -= t * f * w[l];
+            }
+            v += g * g * self.var[0][l];
+        }
+        if let Some((_, var_c)) = elkan_noto {
+            v += (t * f).powi(2) * var_c;
+        }
+        if m >= 1 {
+            for j in 0..self.nodes[1] {
+                v += s[of + 2 * j + (m - 1)].powi(2) * self.var[1][j];
+            }
+        }
+        if m == 2 {
+            for j in 0..self.nodes[2] {
+                v += s[ok + j].powi(2) * self.var[2][j];
+            }
+        }
+        v
+    }
+}
+
+/// Per cell, the sums the leaf-rate derivatives need: per comparability node
+/// [n, sum q, sum q k], per job-find node [sum c, sum c k], per job-keep node [sum c q];
+/// the job sums over the non-employed only.
+struct LeafSums {
+    sums: Vec<f64>,
+    width: usize,
+}
+
+impl LeafSums {
+    /// Where the job-find and job-keep nodes start in a cell's sums.
+    fn offsets(nodes: &[usize; 3]) -> (usize, usize) {
+        (3 * nodes[0], 3 * nodes[0] + 2 * nodes[1])
+    }
+
+    fn compute(
+        fitted: &FittedPipeline,
+        pop: &Population,
+        plan: &ScoringPlan,
+        trees: &[&ClassificationTree; 3],
+        rates: &LeafRates,
+    ) -> Result<LeafSums> {
+        let (of, ok) = Self::offsets(&rates.nodes);
+        let width = ok + rates.nodes[2];
+        let scorer = Scorer::new(fitted, pop)?;
+        let correction = fitted.correction;
+        let employed = pop.employed();
+        let rate = &rates.rate;
+        let partials = plan
+            .rows
+            .par_chunks(ANALYTIC_CHUNK)
+            .enumerate()
+            .map(|(k, chunk)| -> Result<Vec<f64>> {
+                let xc = scorer.comparability.encode(pop, chunk)?;
+                let xj = scorer.job.encode(pop, chunk)?;
+                let lc = trees[0].leaf_ids(&xc)?;
+                let lf = trees[1].leaf_ids(&xj)?;
+                let lk = trees[2].leaf_ids(&xj)?;
+                let mut acc = vec![0.0; plan.n_cells * width];
+                for (j, &row) in chunk.iter().enumerate() {
+                    let (a, b, d) = (lc[j], lf[j], lk[j]);
+                    let (p, q, kk) = (rate[0][a], rate[1][b], rate[2][d]);
+                    let c = correction.apply(p);
+                    let employed = employed[row];
+                    for &cell in plan.cells_of(k * ANALYTIC_CHUNK + j) {
+                        let s = &mut acc[cell as usize * width..(cell as usize + 1) * width];
+                        s[3 * a] += 1.0;
+                        if !employed {
+                            s[3 * a + 1] += q;
+                            s[3 * a + 2] += q * kk;
+                            s[of + 2 * b] += c;
+                            s[of + 2 * b + 1] += c * kk;
+                            s[ok + d] += c * q;
+                        }
+                    }
+                }
+                Ok(acc)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        // Merged in chunk order, so the sums do not depend on the threads.
+        let mut sums = vec![0.0; plan.n_cells * width];
+        for part in &partials {
+            for (t, p) in sums.iter_mut().zip(part) {
+                *t += p;
+            }
+        }
+        Ok(LeafSums { sums, width })
+    }
+
+    fn cell(&self, cell: usize) -> &[f64] {
+        &self.sums[cell * self.width..(cell + 1) * self.width]
+    }
 }

@@ -286,7 +286,13 @@ mod tests {
         let s = design.split(&pop, 0, comparability_class).unwrap();
         assert!(s.used_all);
         assert_eq!(s.train.len() + s.validate.len(), s.eligible);
-        assert!("0".parse::<SampleSize>().is_err());
+        assert!(matches!(
+            "0".parse::<SampleSize>(),
+            Err(Error::InvalidParameter {
+                name: "sample size",
+                ..
+            })
+        ));
         assert_eq!("all".parse::<SampleSize>().unwrap(), SampleSize::All);
     }
 }

@@ -47,7 +47,8 @@ impl ModelSpec {
     /// worth to split at all.
     pub fn min_training_rows(&self) -> usize {
         match self {
-            ModelSpec::Tree(p) => 2 * p.min_leaf,
+            // Saturating: a huge minimum leaf asks for more rows than exist, never for few.
+            ModelSpec::Tree(p) => p.min_leaf.saturating_mul(2),
             ModelSpec::Logistic(_) => 50,
         }
     }
@@ -122,5 +123,23 @@ impl fmt::Display for FittedModel {
             FittedModel::Tree(m) => m.fmt(f),
             FittedModel::Logistic(m) => m.fmt(f),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn min_training_rows_saturates_instead_of_wrapping() {
+        let tree = |min_leaf| {
+            ModelSpec::Tree(TreeParams {
+                min_leaf,
+                ..TreeParams::default()
+            })
+        };
+        assert_eq!(tree(1000).min_training_rows(), 2000);
+        assert_eq!(tree(usize::MAX).min_training_rows(), usize::MAX);
+        assert_eq!(tree(usize::MAX / 2 + 1).min_training_rows(), usize::MAX);
     }
 }

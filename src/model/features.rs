@@ -704,7 +704,13 @@ mod tests {
         assert!(FeatureSet::comparability()
             .check_for_comparability()
             .is_ok());
-        assert!(FeatureSet::job().check_for_comparability().is_err());
+        assert!(matches!(
+            FeatureSet::job().check_for_comparability(),
+            Err(Error::InvalidParameter {
+                name: "comparability features",
+                ..
+            })
+        ));
         for f in FeatureSet::job().features() {
             assert_eq!(&Feature::from_name(&f.name()).unwrap(), f);
         }
@@ -712,6 +718,12 @@ mod tests {
             Feature::from_name("cat:region").unwrap(),
             Feature::ExtraCategory("region".into())
         );
-        assert!(Feature::from_name("in_register").is_err());
+        assert!(matches!(
+            Feature::from_name("in_register"),
+            Err(Error::InvalidParameter {
+                name: "feature",
+                ..
+            })
+        ));
     }
 }

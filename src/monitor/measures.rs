@@ -2,10 +2,10 @@
 //! sorted panel: banen per month, banen over the baseline, the cohort's months worked,
 //! Kaplan-Meier job retention and job starts and ends per quarter.
 
-use super::calendar::Month;
 use super::params::MonitorParams;
 use super::read::{Panel, Register, Sector};
 use crate::error::{Error, Result};
+use crate::schema::Month;
 use crate::schema::RegisterBasis;
 
 /// A group of a measure: everyone, the holders of a basis, or the jobs of a sector.

@@ -15,12 +15,11 @@
 //! # Ok::<(), banenafspraak::Error>(())
 //! ```
 
-mod calendar;
 mod measures;
 mod params;
 mod read;
 
-pub use calendar::{Date, Month, OPEN_END};
+pub use crate::schema::{Date, Month, OPEN_END};
 pub use measures::{Group, Measure, MonitorResults, Point, Series};
 pub use params::{
     MonitorParams, BASELINE_2012, HOURS_PER_BAAN, HOURS_PER_WEEK, RETENTION_MONTHS, TARGET_EXTRA,

@@ -1,8 +1,8 @@
 //! The monitor's parameters, with the documents' values as defaults, checked once before
 //! any data are read (as linfa's `ParamGuard`).
 
-use super::calendar::{Date, Month};
 use crate::error::{Error, Result};
+use crate::schema::{Date, Month};
 
 /// Paid hours per month that make one baan: 25.5 hours a week times 52/12.
 ///
@@ -89,13 +89,13 @@ impl MonitorParams {
             ("cohort_end", self.cohort_end),
         ] {
             if d.ymd().2 != 1 {
-                return Err(invalid(name, d, "must be the first day of a month"));
+                return Err(invalid(name, d.iso(), "must be the first day of a month"));
             }
         }
         if self.cohort_months() < 12 {
             return Err(invalid(
                 "cohort_end",
-                self.cohort_end,
+                self.cohort_end.iso(),
                 "must be at least 12 months after cohort_start",
             ));
         }

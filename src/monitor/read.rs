@@ -9,9 +9,9 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
 
-use super::calendar::{Date, Month, OPEN_END};
 use crate::error::{Error, InvalidRows, Problem, Result};
 use crate::schema::RegisterBasis;
+use crate::schema::{Date, Month, OPEN_END};
 
 /// Rows of a table, whatever the file format: a header, then records of byte fields.
 pub trait RecordSource {
@@ -374,7 +374,7 @@ impl Register {
                         line,
                         Some(&header.names[end_k]),
                         Some(f.get(end_k)),
-                        format!("the spell ends before it starts ({s})"),
+                        format!("the spell ends before it starts ({})", s.iso()),
                     );
                     continue;
                 }

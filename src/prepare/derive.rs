@@ -3,34 +3,53 @@
 //! arithmetic is [`Window`]'s and [`whole_months`].
 
 use super::tables::{flag, Spell};
-use super::window::{whole_months, Date, Window};
+use super::window::{whole_months, Window};
+use crate::schema::Date;
 use crate::schema::{DaysColumn, RegisterBasis, WiaClass, WindowDays, FIRST_ENTRY_YEAR};
 
 /// The spells of one person, each table sorted by start, without overlaps.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct PersonSpells<'a> {
+    /// SECMBUS spells.
     pub secm: &'a [Spell],
+    /// WIA spells.
     pub wia: &'a [Spell],
+    /// Doelgroepregister spells.
     pub register: &'a [Spell],
+    /// Jobseeker (WERKZOEKENDEN) spells.
     pub jobseeker: &'a [Spell],
 }
 
 /// The columns derived from spells (the person table gives the rest).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Derived {
+    /// The ten `days_*` columns: days in the three-year window per situation.
     pub days: WindowDays,
+    /// Employee on the reference date.
     pub employed: bool,
+    /// Receives WW on the reference date.
     pub ww: bool,
+    /// Receives bijstand on the reference date.
     pub bijstand: bool,
+    /// Registered jobseeker without work and without benefit (NUG) on the reference date.
     pub nug: bool,
+    /// WIA assessment on the reference date.
     pub wia_class: WiaClass,
+    /// Degree of work incapacity in percent; 0 when not assessed.
     pub disability_pct: u8,
+    /// Months since the last job; set when `ww` or `nug`.
     pub months_without_work: Option<u16>,
+    /// Months in the current bijstand spell; set when `bijstand`.
     pub months_bijstand: Option<u16>,
+    /// In the doelgroepregister on the reference date.
     pub in_register: bool,
+    /// Basis (grondslag) of the registration; set exactly for register members.
     pub register_basis: Option<RegisterBasis>,
+    /// Year of entry into the register; set exactly for register members.
     pub register_entry_year: Option<u16>,
+    /// Entry cohort only: employee within one year of entering the register.
     pub found_job_within_year: Option<bool>,
+    /// Job-start cohort only: still employee one year after the job start.
     pub kept_job_one_year: Option<bool>,
     /// The register run began before 1998 and its entry year was written as 1998.
     pub entry_year_raised: bool,

@@ -30,11 +30,12 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+pub use crate::schema::{Date, OPEN_END};
 pub use derive::{derive, Derived, PersonSpells};
 pub use source::{open_source, ColumnMapping, CsvSource, Next, RecordSource, Row};
 pub use summary::{Reason, SourceProblem, Summary, TableSummary};
 pub use tables::{flag, Spell};
-pub use window::{whole_months, Date, Window, OPEN_END};
+pub use window::{whole_months, Window};
 
 use crate::error::{Error, Result};
 use crate::schema::{Education, Person, Population, DEFAULT_REFERENCE_YEAR};
@@ -47,14 +48,19 @@ pub const EDUCATION_MAP: &str = include_str!("../../data-dictionary/education-ma
 
 /// The default SECM codes of "scholier/student met inkomen" and "overig zonder inkomen".
 pub const DEFAULT_STUDENT_WITH_INCOME: &[&str] = &["26"];
+/// The default SECM codes of "overig zonder inkomen".
 pub const DEFAULT_NO_INCOME: &[&str] = &["32"];
 
 /// What `prepare` reads and how.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PrepareParams {
+    /// GBAPERSOONTAB: persons, sex, birth date and country of birth.
     pub persons: PathBuf,
+    /// LANDAKTUEELREF: country codes and their migration background.
     pub countries: PathBuf,
+    /// SECMBUS: socio-economic spells.
     pub secm: PathBuf,
+    /// DOELGROEPREGISTER: register spells with their basis.
     pub register: PathBuf,
     /// HOOGSTEOPLTAB; without it every education is `unknown`.
     pub education: Option<PathBuf>,
@@ -66,9 +72,13 @@ pub struct PrepareParams {
     pub jobseekers: Option<PathBuf>,
     /// INSCHRWECTAB; without it years_special_secondary is 0.
     pub vso: Option<PathBuf>,
+    /// SECM codes counted as "scholier/student met inkomen".
     pub student_with_income: Vec<String>,
+    /// SECM codes counted as "overig zonder inkomen".
     pub no_income: Vec<String>,
+    /// Reference year: the window is its three calendar years.
     pub reference_year: u16,
+    /// Column names of the files where they differ from CBS's.
     pub mapping: ColumnMapping,
     /// Refused rows listed per table in the summary.
     pub max_problems: usize,
@@ -175,34 +185,7 @@ impl PrepareParams {
             .collect();
         tables.push(t);
 
-        let education = match &self.education {
-            Some(path) => {
-                let map_source: Box<dyn RecordSource> = match &self.education_map {
-                    Some(p) => open_source(p)?,
-                    None => Box::new(CsvSource::from_text(
-                        "education-map.csv (shipped)",
-                        EDUCATION_MAP,
-                    )?),
-                };
-                let (map, t) = read_table(
-                    map_source,
-                    "education map",
-                    sink,
-                    tables::read_education_map,
-                )?;
-                tables.push(t);
-                let (e, t) = read_table(open_source(path)?, "HOOGSTEOPLTAB", sink, |src, log| {
-                    tables::read_education(src, m, &map, &persons, log)
-                })?;
-                tables.push(t);
-                e
-            }
-            None => {
-                not_given
-                    .push("HOOGSTEOPLTAB (--education): every education is unknown".to_string());
-                vec![Education::Unknown; persons.len()]
-            }
-        };
+        let education = self.read_education(&persons, sink, &mut tables, &mut not_given)?;
         let vso = match &self.vso {
             Some(path) => {
                 let (v, t) = read_table(open_source(path)?, "INSCHRWECTAB", sink, |src, log| {
@@ -242,6 +225,73 @@ impl PrepareParams {
                 tables::read_spells(src, &spec, m, &persons, log, tables::register_value)
             })?;
         tables.push(t);
+        let (wia, jobseekers) =
+            self.read_optional_spells(&persons, sink, &mut tables, &mut not_given)?;
+
+        let window = Window::new(year);
+        let all = Inputs {
+            persons: &persons,
+            education: &education,
+            vso: &vso,
+            secm: &secm,
+            wia: &wia,
+            register: &register,
+            jobseekers: &jobseekers,
+        };
+        let (population, entry_years_raised) = all.population(&window, year)?;
+        let summary = Summary {
+            reference_year: year,
+            tables,
+            persons_written: population.len() as u64,
+            left_out,
+            entry_years_raised,
+            not_given,
+        };
+        Ok((population, summary))
+    }
+
+    /// HOOGSTEOPLTAB with its level map (the shipped one unless given); every education
+    /// unknown without it.
+    fn read_education(
+        &self,
+        persons: &Persons,
+        sink: &mut ProblemSink,
+        tables: &mut Vec<TableSummary>,
+        not_given: &mut Vec<String>,
+    ) -> Result<Vec<Education>> {
+        let Some(path) = &self.education else {
+            not_given.push("HOOGSTEOPLTAB (--education): every education is unknown".to_string());
+            return Ok(vec![Education::Unknown; persons.len()]);
+        };
+        let map_source: Box<dyn RecordSource> = match &self.education_map {
+            Some(p) => open_source(p)?,
+            None => Box::new(CsvSource::from_text(
+                "education-map.csv (shipped)",
+                EDUCATION_MAP,
+            )?),
+        };
+        let (map, t) = read_table(
+            map_source,
+            "education map",
+            sink,
+            tables::read_education_map,
+        )?;
+        tables.push(t);
+        let (e, t) = read_table(open_source(path)?, "HOOGSTEOPLTAB", sink, |src, log| {
+            tables::read_education(src, &self.mapping, &map, persons, log)
+        })?;
+        tables.push(t);
+        Ok(e)
+    }
+
+    /// The optional spell tables WIA and WERKZOEKENDEN (empty when not given).
+    fn read_optional_spells(
+        &self,
+        persons: &Persons,
+        sink: &mut ProblemSink,
+        tables: &mut Vec<TableSummary>,
+        not_given: &mut Vec<String>,
+    ) -> Result<(Spells, Spells)> {
         let optional = [
             (
                 &self.wia,
@@ -277,34 +327,14 @@ impl PrepareParams {
                 no_value
             };
             let (s, t) = read_table(open_source(path)?, spec.name, sink, |src, log| {
-                tables::read_spells(src, &spec, m, &persons, log, value)
+                tables::read_spells(src, &spec, &self.mapping, persons, log, value)
             })?;
             tables.push(t);
             read.push(s);
         }
         let jobseekers = read.pop().unwrap_or_default();
         let wia = read.pop().unwrap_or_default();
-
-        let window = Window::new(year);
-        let all = Inputs {
-            persons: &persons,
-            education: &education,
-            vso: &vso,
-            secm: &secm,
-            wia: &wia,
-            register: &register,
-            jobseekers: &jobseekers,
-        };
-        let (population, entry_years_raised) = all.population(&window, year)?;
-        let summary = Summary {
-            reference_year: year,
-            tables,
-            persons_written: population.len() as u64,
-            left_out,
-            entry_years_raised,
-            not_given,
-        };
-        Ok((population, summary))
+        Ok((wia, jobseekers))
     }
 }
 
@@ -421,7 +451,9 @@ impl Inputs<'_> {
 /// The result of [`PrepareParams::run`].
 #[derive(Debug)]
 pub struct Prepared {
+    /// The derived person file.
     pub population: Population,
+    /// The account of every table read.
     pub summary: Summary,
 }
 

@@ -10,8 +10,8 @@ use parquet::record::reader::RowIter;
 use parquet::record::Field;
 
 use super::source::{Next, RecordSource, Row};
-use super::window::Date;
 use crate::error::{Error, Result};
+use crate::schema::Date;
 
 /// A Parquet table, read a row at a time.
 pub struct ParquetSource {
@@ -91,13 +91,17 @@ fn cell(field: &Field, out: &mut String) -> std::result::Result<(), String> {
         Field::Float(v) => whole(f64::from(*v), out),
         Field::Double(v) => whole(*v, out),
         Field::Date(d) => {
-            let _ = write!(out, "{}", Date(*d));
+            let _ = write!(out, "{}", Date(*d).yyyymmdd());
         }
         Field::TimestampMillis(ms) => {
-            let _ = write!(out, "{}", Date(ms.div_euclid(86_400_000) as i32));
+            let _ = write!(out, "{}", Date(ms.div_euclid(86_400_000) as i32).yyyymmdd());
         }
         Field::TimestampMicros(us) => {
-            let _ = write!(out, "{}", Date(us.div_euclid(86_400_000_000) as i32));
+            let _ = write!(
+                out,
+                "{}",
+                Date(us.div_euclid(86_400_000_000) as i32).yyyymmdd()
+            );
         }
         other => return Err(format!("a cell {other} cannot be read as text")),
     }

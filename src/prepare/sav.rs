@@ -12,8 +12,8 @@ use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::{DataType, TimeUnit};
 
 use super::source::{Next, RecordSource, Row};
-use super::window::Date;
 use crate::error::{Error, Result};
+use crate::schema::Date;
 
 /// A `.sav` table, read a batch at a time.
 pub struct SavSource {
@@ -76,12 +76,16 @@ pub(crate) fn arrow_cell(
             let _ = write!(
                 out,
                 "{}",
-                Date(column.as_primitive::<Date32Type>().value(i))
+                Date(column.as_primitive::<Date32Type>().value(i)).yyyymmdd()
             );
         }
         DataType::Timestamp(TimeUnit::Microsecond, _) => {
             let us = column.as_primitive::<TimestampMicrosecondType>().value(i);
-            let _ = write!(out, "{}", Date(us.div_euclid(86_400_000_000) as i32));
+            let _ = write!(
+                out,
+                "{}",
+                Date(us.div_euclid(86_400_000_000) as i32).yyyymmdd()
+            );
         }
         other => return Err(format!("a column of type {other} cannot be read as text")),
     }

@@ -15,7 +15,9 @@ use crate::error::{Error, Result};
 /// part when whole; dates as `YYYYMMDD`).
 #[derive(Debug, Clone, Default)]
 pub struct Row {
+    /// Line in the file (1-based, the header is line 1).
     pub line: u64,
+    /// The row's fields.
     pub fields: csv::StringRecord,
 }
 
@@ -32,7 +34,12 @@ pub enum Next {
     /// `row` holds the next row.
     Row,
     /// A row that could not be decoded (the reason says why); reading goes on.
-    Bad { line: u64, reason: String },
+    Bad {
+        /// Line of the row in the file.
+        line: u64,
+        /// Why it could not be decoded.
+        reason: String,
+    },
     /// No more rows.
     End,
 }

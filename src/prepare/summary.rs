@@ -83,9 +83,13 @@ impl fmt::Display for Reason {
 /// One refused source row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceProblem {
+    /// Line in the source file.
     pub line: u64,
+    /// The column at fault, if one is.
     pub column: Option<String>,
+    /// The value at fault, if one is.
     pub value: Option<String>,
+    /// Why the row was refused.
     pub reason: Reason,
     /// The rule or the other row, in words.
     pub detail: String,
@@ -115,7 +119,9 @@ pub struct TableSummary {
     pub table: &'static str,
     /// The file read.
     pub file: String,
+    /// Data rows read.
     pub rows_read: u64,
+    /// Rows that went into the person file.
     pub rows_used: u64,
     /// Refused rows by reason; `rows_read = rows_used + sum of refused`.
     pub refused: BTreeMap<Reason, u64>,
@@ -231,7 +237,9 @@ fn csv_io(name: &str, e: csv::Error) -> Error {
 /// The account of a whole run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Summary {
+    /// Reference year of the run.
     pub reference_year: u16,
+    /// The account of each table, in the order read.
     pub tables: Vec<TableSummary>,
     /// Persons in the person table (rows used there, including those left out).
     pub persons_written: u64,

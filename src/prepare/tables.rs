@@ -9,17 +9,23 @@ use rayon::prelude::*;
 
 use super::source::{resolve_columns, ColumnMapping, Next, RecordSource, Row};
 use super::summary::{Log, Reason, SourceProblem};
-use super::window::Date;
 use crate::error::Result;
+use crate::schema::Date;
 use crate::schema::{Education, Migration, RegisterBasis, Sex, WiaClass};
 
 /// SECMBUS flag bits of [`Spell::value`].
 pub mod flag {
+    /// XKOPPELWERKNSECM: employee.
     pub const EMPLOYEE: u8 = 1;
+    /// XKOPPELWERKLUITKSECM: WW benefit.
     pub const WW: u8 = 2;
+    /// XKOPPELBIJSTANDSECM: bijstand.
     pub const BIJSTAND: u8 = 4;
+    /// XKOPPELZIEKTEAOSECM: sickness or work-incapacity benefit.
     pub const SICKNESS_DISABILITY: u8 = 8;
+    /// XKOPPELSOCVOORZOVSECM: another social provision.
     pub const OTHER_SOCIAL_BENEFIT: u8 = 16;
+    /// XKOPPELSCHOLSTUDSECM: in education.
     pub const IN_SCHOOL: u8 = 32;
     /// SECM is one of the student-with-income codes.
     pub const STUDENT_WITH_INCOME: u8 = 64;
@@ -33,11 +39,17 @@ pub mod flag {
 /// index, pct = AOPERC), register (value = the [`RegisterBasis`] index) or jobseeker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Spell {
+    /// Index of the person in the person table.
     pub person: u32,
+    /// First day of the spell.
     pub start: Date,
+    /// Last day of the spell (included); `88881231` while it runs.
     pub end: Date,
+    /// The table's value (see the type's doc).
     pub value: u8,
+    /// AOPERC for WIA spells, else 0.
     pub pct: u8,
+    /// Line of the source row.
     pub line: u64,
 }
 
@@ -73,11 +85,13 @@ impl Spells {
                     log.unuse(SourceProblem {
                         line: s.line,
                         column: Some(start_column.to_string()),
-                        value: Some(s.start.to_string()),
+                        value: Some(s.start.yyyymmdd().to_string()),
                         reason: Reason::Overlap,
                         detail: format!(
                             "overlaps the spell of the same person on line {} ({} ..= {})",
-                            prev.line, prev.start, prev.end
+                            prev.line,
+                            prev.start.yyyymmdd(),
+                            prev.end.yyyymmdd()
                         ),
                     })?;
                     continue;
@@ -542,7 +556,7 @@ pub fn read_spells(
                 row,
                 3,
                 Reason::EndBeforeStart,
-                format!("the spell starts on {start}"),
+                format!("the spell starts on {}", start.yyyymmdd()),
             ));
         }
         let (v, pct) = value(&Cells { cols: &cols, row })?;

@@ -31,9 +31,11 @@ pub mod format;
 pub mod lang;
 pub mod monitor;
 #[cfg(feature = "plots")]
+#[cfg_attr(docsrs, doc(cfg(feature = "plots")))]
 pub mod monitor_plots;
 pub mod notebook;
 #[cfg(feature = "plots")]
+#[cfg_attr(docsrs, doc(cfg(feature = "plots")))]
 pub mod plots;
 pub mod progress;
 pub mod scan;

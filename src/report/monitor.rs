@@ -77,11 +77,11 @@ fn title(m: &Measure, r: &MonitorResults, style: &Style) -> String {
         "months_worked_36" => match lang {
             Lang::En => format!(
                 "Months worked (>= 1 paid hour) in the {} months from {}: persons in the register on {} and {}",
-                p.cohort_months(), p.cohort_first_month(), p.cohort_start, p.cohort_end
+                p.cohort_months(), p.cohort_first_month(), p.cohort_start.iso(), p.cohort_end.iso()
             ),
             Lang::Nl => format!(
                 "Gewerkte maanden (>= 1 verloond uur) in de {} maanden vanaf {}: personen in het register op {} en {}",
-                p.cohort_months(), p.cohort_first_month(), p.cohort_start, p.cohort_end
+                p.cohort_months(), p.cohort_first_month(), p.cohort_start.iso(), p.cohort_end.iso()
             ),
         },
         "job_retention" => lang

@@ -56,12 +56,24 @@ macro_rules! code_enum {
 
 code_enum! {
     /// Sex as registered in the BRP (GBAPERSOONTAB).
-    Sex { Male = "male", Female = "female" }
+    Sex {
+        /// Male.
+        Male = "male",
+        /// Female.
+        Female = "female",
+    }
 }
 
 code_enum! {
     /// Migration background (CBS definition, GBAPERSOONTAB).
-    Migration { None = "none", Western = "western", NonWestern = "non_western" }
+    Migration {
+        /// No migration background.
+        None = "none",
+        /// Western migration background.
+        Western = "western",
+        /// Non-western migration background.
+        NonWestern = "non_western",
+    }
 }
 
 code_enum! {
@@ -77,23 +89,39 @@ code_enum! {
         None = "none",
         /// Basisonderwijs groep 3-8.
         Primary = "primary",
+        /// Vmbo basis/kader.
         VmboBk = "vmbo_bk",
+        /// Vmbo gemengd/theoretisch.
         VmboGt = "vmbo_gt",
         /// Havo/vwo onderbouw.
         HavoVwoLower = "havo_vwo_lower",
+        /// Praktijkonderwijs.
         Praktijkonderwijs = "praktijkonderwijs",
+        /// Mbo level 1 (entree).
         Mbo1 = "mbo1",
+        /// Mbo level 2.
         Mbo2 = "mbo2",
+        /// Mbo level 3.
         Mbo3 = "mbo3",
+        /// Mbo level 4.
         Mbo4 = "mbo4",
+        /// Havo bovenbouw.
         HavoUpper = "havo_upper",
+        /// Vwo bovenbouw.
         VwoUpper = "vwo_upper",
+        /// Hbo associate degree.
         HboAssociate = "hbo_associate",
+        /// Hbo bachelor.
         HboBachelor = "hbo_bachelor",
+        /// Wo bachelor.
         WoBachelor = "wo_bachelor",
+        /// Hbo master.
         HboMaster = "hbo_master",
+        /// Wo master.
         WoMaster = "wo_master",
+        /// Doctorate.
         Doctor = "doctor",
+        /// Not in HOOGSTEOPLTAB, or unknown there.
         Unknown = "unknown",
     }
 }
@@ -101,10 +129,15 @@ code_enum! {
 code_enum! {
     /// The report's education levels 1-4 (report lines 3638-3644) and `unknown`.
     EducationLevel {
+        /// Level 1: no education or basisonderwijs.
         Level1 = "1",
+        /// Level 2: vmbo, havo/vwo onderbouw.
         Level2 = "2",
+        /// Level 3: praktijkonderwijs, mbo, havo/vwo bovenbouw.
         Level3 = "3",
+        /// Level 4: hbo, wo.
         Level4 = "4",
+        /// Education unknown.
         Unknown = "unknown",
     }
 }
@@ -131,10 +164,15 @@ code_enum! {
     /// WIA assessment on the reference date. `Wia35Min` is assessed below 35% (no benefit);
     /// WGA is partial, IVA full and lasting incapacity.
     WiaClass {
+        /// No WIA assessment.
         None = "none",
+        /// Assessed below 35% incapacity (no WIA benefit).
         Wia35Min = "wia_35min",
+        /// WGA, 35-80% incapacity.
         Wga35To80 = "wga_35_80",
+        /// WGA, 80-100% incapacity, not lasting.
         Wga80To100 = "wga_80_100",
+        /// IVA: full and lasting incapacity.
         Iva = "iva",
     }
 }
@@ -142,15 +180,21 @@ code_enum! {
 code_enum! {
     /// Basis (grondslag) of registration in the doelgroepregister.
     RegisterBasis {
+        /// Wajong (old, new and its work schemes).
         Wajong = "wajong",
+        /// WSW (indication, supported work, secondment).
         Wsw = "wsw",
+        /// WIW or ID job.
         WiwId = "wiw_id",
         /// Participatiewet via the UWV assessment (ABA).
         Indicatie = "indicatie",
         /// Registered only once employed, so always "finds" a job.
         Praktijkroute = "praktijkroute",
+        /// Pupils of vso or praktijkonderwijs.
         VsoPro = "vso_pro",
+        /// Working with a municipal or UWV provision.
         Voorziening = "voorziening",
+        /// Rejected Wajong applications, temporary registrations, any other basis.
         Other = "other",
     }
 }
@@ -169,9 +213,13 @@ impl RegisterBasis {
 code_enum! {
     /// The age bands of the report's tables.
     AgeBand {
+        /// Under 20.
         Under20 = "under_20",
+        /// 20-29.
         From20To29 = "20_29",
+        /// 30-49.
         From30To49 = "30_49",
+        /// 50 and over.
         From50 = "50_plus",
     }
 }
@@ -224,12 +272,15 @@ pub const WINDOW_DAYS: u16 = 1095;
 pub const DAYS_PER_MONTH: f64 = 365.0 / 12.0;
 
 impl Days {
+    /// The days in weeks.
     pub fn weeks(self) -> f64 {
         f64::from(self.0) / 7.0
     }
+    /// The days in months of 365/12 days.
     pub fn months(self) -> f64 {
         f64::from(self.0) / DAYS_PER_MONTH
     }
+    /// The days in years of 365 days.
     pub fn years(self) -> f64 {
         f64::from(self.0) / 365.0
     }
@@ -237,9 +288,11 @@ impl Days {
     pub fn from_weeks(w: f64) -> Days {
         Days::clamped(w * 7.0)
     }
+    /// Months of 365/12 days, rounded to whole days, clamped to the window.
     pub fn from_months(m: f64) -> Days {
         Days::clamped(m * DAYS_PER_MONTH)
     }
+    /// Years of 365 days, rounded to whole days, clamped to the window.
     pub fn from_years(y: f64) -> Days {
         Days::clamped(y * 365.0)
     }

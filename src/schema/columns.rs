@@ -17,9 +17,17 @@ pub enum ValueType {
     /// `0` or `1`.
     Bool,
     /// A whole number in `min ..= max`.
-    Int { min: u16, max: u16 },
+    Int {
+        /// Smallest value allowed.
+        min: u16,
+        /// Largest value allowed.
+        max: u16,
+    },
     /// A year from `min` up to and including the reference year.
-    Year { min: u16 },
+    Year {
+        /// Earliest year allowed.
+        min: u16,
+    },
     /// One of the listed lower-case codes.
     Code(&'static [&'static str]),
 }
@@ -36,9 +44,13 @@ pub enum Empty {
 /// One column of the schema.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ColumnSpec {
+    /// Which column.
     pub column: Column,
+    /// Its name in the file header.
     pub name: &'static str,
+    /// What a non-empty cell holds.
     pub value_type: ValueType,
+    /// When a cell may be empty.
     pub empty: Empty,
 }
 
@@ -46,7 +58,7 @@ macro_rules! columns {
     ($( $variant:ident = $name:literal : $ty:expr, $empty:expr; )+) => {
         /// A column of schema v1.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum Column { $($variant),+ }
+        pub enum Column { $(#[doc = concat!("The `", $name, "` column.")] $variant),+ }
 
         /// All columns of schema v1 in the canonical order (the order the writer uses).
         pub const COLUMNS: &[ColumnSpec] = &[

@@ -4,6 +4,7 @@
 //! This stage knows nothing of models or estimates.
 
 mod cache;
+mod calendar;
 mod chunks;
 mod codes;
 mod columns;
@@ -13,6 +14,7 @@ mod row;
 mod tokenize;
 mod write;
 
+pub use calendar::{Date, Month, OPEN_END};
 pub use codes::{
     AgeBand, Days, Education, EducationLevel, Generation, Migration, RegisterBasis, Sex, WiaClass,
     DAYS_PER_MONTH, WINDOW_DAYS,

@@ -13,15 +13,25 @@ use super::columns::{Column, FIRST_ENTRY_YEAR};
 )]
 #[serde(rename_all = "snake_case")]
 pub enum DaysColumn {
+    /// `days_employee`: as employee (werknemer).
     Employee,
+    /// `days_ww`: with WW.
     Ww,
+    /// `days_bijstand`: with bijstand.
     Bijstand,
+    /// `days_sickness_disability`: with a sickness or work-incapacity benefit (ZW, WIA, WAO, Wajong).
     SicknessDisability,
+    /// `days_other_social_benefit`: with another social provision, not WW and not bijstand.
     OtherSocialBenefit,
+    /// `days_any_benefit`: with any of the four benefits (each day once).
     AnyBenefit,
+    /// `days_in_school`: in education, with or without income.
     InSchool,
+    /// `days_student_with_income`: as scholier/student with income.
     StudentWithIncome,
+    /// `days_no_income`: not in education and without income.
     NoIncome,
+    /// `days_nug`: as registered jobseeker without benefit.
     Nug,
 }
 
@@ -62,9 +72,11 @@ impl DaysColumn {
 pub struct WindowDays(pub [u16; 10]);
 
 impl WindowDays {
+    /// The days of column `c`.
     pub fn get(&self, c: DaysColumn) -> u16 {
         self.0[c as usize]
     }
+    /// Sets the days of column `c`.
     pub fn set(&mut self, c: DaysColumn, days: u16) {
         self.0[c as usize] = days;
     }
@@ -91,35 +103,58 @@ impl std::ops::Index<DaysColumn> for WindowDays {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Person<'a> {
+    /// Pseudonymised person key; never printed in any output.
     pub person_id: &'a str,
+    /// Sex as registered in the BRP.
     pub sex: Sex,
+    /// Age in whole years on the reference date.
     pub age: u8,
+    /// Migration background (CBS definition).
     pub migration: Migration,
     /// 0 none, 1 born abroad, 2 born in NL with a parent born abroad.
     pub generation: u8,
+    /// Highest attained education on the reference date.
     pub education: Education,
+    /// School years enrolled in voortgezet speciaal onderwijs (vso) up to the reference date.
     pub years_special_secondary: u8,
+    /// The ten `days_*` columns: days in the three-year window per situation.
     pub days: WindowDays,
+    /// Employee on the reference date.
     pub employed: bool,
+    /// Receives WW on the reference date.
     pub ww: bool,
+    /// Receives bijstand on the reference date.
     pub bijstand: bool,
+    /// Registered jobseeker without work and without benefit (NUG) on the reference date.
     pub nug: bool,
+    /// WIA assessment on the reference date.
     pub wia_class: WiaClass,
+    /// Degree of work incapacity in percent; 0 when not assessed.
     pub disability_pct: u8,
+    /// Months since the last job; set when `ww` or `nug`.
     pub months_without_work: Option<u16>,
+    /// Months in the current bijstand spell; set when `bijstand`.
     pub months_bijstand: Option<u16>,
+    /// In the doelgroepregister on the reference date.
     pub in_register: bool,
+    /// Basis (grondslag) of the registration; set exactly for register members.
     pub register_basis: Option<RegisterBasis>,
+    /// Year of entry into the register; set exactly for register members.
     pub register_entry_year: Option<u16>,
+    /// Entry cohort only: employee within one year of entering the register.
     pub found_job_within_year: Option<bool>,
+    /// Job-start cohort only: still employee one year after the job start.
     pub kept_job_one_year: Option<bool>,
 }
 
 /// A broken cross-column rule: the column whose value is wrong, that value and the rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleViolation {
+    /// The column whose value breaks the rule.
     pub column: Column,
+    /// That value, as written.
     pub value: String,
+    /// The rule, in words.
     pub rule: String,
 }
 
@@ -327,12 +362,15 @@ impl TextColumn {
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
         &self.text[start..self.ends[i]]
     }
+    /// Number of cells.
     pub fn len(&self) -> usize {
         self.ends.len()
     }
+    /// Whether there are no cells.
     pub fn is_empty(&self) -> bool {
         self.ends.is_empty()
     }
+    /// Appends a cell.
     pub fn push(&mut self, s: &str) {
         self.text.push_str(s);
         self.ends.push(self.text.len());
@@ -462,6 +500,7 @@ impl Population {
         self.sex.len()
     }
 
+    /// Whether there are no persons.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -638,60 +677,79 @@ impl Population {
 
     // Column access for models and scoring: plain slices, no copies.
 
+    /// Every person's key (never to be printed).
     pub fn person_ids(&self) -> &TextColumn {
         &self.person_id
     }
+    /// Every person's `sex`.
     pub fn sex(&self) -> &[Sex] {
         &self.sex
     }
+    /// Every person's `age`.
     pub fn age(&self) -> &[u8] {
         &self.age
     }
+    /// Every person's `migration`.
     pub fn migration(&self) -> &[Migration] {
         &self.migration
     }
+    /// Every person's `generation`.
     pub fn generation(&self) -> &[u8] {
         &self.generation
     }
+    /// Every person's `education`.
     pub fn education(&self) -> &[Education] {
         &self.education
     }
+    /// Every person's `years_special_secondary`.
     pub fn years_special_secondary(&self) -> &[u8] {
         &self.years_special_secondary
     }
+    /// Every person's days of column `c`.
     pub fn days(&self, c: DaysColumn) -> &[u16] {
         &self.days[c as usize]
     }
+    /// Every person's `employed`.
     pub fn employed(&self) -> &[bool] {
         &self.employed
     }
+    /// Every person's `ww`.
     pub fn ww(&self) -> &[bool] {
         &self.ww
     }
+    /// Every person's `bijstand`.
     pub fn bijstand(&self) -> &[bool] {
         &self.bijstand
     }
+    /// Every person's `nug`.
     pub fn nug(&self) -> &[bool] {
         &self.nug
     }
+    /// Every person's `wia_class`.
     pub fn wia_class(&self) -> &[WiaClass] {
         &self.wia_class
     }
+    /// Every person's `disability_pct`.
     pub fn disability_pct(&self) -> &[u8] {
         &self.disability_pct
     }
+    /// Every person's `in_register`.
     pub fn in_register(&self) -> &[bool] {
         &self.in_register
     }
+    /// Every person's `register_basis`.
     pub fn register_basis(&self) -> &[Option<RegisterBasis>] {
         &self.register_basis
     }
+    /// Every person's `register_entry_year`.
     pub fn register_entry_year(&self) -> &[Option<u16>] {
         &self.register_entry_year
     }
+    /// Every person's `found_job_within_year`.
     pub fn found_job_within_year(&self) -> &[Option<bool>] {
         &self.found_job_within_year
     }
+    /// Every person's `kept_job_one_year`.
     pub fn kept_job_one_year(&self) -> &[Option<bool>] {
         &self.kept_job_one_year
     }

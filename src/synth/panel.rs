@@ -446,13 +446,7 @@ impl SynthPanel {
         let io = |path: &std::path::Path, e| Error::io(path.display(), e);
         let (mut reg, rp) = open("register.csv").map_err(|e| Error::io(dir.display(), e))?;
         let (mut hours, hp) = open("hours.csv").map_err(|e| Error::io(dir.display(), e))?;
-        let ymd = |d: Date| {
-            if d == OPEN_END {
-                "88881231".to_string()
-            } else {
-                d.to_string().replace('-', "")
-            }
-        };
+        let ymd = |d: Date| d.yyyymmdd().to_string();
         writeln!(reg, "RINPERSOONS,RINPERSOON,AANVREG,EINDREG,GRONDSLAG")
             .map_err(|e| io(&rp, e))?;
         writeln!(hours, "person_id,job_id,month,hours,sector").map_err(|e| io(&hp, e))?;

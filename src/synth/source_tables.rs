@@ -35,13 +35,21 @@ const COUNTRIES: [(&str, Migration); 3] = [
 /// The files written by [`write_source_tables`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceTableFiles {
+    /// The GBAPERSOONTAB file.
     pub persons: PathBuf,
+    /// The LANDAKTUEELREF file.
     pub countries: PathBuf,
+    /// The SECMBUS file.
     pub secm: PathBuf,
+    /// The HOOGSTEOPLTAB file.
     pub education: PathBuf,
+    /// The WIA file.
     pub wia: PathBuf,
+    /// The DOELGROEPREGISTER file.
     pub register: PathBuf,
+    /// The WERKZOEKENDEN file.
     pub jobseekers: PathBuf,
+    /// The INSCHRWECTAB file.
     pub vso: PathBuf,
 }
 
@@ -61,7 +69,9 @@ impl SourceTableFiles {
 /// What was written.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SourceTablesReport {
+    /// Persons written.
     pub persons: u64,
+    /// SECMBUS spells written.
     pub secm_spells: u64,
     /// Persons whose columns contradict each other ([`contradiction`]), by reason.
     pub contradictory: std::collections::BTreeMap<&'static str, u64>,
@@ -110,7 +120,7 @@ impl Frame {
     /// The date of a last day: the open end when it is the reference date or later.
     fn last(&self, i: i32) -> Date {
         if i >= N - 1 {
-            Date::parse(crate::prepare::OPEN_END).unwrap_or(self.w.end)
+            crate::prepare::OPEN_END
         } else {
             self.date(i)
         }
@@ -661,7 +671,9 @@ fn write_layout(
         out.line(
             2,
             format_args!(
-                "{s},{r},{start},{last},{code},{},{},{},{},{},{}",
+                "{s},{r},{},{},{code},{},{},{},{},{},{}",
+                start.yyyymmdd(),
+                last.yyyymmdd(),
                 b(flag::EMPLOYEE),
                 b(flag::WW),
                 b(flag::BIJSTAND),
@@ -677,19 +689,26 @@ fn write_layout(
             4,
             format_args!(
                 "{s},{r},{},{},{class},{pct}",
-                f.w.start.plus(-365),
-                crate::prepare::OPEN_END
+                f.w.start.plus(-365).yyyymmdd(),
+                crate::prepare::OPEN_END.yyyymmdd()
             ),
         )?;
     }
     if let Some((entry, basis)) = l.register {
         out.line(
             5,
-            format_args!("{s},{r},{entry},{},{basis}", crate::prepare::OPEN_END),
+            format_args!(
+                "{s},{r},{},{},{basis}",
+                entry.yyyymmdd(),
+                crate::prepare::OPEN_END.yyyymmdd()
+            ),
         )?;
     }
     if let Some((a, b)) = l.jobseeker {
-        out.line(6, format_args!("{s},{r},{},{}", f.date(a), f.last(b)))?;
+        out.line(
+            6,
+            format_args!("{s},{r},{},{}", f.date(a).yyyymmdd(), f.last(b).yyyymmdd()),
+        )?;
     }
     Ok(())
 }
