@@ -252,7 +252,9 @@ impl Rule {
                 "counts rounded to multiples of {}, each cell on its own",
                 r.round_to
             ),
-            Rule::NoExtremes => "no minimum or maximum of persons' values".into(),
+            Rule::NoExtremes => "no individual values: no minimum or maximum of persons' values, and no tree \
+                                 threshold that only a few persons hold (see model values)"
+                .into(),
             Rule::NoKeys => format!(
                 "no key column ({}) and no person_id value in any output",
                 r.key_columns.join(", ")
@@ -699,6 +701,40 @@ fn secondary_suppression(t: &mut Table) -> Vec<Finding> {
 /// assert_eq!(found, ["392273", "97"]);
 /// ```
 pub fn round_numbers_in_text(text: &str, to: u64) -> (String, Vec<String>) {
+    round_numbers_where(text, to, |_, _| false)
+}
+
+/// As [`round_numbers_in_text`], for a message on standard error under strict: a range
+/// (`aged 16-66`) is a label and a bound after `at least` or `at most` is set by the run's
+/// parameters (`needs at least 400`); neither is a count and both stay as they are.
+///
+/// ```
+/// use banenafspraak::report::disclosure::round_counts_in_message;
+/// let (text, found) = round_counts_in_message(
+///     "263 persons to train on (1397 eligible persons aged 16-66); needs at least 400", 100);
+/// assert_eq!(text, "300 persons to train on (1400 eligible persons aged 16-66); needs at least 400");
+/// assert_eq!(found, ["263", "1397"]);
+/// ```
+pub fn round_counts_in_message(text: &str, to: u64) -> (String, Vec<String>) {
+    round_numbers_where(text, to, |before, after| {
+        let range = |c: Option<char>, next: Option<char>| {
+            c == Some('-') && next.is_some_and(|c| c.is_ascii_digit())
+        };
+        let mut back = before.chars().rev();
+        let mut ahead = after.chars();
+        range(back.next(), back.next())
+            || range(ahead.next(), ahead.next())
+            || before.ends_with("at least ")
+            || before.ends_with("at most ")
+    })
+}
+
+/// Rounds the plain whole numbers of a text except those `keep(before, after)` keeps.
+fn round_numbers_where(
+    text: &str,
+    to: u64,
+    keep: impl Fn(&str, &str) -> bool,
+) -> (String, Vec<String>) {
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
     let mut found = Vec::new();
@@ -724,7 +760,12 @@ pub fn round_numbers_in_text(text: &str, to: u64) -> (String, Vec<String>) {
         let grouped = before.is_some_and(|c| c == '.' || c == ',')
             || (after.is_some_and(|c| c == '.' || c == ',') && next_digit);
         match run.parse::<u64>() {
-            Ok(n) if !in_word && !grouped && n % to.max(1) != 0 => {
+            Ok(n)
+                if !in_word
+                    && !grouped
+                    && n % to.max(1) != 0
+                    && !keep(&text[..start], &text[i..]) =>
+            {
                 found.push(run.to_string());
                 out.push_str(&(round_to(n as f64, to) as u64).to_string());
             }
