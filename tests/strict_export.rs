@@ -520,6 +520,31 @@ fn meaningless_parameters_are_warned_about_or_need_a_flag() {
         md.contains("below the usual minimum of 10, explicitly allowed by the user"),
         "{md}"
     );
+    // A leaf size near u64::MAX is refused as given, without wrapped arithmetic.
+    let out = base(&["--min-leaf", "18446744073709551615"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("at most 100000000 persons per leaf"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("18446744073709551614"), "{stderr}");
+    // A bad value of an extra column names its row and line, never the person's id.
+    let out = base(&["--features", "days_ww,num:region"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    let regions = ["island", "north", "south"];
+    assert!(
+        stderr.contains("row ")
+            && regions
+                .iter()
+                .any(|v| stderr.contains(&format!("value \"{v}\""))),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("person_id ") && !holds_an_id(&stderr),
+        "{stderr}"
+    );
 }
 
 /// A model that cannot be fitted says its counts of persons rounded under strict (standard
