@@ -521,7 +521,13 @@ fn meaningless_parameters_are_warned_about_or_need_a_flag() {
         "{md}"
     );
     // A leaf size near u64::MAX is refused as given, without wrapped arithmetic.
-    let out = base(&["--min-leaf", "18446744073709551615"]);
+    let out = run(&[
+        "estimate",
+        "--input",
+        input,
+        "--min-leaf",
+        "18446744073709551615",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = text(&out.stderr);
     assert!(
