@@ -659,3 +659,59 @@ fn trees_on_observed_thresholds_are_refused_under_strict() {
     );
     assert!(md.contains("whole weeks"), "{md}");
 }
+
+/// Elkan-Noto's c from fewer than 10 held-out register members: report warns, strict
+/// refuses in every format (beside CSV and JSON the correction goes to standard error as
+/// a checked table, and the refusal rests on that check too).
+#[test]
+fn elkan_noto_on_too_few_held_out_register_members_is_refused_under_strict() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("persons.csv");
+    let out = run(&[
+        "synth",
+        "--persons",
+        "3000",
+        "--seed",
+        "5",
+        "--output",
+        input.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let estimate = |mode: &str, format: &str| {
+        run(&[
+            "estimate",
+            "--input",
+            input.to_str().unwrap(),
+            "--quiet",
+            "--correction",
+            "elkan-noto",
+            "--min-leaf",
+            "30",
+            "--job-min-leaf",
+            "2",
+            "--intervals",
+            "none",
+            "--disclosure",
+            mode,
+            "--format",
+            format,
+        ])
+    };
+    let out = estimate("report", "csv");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("Elkan-Noto's c rests on fewer than 10 held-out"),
+        "{}",
+        text(&out.stderr)
+    );
+    for format in ["text", "csv", "json"] {
+        let out = estimate("strict", format);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{format}: {stderr}");
+        assert!(
+            stderr.contains("the correction factor rests on too few persons"),
+            "{format}: {stderr}"
+        );
+        assert!(out.stdout.is_empty(), "{format}: written anyway");
+    }
+}
