@@ -132,19 +132,7 @@ impl ExportRequest<'_> {
         } else {
             let mut report = Report::from_estimates(self.estimates, style);
             if let Some(s) = self.sensitivity {
-                // A setting left out quotes its error, counts included: checked as an
-                // error is; the setting's own words are parameters.
-                let mut s = s.clone();
-                for note in &mut s.notes {
-                    if let Some(at) = ["failed: ", "left out: "]
-                        .iter()
-                        .find_map(|m| note.find(m).map(|i| i + m.len()))
-                    {
-                        let error = strict_note(&note[at..], self.mode, &self.rules);
-                        note.replace_range(at.., &error);
-                    }
-                }
-                report.add_sensitivity(&s);
+                report.add_sensitivity(&self.checked_notes(s));
             }
             if let Some(d) = self.diagnostics {
                 report.add_diagnostics(d);
@@ -166,6 +154,23 @@ impl ExportRequest<'_> {
             plots,
             check,
         })
+    }
+
+    /// The sensitivity table with its notes checked: a setting left out quotes its
+    /// error, counts included, checked as an error is ([`strict_note`]); the setting's
+    /// own words are parameters.
+    fn checked_notes(&self, s: &SensitivityTable) -> SensitivityTable {
+        let mut s = s.clone();
+        for note in &mut s.notes {
+            if let Some(at) = ["failed: ", "left out: "]
+                .iter()
+                .find_map(|m| note.find(m).map(|i| i + m.len()))
+            {
+                let error = strict_note(&note[at..], self.mode, &self.rules);
+                note.replace_range(at.., &error);
+            }
+        }
+        s
     }
 
     /// The trees' thresholds: the grid rule in the check report and, under strict or
