@@ -8,7 +8,9 @@ use banenafspraak::estimate::{
 };
 use banenafspraak::model::design::{job_find_outcome, job_keep_outcome, SampleSize};
 use banenafspraak::model::{Feature, FeatureSet, LogisticParams, ModelSpec, TreeParams};
-use banenafspraak::report::export::{check_sections, refuse_key_features, ExportRequest, Targets};
+use banenafspraak::report::export::{
+    check_sections, refuse_key_features, strict_error, strict_note, ExportRequest, Targets,
+};
 use banenafspraak::report::progress::Step;
 use banenafspraak::report::{DisclosureMode, DisclosureRules, Lang, OutputFormat, Style};
 use banenafspraak::schema::{
@@ -336,7 +338,8 @@ fn main() -> ExitCode {
                     .map_err(|e| Error::io("standard output", e))
             })
         }
-        Command::Estimate(args) => estimate(&args),
+        Command::Estimate(args) => estimate(&args)
+            .map_err(|e| strict_error(e, args.export.disclosure.into(), &args.export.rules())),
         Command::Prepare(args) => args.params().and_then(|params| {
             banenafspraak::prepare::prepare_to_file(&params, &args.output)
                 .map(|summary| eprint!("{summary}"))
@@ -659,6 +662,10 @@ fn estimate(args: &EstimateArgs) -> Result<()> {
             .output
             .as_ref()
             .map_or("standard output".to_string(), |p| p.display().to_string()),
+        threshold_grid: match &params.comparability_model {
+            ModelSpec::Tree(t) => t.threshold_grid,
+            _ => Default::default(),
+        },
     }
     .build()?;
     progress.bar.finish_and_clear();
@@ -791,10 +798,19 @@ fn monitor(args: &MonitorArgs) -> Result<()> {
         args.max_problems,
     )?;
     let s = &panel.summary;
-    eprintln!(
-        "{}: {} rows, {} of register members used, {} of persons not in the register not used",
-        s.source, s.rows, s.used, s.not_in_register
-    );
+    // The path stays as it is; the counts are checked under strict.
+    say(format_args!(
+        "{}: {}",
+        s.source,
+        strict_note(
+            &format!(
+                "{} rows, {} of register members used, {} of persons not in the register not used",
+                s.rows, s.used, s.not_in_register
+            ),
+            args.export.disclosure.into(),
+            &args.export.rules(),
+        )
+    ));
     let results = params.run(&register, &panel)?;
     let export = banenafspraak::report::monitor::MonitorExport {
         results: &results,

@@ -7,14 +7,18 @@ use banenafspraak::estimate::{
     LabellingRate, PopulationEstimate, SubgroupCounts,
 };
 use banenafspraak::model::{
-    ClassificationTree, Counts, FeatureKind, NodeSpec, SplitRule, TreeFeature,
+    ClassificationTree, Counts, FeatureColumn, FeatureKind, FeatureMatrix, LogisticParams,
+    NodeSpec, SplitRule, TreeFeature,
 };
 use banenafspraak::report::{
-    apply, breakdown_table, check_table, correction_table, counts_table, scan_ids, tree_table,
-    Action, BreakdownKind, Cell, CheckReport, DisclosureMode, DisclosureRules, Lang, OutputFormat,
-    Report, Rule, ScanInput, Status, Style, Table, Value,
+    apply, breakdown_table, check_table, correction_table, counts_table, logistic_table, scan_ids,
+    tree_table, Action, BreakdownKind, Cell, CheckReport, DisclosureMode, DisclosureRules, Lang,
+    OutputFormat, Report, Rule, ScanInput, Status, Style, Table, Value,
 };
 use banenafspraak::schema::{read_csv_path, ReadOptions};
+
+mod acro;
+use acro::assert_acro_layout;
 
 fn counts(persons: u64, employed: u64) -> ExpectedCounts {
     ExpectedCounts {
@@ -688,7 +692,11 @@ fn the_check_report_json_has_the_acro_layout() {
     check.apply_to(&mut report);
     check.scan(&[report.scan_input("tables.md")], ["P0000001"]);
     let json = check.to_acro_json();
-    assert!(json["version"]
+    // The layout's version, as the SACRO viewer reads it (major.minor.patch, at least 0.4);
+    // the producer beside it.
+    assert_acro_layout(&json);
+    assert_eq!(json["version"], "0.4.0");
+    assert!(json["producer"]
         .as_str()
         .unwrap()
         .starts_with("banenafspraak "));
@@ -721,6 +729,7 @@ fn the_check_report_json_has_the_acro_layout() {
     );
     strict.apply_to(&mut report);
     let json = strict.to_acro_json();
+    assert_acro_layout(&json);
     assert_eq!(json["results"]["small_counts"]["status"], "review");
     assert_eq!(
         json["results"]["small_counts"]["files"][0]["sdc"]["summary"]["suppressed"],
@@ -729,4 +738,60 @@ fn the_check_report_json_has_the_acro_layout() {
     // No count of persons in either account.
     assert!(!strict.to_markdown().contains("7 persons"));
     assert!(!json.to_string().contains("7 persons"));
+}
+
+/// A category level's logistic coefficient says something about the training rows with
+/// the level: a level of 4 rows is suppressed under strict (estimate, standard error and
+/// z), marked under report; the numeric feature's coefficient is published.
+#[test]
+fn a_category_level_of_few_persons_is_a_suppressed_coefficient() {
+    let n = 400;
+    let region: Vec<u16> = (0..n).map(|i| u16::from(i < 4)).collect();
+    let days: Vec<u16> = (0..n).map(|i| (i % 11) as u16).collect();
+    let y: Vec<bool> = (0..n).map(|i| i % 3 == 0 || i == 1).collect();
+    let x = FeatureMatrix::new(
+        n,
+        vec![
+            FeatureColumn::categorical("region", ["mainland", "island"], region),
+            FeatureColumn::numeric("days_ww", 10, days),
+        ],
+    )
+    .unwrap();
+    let rows: Vec<usize> = (0..n).collect();
+    let m = LogisticParams::default().fit(&x, &y, &rows).unwrap();
+    assert_eq!(m.names(), ["region=island", "days_ww"]);
+    // Rows 0..4 hold the island: rows 0, 1 and 3 are positive.
+    assert_eq!(m.level_rows(), [Some((4, 3)), None]);
+    let row_of = |t: &Table, label: &str| {
+        t.rows
+            .iter()
+            .position(|r| matches!(&r[0].value, Value::Text(s) if s == label))
+            .unwrap()
+    };
+    let mut t = logistic_table("comparability", &m, Lang::En);
+    let mut strict = CheckReport::new(
+        DisclosureMode::Strict,
+        DisclosureRules::default(),
+        Some(100),
+    );
+    strict.apply_to_table(&mut t);
+    let island = row_of(&t, "region=island");
+    assert!(t.rows[island][1..]
+        .iter()
+        .all(|c| c.status == Status::Suppressed));
+    let days = row_of(&t, "days_ww");
+    assert!(t.rows[days][1..]
+        .iter()
+        .all(|c| c.status != Status::Suppressed));
+    assert!(strict.ensure_exportable().is_ok());
+    let mut t = logistic_table("comparability", &m, Lang::En);
+    let mut report = CheckReport::new(
+        DisclosureMode::Report,
+        DisclosureRules::default(),
+        Some(100),
+    );
+    report.apply_to_table(&mut t);
+    let mut cells = failing(&t, Rule::MinPersons);
+    cells.dedup();
+    assert_eq!(cells, [(island, 1), (island, 2), (island, 3)]);
 }

@@ -9,6 +9,9 @@ use std::process::{Command, Output, Stdio};
 
 use banenafspraak::estimate::RESULT_COLUMNS;
 
+mod acro;
+use acro::assert_acro_layout;
+
 fn run(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_banenafspraak"))
         .args(args)
@@ -84,48 +87,6 @@ fn adversarial(dir: &Path) -> PathBuf {
     let path = dir.join("persons.csv");
     std::fs::write(&path, file).unwrap();
     path
-}
-
-/// Validates ACRO's results.json layout: `version`, and per output `uid` (its key),
-/// `status` pass/fail/review, `type`, `properties`, `files` with `name` and `sdc`
-/// (`summary` and `cells` for tables), `outcome`, `summary`, `comments`.
-fn assert_acro_layout(json: &serde_json::Value) {
-    assert!(json["version"].is_string(), "{json}");
-    let results = json["results"].as_object().expect("results is an object");
-    assert!(!results.is_empty());
-    for (key, out) in results {
-        assert_eq!(out["uid"].as_str(), Some(key.as_str()), "{out}");
-        assert!(
-            matches!(out["status"].as_str(), Some("pass" | "fail" | "review")),
-            "{out}"
-        );
-        assert!(matches!(out["type"].as_str(), Some("table" | "custom")));
-        assert!(out["properties"].is_object());
-        assert!(out["outcome"].is_object());
-        assert!(out["summary"].is_string());
-        assert!(out["comments"].is_array());
-        for f in out["files"].as_array().expect("files is an array") {
-            assert!(f["name"].is_string());
-            assert!(f["sdc"].is_object());
-            if out["type"] == "table" {
-                assert!(f["sdc"]["summary"]["suppressed"].is_boolean(), "{f}");
-                assert!(f["sdc"]["summary"]["threshold"].is_u64(), "{f}");
-                for cells in f["sdc"]["cells"].as_object().unwrap().values() {
-                    for cell in cells.as_array().unwrap() {
-                        let rc = cell.as_array().unwrap();
-                        assert!(rc.len() == 2 && rc.iter().all(|x| x.is_u64()), "{cell}");
-                    }
-                }
-            }
-        }
-        if out["type"] == "table" {
-            for column in out["outcome"].as_object().unwrap().values() {
-                for v in column.as_object().unwrap().values() {
-                    assert!(v.is_string());
-                }
-            }
-        }
-    }
 }
 
 fn no_temporary_files(dir: &Path) {
@@ -204,6 +165,16 @@ fn strict_export_runs_every_format_and_output_kind() {
         assert!(md.contains("Mode: **strict**"), "{md}");
         assert!(md.contains("## Summary: every table passes"), "{md}");
         assert!(md.contains("account of the output for the output checker"));
+        // The trees' threshold rule is stated (issue 9.3).
+        assert!(md.contains("tree thresholds on a coarse grid"), "{md}");
+        // CorrectionFactor::describe's unrounded sentence never reaches an output.
+        // (`= 1000 register members / 400 outside ...`).
+        for s in [&body, &stderr] {
+            let describes = s
+                .match_indices(" register members / ")
+                .any(|(i, _)| s[..i].ends_with(|c: char| c.is_ascii_digit()));
+            assert!(!describes, "{format}: {s}");
+        }
         // No count of persons in the account: failing cells are named, not counted.
         assert!(!md.contains(" persons < "), "{md}");
         assert!(!md.contains("unrounded number "), "{md}");
@@ -549,4 +520,198 @@ fn meaningless_parameters_are_warned_about_or_need_a_flag() {
         md.contains("below the usual minimum of 10, explicitly allowed by the user"),
         "{md}"
     );
+    // A leaf size near u64::MAX is refused as given, without wrapped arithmetic.
+    let out = run(&[
+        "estimate",
+        "--input",
+        input,
+        "--min-leaf",
+        "18446744073709551615",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("at most 100000000 persons per leaf"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("18446744073709551614"), "{stderr}");
+    // A bad value of an extra column names its row and line, never the person's id.
+    let out = base(&["--features", "days_ww,num:region"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    let regions = ["island", "north", "south"];
+    assert!(
+        stderr.contains("row ")
+            && regions
+                .iter()
+                .any(|v| stderr.contains(&format!("value \"{v}\""))),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("person_id ") && !holds_an_id(&stderr),
+        "{stderr}"
+    );
+}
+
+/// A model that cannot be fitted says its counts of persons rounded under strict (standard
+/// error leaves with the output), exactly under report; ranges and bounds set by the
+/// parameters stay.
+#[test]
+fn error_messages_under_strict_carry_no_unrounded_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("persons.csv");
+    let out = run(&[
+        "synth",
+        "--persons",
+        "3000",
+        "--seed",
+        "5",
+        "--output",
+        input.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let fail = |mode: &str| {
+        let out = run(&[
+            "estimate",
+            "--input",
+            input.to_str().unwrap(),
+            "--quiet",
+            "--disclosure",
+            mode,
+            "--min-leaf",
+            "2999",
+            "--intervals",
+            "none",
+        ]);
+        assert!(!out.status.success());
+        text(&out.stderr)
+    };
+    let counts = |stderr: &str| -> Vec<u64> {
+        let (before, _) = stderr
+            .split_once(" persons to train on")
+            .expect("a training error");
+        let train = before.rsplit(' ').next().unwrap().parse().unwrap();
+        let (_, after) = stderr.split_once(" persons to train on (").unwrap();
+        let eligible = after.split(' ').next().unwrap().parse().unwrap();
+        vec![train, eligible]
+    };
+    let strict = fail("strict");
+    assert!(
+        strict.contains("counts rounded to multiples of 100"),
+        "{strict}"
+    );
+    assert!(strict.contains("needs at least 5998"), "{strict}");
+    assert!(strict.contains("aged 16-66"), "{strict}");
+    assert!(counts(&strict).iter().all(|n| n % 100 == 0), "{strict}");
+    let report = fail("report");
+    assert!(!report.contains("counts rounded"), "{report}");
+    assert!(counts(&report).iter().any(|n| n % 100 != 0), "{report}");
+}
+
+/// Under strict a tree must be fitted on the coarse threshold grid and the check report
+/// states the grid; trees on observed thresholds are refused, and so is a tree whose
+/// days thresholds are off the grid it claims.
+#[test]
+fn trees_on_observed_thresholds_are_refused_under_strict() {
+    use banenafspraak::estimate::{Estimates, EstimationParams, Intervals};
+    use banenafspraak::model::ThresholdGrid;
+    use banenafspraak::report::export::ExportRequest;
+    use banenafspraak::report::{DisclosureMode, DisclosureRules, Lang, OutputFormat, Style};
+    use banenafspraak::synth::SynthParams;
+    let pop = SynthParams {
+        persons: 20_000,
+        seed: 3,
+        ..SynthParams::default()
+    }
+    .generate()
+    .unwrap();
+    let mut params = EstimationParams::default();
+    params.set_min_leaf(200, 20);
+    params.intervals = Intervals::None;
+    let request = |e: &Estimates, grid: ThresholdGrid| {
+        ExportRequest {
+            estimates: e,
+            population: &pop,
+            populations: &params.populations,
+            format: OutputFormat::Markdown,
+            style: Style::report(Lang::En),
+            mode: DisclosureMode::Strict,
+            rules: DisclosureRules::default(),
+            sensitivity: None,
+            diagnostics: None,
+            plots: false,
+            output_name: "report.md".into(),
+            threshold_grid: grid,
+        }
+        .build()
+    };
+    let observed = params.run(&pop).unwrap();
+    let err = request(&observed, ThresholdGrid::Observed).unwrap_err();
+    assert!(err.to_string().contains("finding(s) still open"), "{err}");
+    let err = request(&observed, ThresholdGrid::coarse(10)).unwrap_err();
+    assert!(err.to_string().contains("finding(s) still open"), "{err}");
+    let coarse = params.clone().for_strict_export(10).run(&pop).unwrap();
+    let export = request(&coarse, ThresholdGrid::coarse(10)).unwrap();
+    let md = export.check.to_markdown();
+    assert!(
+        md.contains("| model values | tree thresholds on a coarse grid"),
+        "{md}"
+    );
+    assert!(md.contains("whole weeks"), "{md}");
+}
+
+/// Elkan-Noto's c from fewer than 10 held-out register members: report warns, strict
+/// refuses in every format (beside CSV and JSON the correction goes to standard error as
+/// a checked table, and the refusal rests on that check too).
+#[test]
+fn elkan_noto_on_too_few_held_out_register_members_is_refused_under_strict() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("persons.csv");
+    let out = run(&[
+        "synth",
+        "--persons",
+        "3000",
+        "--seed",
+        "5",
+        "--output",
+        input.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let estimate = |mode: &str, format: &str| {
+        run(&[
+            "estimate",
+            "--input",
+            input.to_str().unwrap(),
+            "--quiet",
+            "--correction",
+            "elkan-noto",
+            "--min-leaf",
+            "30",
+            "--job-min-leaf",
+            "2",
+            "--intervals",
+            "none",
+            "--disclosure",
+            mode,
+            "--format",
+            format,
+        ])
+    };
+    let out = estimate("report", "csv");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("Elkan-Noto's c rests on fewer than 10 held-out"),
+        "{}",
+        text(&out.stderr)
+    );
+    for format in ["text", "csv", "json"] {
+        let out = estimate("strict", format);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{format}: {stderr}");
+        assert!(
+            stderr.contains("the correction factor rests on too few persons"),
+            "{format}: {stderr}"
+        );
+        assert!(out.stdout.is_empty(), "{format}: written anyway");
+    }
 }

@@ -35,7 +35,8 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
-use super::format::{round_to, Style};
+pub use super::account::CheckReport;
+use super::format::round_to;
 pub use super::scan::{scan_ids, IdHit, ScanInput, MIN_ID_CHARS};
 use super::table::{Cell, Checked, Status, Table, Value};
 
@@ -251,7 +252,9 @@ impl Rule {
                 "counts rounded to multiples of {}, each cell on its own",
                 r.round_to
             ),
-            Rule::NoExtremes => "no minimum or maximum of persons' values".into(),
+            Rule::NoExtremes => "no individual values: no minimum or maximum of persons' values, and no tree \
+                                 threshold that only a few persons hold (see model values)"
+                .into(),
             Rule::NoKeys => format!(
                 "no key column ({}) and no person_id value in any output",
                 r.key_columns.join(", ")
@@ -339,7 +342,11 @@ impl TableCheck {
 /// Basis kinds that describe an outcome class within a group: 0 of them is itself a
 /// disclosure (everyone in the group is in the other class).
 fn is_class(what: &str) -> bool {
-    matches!(what, "positives" | "non-positives" | "negatives")
+    // "positives", or "positives with the level" behind a logistic coefficient.
+    matches!(
+        what.split(' ').next(),
+        Some("positives" | "non-positives" | "negatives")
+    )
 }
 
 const EXTREME_WORDS: [&str; 12] = [
@@ -378,6 +385,27 @@ fn basis_findings(cell: &Cell, rules: &DisclosureRules) -> Vec<(Rule, String)> {
     out
 }
 
+/// Per column: whether it is a key column, and whether its header says minimum or
+/// maximum (with extremes forbidden).
+fn column_flags(t: &Table, rules: &DisclosureRules) -> (Vec<bool>, Vec<bool>) {
+    let n_cols = t.columns.len().max(t.keys.len());
+    let headers = |k: usize| [t.keys.get(k), t.columns.get(k)].into_iter().flatten();
+    let key_col = (0..n_cols)
+        .map(|k| {
+            headers(k).any(|h| {
+                rules
+                    .key_columns
+                    .iter()
+                    .any(|key| key.eq_ignore_ascii_case(h.trim()))
+            })
+        })
+        .collect();
+    let extreme_col = (0..n_cols)
+        .map(|k| rules.forbid_extremes && headers(k).any(|h| says_extreme(h)))
+        .collect();
+    (key_col, extreme_col)
+}
+
 /// Checks one table without changing it. `count_to` is the rounding of counts in the
 /// output the table goes to (`None`: unrounded).
 ///
@@ -404,29 +432,7 @@ pub fn check_table(t: &Table, rules: &DisclosureRules, count_to: Option<u64>) ->
         detail,
         action: Action::None,
     };
-    let n_cols = t.columns.len().max(t.keys.len());
-    let key_col: Vec<bool> = (0..n_cols)
-        .map(|k| {
-            [t.keys.get(k), t.columns.get(k)]
-                .into_iter()
-                .flatten()
-                .any(|h| {
-                    rules
-                        .key_columns
-                        .iter()
-                        .any(|key| key.eq_ignore_ascii_case(h.trim()))
-                })
-        })
-        .collect();
-    let extreme_col: Vec<bool> = (0..n_cols)
-        .map(|k| {
-            rules.forbid_extremes
-                && [t.keys.get(k), t.columns.get(k)]
-                    .into_iter()
-                    .flatten()
-                    .any(|h| says_extreme(h))
-        })
-        .collect();
+    let (key_col, extreme_col) = column_flags(t, rules);
     for (k, is_key) in key_col.iter().enumerate() {
         if *is_key {
             findings.push(finding(
@@ -695,6 +701,40 @@ fn secondary_suppression(t: &mut Table) -> Vec<Finding> {
 /// assert_eq!(found, ["392273", "97"]);
 /// ```
 pub fn round_numbers_in_text(text: &str, to: u64) -> (String, Vec<String>) {
+    round_numbers_where(text, to, |_, _| false)
+}
+
+/// As [`round_numbers_in_text`], for a message on standard error under strict: a range
+/// (`aged 16-66`) is a label and a bound after `at least` or `at most` is set by the run's
+/// parameters (`needs at least 400`); neither is a count and both stay as they are.
+///
+/// ```
+/// use banenafspraak::report::disclosure::round_counts_in_message;
+/// let (text, found) = round_counts_in_message(
+///     "263 persons to train on (1397 eligible persons aged 16-66); needs at least 400", 100);
+/// assert_eq!(text, "300 persons to train on (1400 eligible persons aged 16-66); needs at least 400");
+/// assert_eq!(found, ["263", "1397"]);
+/// ```
+pub fn round_counts_in_message(text: &str, to: u64) -> (String, Vec<String>) {
+    round_numbers_where(text, to, |before, after| {
+        let range = |c: Option<char>, next: Option<char>| {
+            c == Some('-') && next.is_some_and(|c| c.is_ascii_digit())
+        };
+        let mut back = before.chars().rev();
+        let mut ahead = after.chars();
+        range(back.next(), back.next())
+            || range(ahead.next(), ahead.next())
+            || before.ends_with("at least ")
+            || before.ends_with("at most ")
+    })
+}
+
+/// Rounds the plain whole numbers of a text except those `keep(before, after)` keeps.
+fn round_numbers_where(
+    text: &str,
+    to: u64,
+    keep: impl Fn(&str, &str) -> bool,
+) -> (String, Vec<String>) {
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
     let mut found = Vec::new();
@@ -720,7 +760,12 @@ pub fn round_numbers_in_text(text: &str, to: u64) -> (String, Vec<String>) {
         let grouped = before.is_some_and(|c| c == '.' || c == ',')
             || (after.is_some_and(|c| c == '.' || c == ',') && next_digit);
         match run.parse::<u64>() {
-            Ok(n) if !in_word && !grouped && n % to.max(1) != 0 => {
+            Ok(n)
+                if !in_word
+                    && !grouped
+                    && n % to.max(1) != 0
+                    && !keep(&text[..start], &text[i..]) =>
+            {
                 found.push(run.to_string());
                 out.push_str(&(round_to(n as f64, to) as u64).to_string());
             }
@@ -728,175 +773,4 @@ pub fn round_numbers_in_text(text: &str, to: u64) -> (String, Vec<String>) {
         }
     }
     (out, found)
-}
-
-/// The output-check report: the rules, each table with each rule's result and the cells
-/// that fail, and the scans for key values.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct CheckReport {
-    /// The mode applied.
-    pub mode: DisclosureMode,
-    /// The rules.
-    pub rules: DisclosureRules,
-    /// Rounding of counts in the checked output (`None`: unrounded).
-    pub count_to: Option<u64>,
-    /// What was checked: output files or formats, for the checker's reference.
-    pub outputs: Vec<String>,
-    /// One entry per table.
-    pub tables: Vec<TableCheck>,
-    /// person_id values found in outputs.
-    pub id_hits: Vec<IdHit>,
-    /// Ids the scan compared against (0: no scan).
-    pub ids_scanned: usize,
-}
-
-impl CheckReport {
-    /// An empty report for a mode and rules.
-    pub fn new(mode: DisclosureMode, rules: DisclosureRules, count_to: Option<u64>) -> Self {
-        CheckReport {
-            mode,
-            rules,
-            count_to,
-            outputs: Vec::new(),
-            tables: Vec::new(),
-            id_hits: Vec::new(),
-            ids_scanned: 0,
-        }
-    }
-
-    /// Applies the mode to every table of a report (see [`apply`]) and to its prose, and
-    /// records the checks. A paragraph is prose: every plain whole number in it is taken
-    /// for a count (strict rounds it, report lists it under the pseudo-table `text`).
-    /// Parameter blocks (the run's settings, printed as given) carry no counts and are
-    /// not rounded.
-    pub fn apply_to(&mut self, report: &mut super::Report) {
-        for t in report.tables_mut() {
-            self.apply_to_table(t);
-        }
-        if self.mode == DisclosureMode::Off {
-            return;
-        }
-        let mut findings = Vec::new();
-        for (i, block) in report.blocks.iter_mut().enumerate() {
-            if let super::Block::Paragraph(p) = block {
-                let (rounded, found) = round_numbers_in_text(p, self.rules.round_to);
-                for _ in found {
-                    findings.push(Finding {
-                        row: None,
-                        column: None,
-                        row_label: format!("paragraph {}", i + 1),
-                        column_label: String::new(),
-                        rule: Rule::Rounding,
-                        detail: "an unrounded number in the text".into(),
-                        action: if self.mode == DisclosureMode::Strict {
-                            Action::Rounded
-                        } else {
-                            Action::None
-                        },
-                    });
-                }
-                if self.mode == DisclosureMode::Strict {
-                    *p = rounded;
-                }
-            }
-        }
-        if !findings.is_empty() {
-            self.tables.push(TableCheck {
-                id: "text".into(),
-                title: "notes and paragraphs".into(),
-                cells_checked: 0,
-                findings,
-                grid: Default::default(),
-            });
-        }
-    }
-
-    /// Applies the mode to one table and records its check.
-    pub fn apply_to_table(&mut self, t: &mut Table) {
-        let check = apply(t, self.mode, &self.rules, self.count_to);
-        self.tables.push(check);
-    }
-
-    /// Scans outputs for person_id values (see [`scan_ids`]) and records the result.
-    pub fn scan<'a>(&mut self, outputs: &[ScanInput], ids: impl IntoIterator<Item = &'a str>) {
-        let mut n = 0usize;
-        let hits = scan_ids(outputs, ids.into_iter().inspect(|_| n += 1));
-        self.ids_scanned += n;
-        self.id_hits.extend(hits);
-        self.outputs.extend(outputs.iter().map(|o| o.name.clone()));
-    }
-
-    /// The export policy: under strict, output may leave only if no finding is open
-    /// (every failing cell suppressed, every count rounded), no person_id appears, and
-    /// the correction that every count rests on passed (a suppressed correction factor,
-    /// such as Elkan-Noto's c from too few held-out register members, is refused rather
-    /// than applied unseen). Other modes always pass: their output is not for export.
-    pub fn ensure_exportable(&self) -> crate::Result<()> {
-        if self.mode != DisclosureMode::Strict {
-            return Ok(());
-        }
-        let refuse = |reason: String| {
-            Err(crate::Error::InvalidParameter {
-                name: "disclosure",
-                value: "strict".into(),
-                reason: format!("{reason}; nothing was written"),
-            })
-        };
-        if !self.id_hits.is_empty() {
-            return refuse(format!(
-                "{} person_id value(s) appear in the output (a label from the data, such as a \
-                 category of an extra column?)",
-                self.id_hits.len()
-            ));
-        }
-        if let Some(t) = self
-            .tables
-            .iter()
-            .find(|t| t.id == super::tables::CORRECTION_TABLE_ID)
-        {
-            if t.findings.iter().any(|f| f.action == Action::Suppressed) {
-                return refuse(
-                    "the correction factor rests on too few persons (see the check report): every \
-                     count depends on it; use another --correction"
-                        .into(),
-                );
-            }
-        }
-        match self.open_findings() {
-            0 => Ok(()),
-            n => refuse(format!("{n} finding(s) still open")),
-        }
-    }
-
-    /// Cells that fail and were not suppressed or rounded: what still blocks export.
-    pub fn open_findings(&self) -> usize {
-        self.tables
-            .iter()
-            .flat_map(|t| &t.findings)
-            .filter(|f| !matches!(f.action, Action::Suppressed | Action::Rounded))
-            .count()
-            + self.id_hits.len()
-    }
-
-    /// Suppressed cells.
-    pub fn suppressed(&self) -> usize {
-        self.tables
-            .iter()
-            .flat_map(|t| &t.findings)
-            .filter(|f| f.action == Action::Suppressed)
-            .count()
-    }
-
-    /// The number of ids scanned, rounded like every count of persons.
-    pub(super) fn ids_about(&self) -> String {
-        let n = self.ids_scanned as f64;
-        let rounded = round_to(n, self.rules.round_to);
-        Style::exact(super::Lang::En).numbers.count(rounded, None) + " (rounded)"
-    }
-}
-
-impl fmt::Display for CheckReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.to_markdown())
-    }
 }

@@ -9,14 +9,17 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::disclosure::{CheckReport, DisclosureMode, DisclosureRules, ScanInput};
+use super::disclosure::{
+    round_counts_in_message, Action, CheckReport, DisclosureMode, DisclosureRules, Finding, Rule,
+    ScanInput, TableCheck,
+};
 use super::document::{correction_text, uncertainty_text, Report};
 use super::format::Style;
 use super::table::OutputFormat;
 use super::tables::{correction_table, results_table};
 use crate::error::{Error, Result};
 use crate::estimate::{Diagnostics, Estimates, ScoredPopulation, SensitivityTable};
-use crate::model::{Feature, FeatureSet};
+use crate::model::{Feature, FeatureSet, FittedModel, SplitRule, ThresholdGrid};
 use crate::schema::Population;
 
 /// What to export from an estimation run.
@@ -43,6 +46,10 @@ pub struct ExportRequest<'a> {
     pub plots: bool,
     /// The name of the output in the check report (a path, or `standard output`).
     pub output_name: String,
+    /// The grid the trees were fitted on (under strict [`ThresholdGrid::coarse`], see
+    /// `EstimationParams::for_strict_export`): stated in the check report, and under
+    /// strict a tree on observed thresholds or off its grid is refused.
+    pub threshold_grid: ThresholdGrid,
 }
 
 /// Everything of a run that may be written, checked.
@@ -125,7 +132,7 @@ impl ExportRequest<'_> {
         } else {
             let mut report = Report::from_estimates(self.estimates, style);
             if let Some(s) = self.sensitivity {
-                report.add_sensitivity(s);
+                report.add_sensitivity(&self.checked_notes(s));
             }
             if let Some(d) = self.diagnostics {
                 report.add_diagnostics(d);
@@ -134,6 +141,7 @@ impl ExportRequest<'_> {
             scans.push(report.scan_input(self.output_name.clone()));
             (report.render(self.format), Vec::new())
         };
+        self.check_thresholds(&mut check);
         let plots = self.plots(&mut check, &mut scans)?;
         if self.mode != DisclosureMode::Off {
             check.scan(&scans, self.population.person_ids().iter());
@@ -146,6 +154,87 @@ impl ExportRequest<'_> {
             plots,
             check,
         })
+    }
+
+    /// The sensitivity table with its notes checked: a setting left out quotes its
+    /// error, counts included, checked as an error is ([`strict_note`]); the setting's
+    /// own words are parameters.
+    fn checked_notes(&self, s: &SensitivityTable) -> SensitivityTable {
+        let mut s = s.clone();
+        for note in &mut s.notes {
+            if let Some(at) = ["failed: ", "left out: "]
+                .iter()
+                .find_map(|m| note.find(m).map(|i| i + m.len()))
+            {
+                let error = strict_note(&note[at..], self.mode, &self.rules);
+                note.replace_range(at.., &error);
+            }
+        }
+        s
+    }
+
+    /// The trees' thresholds: the grid rule in the check report and, under strict or
+    /// report, findings for trees on observed thresholds (each one a value of a few
+    /// persons) and for a `days_*` threshold off the grid. A finding names the model and
+    /// the feature, never the threshold (it would be the individual value).
+    fn check_thresholds(&self, check: &mut CheckReport) {
+        let fitted = &self.estimates.fitted;
+        let trees: Vec<_> = [&fitted.comparability, &fitted.job_find, &fitted.job_keep]
+            .into_iter()
+            .filter_map(|s| match &s.model {
+                FittedModel::Tree(t) => Some((s.name, t)),
+                FittedModel::Logistic(_) => None,
+            })
+            .collect();
+        if trees.is_empty() || self.mode == DisclosureMode::Off {
+            return;
+        }
+        check.model_rules.push(self.threshold_grid.describe());
+        let finding = |row_label: String, column_label: String, detail: &str| Finding {
+            row: None,
+            column: None,
+            row_label,
+            column_label,
+            rule: Rule::NoExtremes,
+            detail: detail.into(),
+            action: Action::None,
+        };
+        let mut findings = Vec::new();
+        if self.threshold_grid == ThresholdGrid::Observed {
+            findings.push(finding(
+                "every tree".into(),
+                String::new(),
+                "thresholds are observed values, each one held by a few persons (fit with \
+                 EstimationParams::for_strict_export, as --disclosure strict does)",
+            ));
+        }
+        for (name, tree) in trees {
+            for s in tree.nodes().iter().filter_map(|n| n.split()) {
+                let SplitRule::AtMost(t) = s.rule else {
+                    continue;
+                };
+                if self
+                    .threshold_grid
+                    .days_threshold_on_grid(&s.feature_name, t)
+                    == Some(false)
+                {
+                    findings.push(finding(
+                        format!("{name} tree"),
+                        s.feature_name.clone(),
+                        "a threshold off the grid (an individual value)",
+                    ));
+                }
+            }
+        }
+        if !findings.is_empty() {
+            check.tables.push(TableCheck {
+                id: "tree_thresholds".into(),
+                title: "tree thresholds".into(),
+                cells_checked: 0,
+                findings,
+                grid: Default::default(),
+            });
+        }
     }
 
     #[cfg(feature = "plots")]
@@ -217,6 +306,39 @@ impl ExportRequest<'_> {
             }
         }
         out
+    }
+}
+
+/// A message for standard error under `mode`: under strict its counts of persons are
+/// rounded like the counts of prose ([`round_counts_in_message`]: ranges and bounds set
+/// by parameters stay), because standard error leaves the environment with the output.
+pub fn strict_note(text: &str, mode: DisclosureMode, rules: &DisclosureRules) -> String {
+    if mode != DisclosureMode::Strict {
+        return text.to_string();
+    }
+    let (rounded, found) = round_counts_in_message(text, rules.round_to);
+    if found.is_empty() {
+        rounded
+    } else {
+        format!(
+            "{rounded} [counts rounded to multiples of {} under --disclosure strict; \
+             --disclosure report shows them inside the environment]",
+            rules.round_to
+        )
+    }
+}
+
+/// An error under `mode`: under strict a model that cannot be fitted says its counts of
+/// persons rounded ([`strict_note`]). Other errors carry no statistic of persons: a bad
+/// input names its file, line, column and value (never a person's id), a bad parameter
+/// its value as given.
+pub fn strict_error(e: Error, mode: DisclosureMode, rules: &DisclosureRules) -> Error {
+    match e {
+        Error::Training { model, reason } => Error::Training {
+            model,
+            reason: strict_note(&reason, mode, rules),
+        },
+        other => other,
     }
 }
 

@@ -633,7 +633,9 @@ pub fn correction_table(c: &CorrectionFactor, lang: Lang) -> Table {
 
 /// A logistic model's coefficients, standard errors and z values. Every coefficient
 /// rests on the training positives and negatives and on the model's residual degrees of
-/// freedom (training rows minus parameters), checked against the residual-dof rule.
+/// freedom (training rows minus parameters), checked against the residual-dof rule; a
+/// category level's coefficient also on the training rows with the level, their
+/// positives and their negatives (a level of few persons is suppressed under strict).
 pub fn logistic_table(name: &str, m: &FittedLogistic, lang: Lang) -> Table {
     let mut t = Table::new(
         format!(
@@ -658,12 +660,27 @@ pub fn logistic_table(name: &str, m: &FittedLogistic, lang: Lang) -> Table {
             .on("negatives", negatives)
             .on(RESIDUAL_DOF, dof)
     };
-    let mut row = |label: &str, b: f64, se: f64| {
+    // A category level's coefficient compares the rows with the level against the
+    // reference level: it rests on those rows, their positives and their negatives too.
+    let mut row = |label: &str, b: f64, se: f64, level: Option<(u64, u64)>| {
+        let cell = |x: f64, decimals: usize| match level {
+            Some((n, p)) => cell(x, decimals)
+                .on("training rows with the level", n)
+                .on("positives with the level", p)
+                .on("negatives with the level", n - p),
+            None => cell(x, decimals),
+        };
         t.push_row([Cell::text(label), cell(b, 6), cell(se, 6), cell(b / se, 2)]);
     };
-    row("(intercept)", m.intercept(), m.intercept_se());
-    for ((label, &b), &se) in m.names().iter().zip(m.coefficients()).zip(m.std_errors()) {
-        row(label, b, se);
+    row("(intercept)", m.intercept(), m.intercept_se(), None);
+    for (i, ((label, &b), &se)) in m
+        .names()
+        .iter()
+        .zip(m.coefficients())
+        .zip(m.std_errors())
+        .enumerate()
+    {
+        row(label, b, se, m.level_rows().get(i).copied().flatten());
     }
     if !m.dropped().is_empty() {
         t.notes.push(format!(

@@ -36,6 +36,10 @@ pub struct FittedLogistic {
     pub(super) deviance: f64,
     pub(super) n_train: usize,
     pub(super) positives: usize,
+    /// Per coefficient, for a one-hot column: training rows with the level and the
+    /// positives among them (what the coefficient says something about).
+    #[serde(default)]
+    pub(super) level_rows: Vec<Option<(u64, u64)>>,
 }
 
 impl FittedLogistic {
@@ -117,6 +121,14 @@ impl FittedLogistic {
     /// Number of positive training rows.
     pub fn positives(&self) -> usize {
         self.positives
+    }
+
+    /// Per coefficient ([`FittedLogistic::names`] order): for a category level's one-hot
+    /// column, the training rows with the level and the positives among them; `None` for
+    /// a numeric feature. A level's coefficient is a statement about those rows, so
+    /// disclosure control checks it like a cell of that many persons.
+    pub fn level_rows(&self) -> &[Option<(u64, u64)>] {
+        &self.level_rows
     }
 
     /// P(y = true) for every row of `x`, in row order.

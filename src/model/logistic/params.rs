@@ -189,6 +189,7 @@ impl LogisticParams {
         };
         let k = fit.beta.len();
         let se: Vec<f64> = fit.inverse_diagonal.iter().map(|v| v.sqrt()).collect();
+        let level_rows = level_rows(x, y, &features);
         Ok(FittedLogistic {
             solver: self.solver,
             l2: self.l2,
@@ -205,6 +206,31 @@ impl LogisticParams {
             deviance: fit.deviance,
             n_train: y.len(),
             positives,
+            level_rows,
         })
     }
+}
+
+/// Per design column, for a one-hot column: the rows with the level and the positives
+/// among them.
+fn level_rows(
+    x: ArrayView2<'_, f64>,
+    y: &[bool],
+    features: &[FeatureEncoding],
+) -> Vec<Option<(u64, u64)>> {
+    let mut out = Vec::with_capacity(x.ncols());
+    for enc in features {
+        let one_hot = matches!(enc, FeatureEncoding::OneHot { .. });
+        for _ in 0..enc.n_columns() {
+            let column = x.column(out.len());
+            out.push(one_hot.then(|| {
+                column
+                    .iter()
+                    .zip(y)
+                    .filter(|(v, _)| **v != 0.0)
+                    .fold((0, 0), |(n, p), (_, &yes)| (n + 1, p + u64::from(yes)))
+            }));
+        }
+    }
+    out
 }

@@ -101,6 +101,16 @@ impl ThresholdGrid {
         }
     }
 
+    /// Whether a printed split `feature <= t` lies on this grid, where that can be told
+    /// from the tree alone: `Some(_)` for a `days_*` feature under a coarse grid (report's
+    /// check of a fitted tree before export), `None` otherwise.
+    pub fn days_threshold_on_grid(&self, feature: &str, t: u16) -> Option<bool> {
+        match self {
+            ThresholdGrid::Coarse { days, .. } if is_days(feature) => Some(days.contains(t)),
+            _ => None,
+        }
+    }
+
     /// Per value `0 ..= max` of a numeric feature, whether it may be a threshold; `None`
     /// when any observed value may. `holders()` gives, per value, the number of distinct
     /// training rows holding it (only called for non-days features under a coarse grid).
