@@ -4,14 +4,14 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use banenafspraak::estimate::{
-    Correction, DiagnosticsParams, EstimationParams, Intervals, ScoredPopulation, SensitivityParams,
+    Correction, DiagnosticsParams, EstimationParams, Intervals, ScoredPopulation,
+    SensitivityParams, Step,
 };
 use banenafspraak::model::design::{job_find_outcome, job_keep_outcome, SampleSize};
 use banenafspraak::model::{Feature, FeatureSet, LogisticParams, ModelSpec, TreeParams};
 use banenafspraak::report::export::{
     check_sections, refuse_key_features, strict_error, strict_note, ExportRequest, Targets,
 };
-use banenafspraak::report::progress::Step;
 use banenafspraak::report::{DisclosureMode, DisclosureRules, Lang, OutputFormat, Style};
 use banenafspraak::schema::{
     read_csv_path, read_csv_path_with_progress, Population, ReadOptions, RegisterBasis,
@@ -411,7 +411,7 @@ fn summary(input: &std::path::Path, pop: &Population) -> String {
 }
 
 /// The progress display: a spinner for steps of unknown length, a bar with the time left
-/// for reading (bytes) and for steps that report `DONE/TOTAL` (see `report::progress`).
+/// for reading (bytes) and for steps that know their size (see `estimate::Step`).
 struct ProgressDisplay {
     bar: indicatif::ProgressBar,
     step: String,
@@ -466,15 +466,24 @@ impl ProgressDisplay {
         self.bar.set_position(done);
     }
 
-    /// A pipeline step's message, with or without a fraction.
-    fn step(&mut self, message: &str) {
-        let step = Step::parse(message);
-        if step.name != self.step {
-            // A new step: its time-left estimate starts afresh.
-            self.step = step.name.to_string();
+    /// A step of the command's own (reading a named file, writing), of unknown length.
+    fn stage(&mut self, name: &str) {
+        self.begin(name);
+        self.spinner_style();
+    }
+
+    /// A new step's time-left estimate starts afresh.
+    fn begin(&mut self, name: &str) {
+        if name != self.step {
+            self.step = name.to_string();
             self.bar.reset();
-            self.bar.set_message(step.name.to_string());
+            self.bar.set_message(name.to_string());
         }
+    }
+
+    /// A pipeline step, with or without a fraction.
+    fn step(&mut self, step: Step) {
+        self.begin(step.name);
         match step.fraction {
             Some((done, total)) => {
                 self.bar_style(
@@ -618,7 +627,7 @@ fn estimate(args: &EstimateArgs) -> Result<()> {
         });
     }
     let mut progress = ProgressDisplay::new(args.quiet);
-    progress.step(&format!("reading {}", args.input.display()));
+    progress.stage(&format!("reading {}", args.input.display()));
     let opts = ReadOptions {
         reference_year: args.reference_year,
         ..ReadOptions::default()
@@ -635,18 +644,18 @@ fn estimate(args: &EstimateArgs) -> Result<()> {
     }
     let estimates = params.run_with_progress(&pop, &mut |step| progress.step(step))?;
     let sensitivity = if args.sensitivity {
-        progress.step("sensitivity table");
+        progress.stage("sensitivity table");
         Some(params.sensitivity(&pop, &SensitivityParams::default())?)
     } else {
         None
     };
     let diagnostics = if args.diagnostics {
-        progress.step("diagnostics");
+        progress.stage("diagnostics");
         Some(params.diagnostics(&pop, &estimates.fitted, &DiagnosticsParams::default())?)
     } else {
         None
     };
-    progress.step("checking and writing the output");
+    progress.stage("checking and writing the output");
     let export = ExportRequest {
         estimates: &estimates,
         population: &pop,

@@ -269,31 +269,3 @@ fn notebook_display_prints_text_and_html_blocks() {
     roxmltree::Document::parse(html).expect("well-formed HTML block");
     assert_eq!(blocks.matches("EVCXR_END_CONTENT").count(), 2);
 }
-
-/// The committed notebook was executed under evcxr_jupyter: its WW cell holds the table as
-/// HTML (and as text for the REPL).
-#[test]
-fn the_example_notebook_shows_the_ww_table_as_html() {
-    let nb: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string("examples/notebook.ipynb").unwrap()).unwrap();
-    assert_eq!(nb["metadata"]["kernelspec"]["name"], "rust");
-    let joined = |v: &serde_json::Value| -> String {
-        match v {
-            serde_json::Value::Array(lines) => lines.iter().filter_map(|l| l.as_str()).collect(),
-            other => other.as_str().unwrap_or_default().to_string(),
-        }
-    };
-    let ww_cell = nb["cells"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| joined(&c["source"]).contains("counts_table(&ww_estimate, Lang::En)"))
-        .expect("the WW cell");
-    let result = &ww_cell["outputs"][0];
-    assert_eq!(result["output_type"], "execute_result");
-    let html = joined(&result["data"]["text/html"]);
-    roxmltree::Document::parse(&html).expect("well-formed HTML");
-    assert!(html.contains("<table class=\"banenafspraak\" id=\"ww_counts\""));
-    assert!(html.contains("WW: population, expected comparable and job outcomes"));
-    assert!(joined(&result["data"]["text/plain"]).starts_with("WW: population"));
-}

@@ -514,3 +514,25 @@ fn diagnostics_of_a_fitted_run_cover_every_population() {
         "{primary:?}"
     );
 }
+
+#[test]
+fn a_run_reports_its_steps_in_order_with_the_bootstrap_counted() {
+    let pop = generate(&STEPS, 20_000, 7);
+    let mut steps = Vec::new();
+    params(4)
+        .run_with_progress(&pop, &mut |step| steps.push(step.to_string()))
+        .unwrap();
+    assert_eq!(
+        steps,
+        [
+            "fitting the comparability model",
+            "fitting the job-find model",
+            "fitting the job-keep model",
+            "scoring populations",
+            // The bootstrap also reports the analytic sd beside its own.
+            "computing the leaf-rate variances",
+            "bootstrap replicates 0/4",
+            "bootstrap replicates 4/4",
+        ]
+    );
+}

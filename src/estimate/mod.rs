@@ -9,6 +9,7 @@
 //! **Order inside the stage.** Data flows one way: each module uses only modules listed
 //! before it, never one after it.
 //!
+//! 0. `progress`: the steps a run reports to its front end.
 //! 1. `expr`, `populations`, `scenario`: who is scored (rules, populations, sub-groups).
 //! 2. `aggregate`, `correction`, `results`: expected counts, the correction factor, the
 //!    results table.
@@ -29,6 +30,7 @@ pub mod fitted;
 pub mod pipeline;
 mod plan;
 pub mod populations;
+pub mod progress;
 pub mod results;
 pub mod scenario;
 pub mod sensitivity;
@@ -48,6 +50,7 @@ pub use expr::{Extras, PopulationRule, RuleError};
 pub use fitted::{FittedPipeline, FittedStage};
 pub use pipeline::{Estimates, EstimationParams};
 pub use populations::{in_scope, ScoredPopulation, Subgroup};
+pub use progress::Step;
 pub use results::{result_rows, write_results_csv, write_results_json, ResultRow, RESULT_COLUMNS};
 pub use sensitivity::{SensitivityParams, SensitivityRow, SensitivityTable};
 pub use training::TrainingData;

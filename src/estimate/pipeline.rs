@@ -10,6 +10,7 @@ use super::bootstrap::Resampling;
 use super::correction::{Correction, CorrectionFactor};
 use super::fitted::FittedPipeline;
 use super::populations::ScoredPopulation;
+use super::progress::Step;
 use super::results::{result_rows, ResultRow};
 use super::training::{labelling_rate, TrainingData};
 use super::uncertainty::{self, BootstrapDraws, Intervals, UncertaintySummary};
@@ -213,10 +214,10 @@ impl EstimationParams {
     pub fn run_with_progress(
         &self,
         pop: &Population,
-        progress: &mut dyn FnMut(&str),
+        progress: &mut dyn FnMut(Step),
     ) -> Result<Estimates> {
         let (mut fitted, mut notes, data) = self.fit_inner(pop, progress)?;
-        progress("scoring populations");
+        progress(Step::started("scoring populations"));
         let mut populations = fitted.estimate(pop, &self.populations)?;
         for e in &populations {
             if e.total.persons == 0 {
@@ -258,7 +259,7 @@ impl EstimationParams {
     pub fn fit_with_progress(
         &self,
         pop: &Population,
-        progress: &mut dyn FnMut(&str),
+        progress: &mut dyn FnMut(Step),
     ) -> Result<(FittedPipeline, Vec<String>)> {
         let (fitted, notes, _) = self.fit_inner(pop, progress)?;
         Ok((fitted, notes))
@@ -289,11 +290,11 @@ impl EstimationParams {
     pub(crate) fn fit_inner(
         &self,
         pop: &Population,
-        progress: &mut dyn FnMut(&str),
+        progress: &mut dyn FnMut(Step),
     ) -> Result<(FittedPipeline, Vec<String>, [TrainingData; 3])> {
         self.check()?;
         let mut notes = Vec::new();
-        progress("fitting the comparability model");
+        progress(Step::started("fitting the comparability model"));
         let comparability_data = TrainingData::comparability(self, pop)?;
         if comparability_data.used_all {
             // Notes are printed as given: they name settings, never a count of persons.
@@ -310,10 +311,10 @@ impl EstimationParams {
             ),
             other => CorrectionFactor::resolve(other, pop)?,
         };
-        progress("fitting the job-find model");
+        progress(Step::started("fitting the job-find model"));
         let job_find_data = self.job_data(pop, 1)?;
         let job_find = job_find_data.fit(&self.job_find_model)?;
-        progress("fitting the job-keep model");
+        progress(Step::started("fitting the job-keep model"));
         let job_keep_data = self.job_data(pop, 2)?;
         let job_keep = job_keep_data.fit(&self.job_keep_model)?;
         let fitted = FittedPipeline::from_stages(

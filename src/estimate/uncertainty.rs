@@ -44,6 +44,7 @@ use super::correction::{Correction, LabellingInterval, Z95};
 use super::fitted::{FittedPipeline, Scorer};
 use super::plan::ScoringPlan;
 use super::populations::ScoredPopulation;
+use super::progress::Step;
 use super::training::TrainingData;
 use crate::error::{Error, Result};
 use crate::model::ClassificationTree;
@@ -253,7 +254,7 @@ pub(crate) fn attach(
     scored: &[ScoredPopulation],
     fitted: &mut FittedPipeline,
     populations: &mut [PopulationEstimate],
-    progress: &mut dyn FnMut(&str),
+    progress: &mut dyn FnMut(Step),
 ) -> Result<Attached> {
     let mut attached = Attached {
         summary: UncertaintySummary {
@@ -271,7 +272,7 @@ pub(crate) fn attach(
     let plan = ScoringPlan::new(pop, scored);
     let variances = match trees(fitted) {
         Some(_) => {
-            progress("computing the leaf-rate variances");
+            progress(Step::started("computing the leaf-rate variances"));
             Some(leaf_rate_variances(
                 fitted,
                 pop,
@@ -397,11 +398,11 @@ fn analytic_intervals(c: &ExpectedCounts) -> CountIntervals {
 fn bootstrap(
     fit_and_score: &FitAndScore<'_>,
     replicates: usize,
-    progress: &mut dyn FnMut(&str),
+    progress: &mut dyn FnMut(Step),
 ) -> Result<Vec<Replicate>> {
     let batch = fit_and_score.batch();
     let mut out = Vec::with_capacity(replicates);
-    progress(&format!("bootstrap replicates 0/{replicates}"));
+    progress(Step::at("bootstrap replicates", 0, replicates as u64));
     while out.len() < replicates {
         let start = out.len();
         let end = (start + batch).min(replicates);
@@ -410,7 +411,11 @@ fn bootstrap(
             .map(|r| fit_and_score.replicate(r as u64))
             .collect::<Result<Vec<_>>>()?;
         out.extend(done);
-        progress(&format!("bootstrap replicates {}/{replicates}", out.len()));
+        progress(Step::at(
+            "bootstrap replicates",
+            out.len() as u64,
+            replicates as u64,
+        ));
     }
     Ok(out)
 }

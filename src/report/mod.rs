@@ -37,7 +37,6 @@ pub mod notebook;
 #[cfg(feature = "plots")]
 #[cfg_attr(docsrs, doc(cfg(feature = "plots")))]
 pub mod plots;
-pub mod progress;
 pub mod scan;
 pub mod scores;
 pub mod sections;
