@@ -724,12 +724,12 @@ fn parse_correction(s: &str) -> std::result::Result<Correction, String> {
 
 #[derive(clap::Args)]
 struct MonitorArgs {
-    /// The monthly hours panel (CSV: person_id or RINPERSOONS + RINPERSOON, job_id, month,
-    /// hours, sector).
+    /// The monthly hours panel (CSV; .parquet and .sav with those features: person_id or
+    /// RINPERSOONS + RINPERSOON, job_id, month, hours, sector).
     #[arg(long)]
     hours: PathBuf,
-    /// The register spells (CSV: person_id or RINPERSOONS + RINPERSOON, AANVREG, EINDREG,
-    /// GRONDSLAG).
+    /// The register spells (CSV, .parquet, .sav: person_id or RINPERSOONS + RINPERSOON,
+    /// AANVREG, EINDREG, GRONDSLAG).
     #[arg(long)]
     register: PathBuf,
     /// First day of the cohort window (in the register on it).
@@ -772,7 +772,7 @@ fn parse_date(s: &str) -> std::result::Result<banenafspraak::monitor::Date, Stri
 }
 
 fn monitor(args: &MonitorArgs) -> Result<()> {
-    use banenafspraak::monitor::{CsvSource, MonitorParams, Panel, Register};
+    use banenafspraak::monitor::{open_source, MonitorParams, Panel, Register};
     let params = MonitorParams {
         cohort_start: args.cohort_start,
         cohort_end: args.cohort_end,
@@ -782,9 +782,9 @@ fn monitor(args: &MonitorArgs) -> Result<()> {
         ..MonitorParams::default()
     };
     params.check()?;
-    let register = Register::read(&mut CsvSource::open(&args.register)?, args.max_problems)?;
+    let register = Register::read(&mut *open_source(&args.register)?, args.max_problems)?;
     let panel = Panel::read(
-        &mut CsvSource::open(&args.hours)?,
+        &mut *open_source(&args.hours)?,
         &register,
         args.max_problems,
     )?;

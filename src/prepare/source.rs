@@ -54,16 +54,24 @@ pub trait RecordSource: Send {
 /// Opens a table by its file extension: `.sav`/`.zsav` (feature `sav`), `.parquet`/`.pq`
 /// (feature `parquet`), anything else as CSV.
 pub fn open_source(path: &Path) -> Result<Box<dyn RecordSource>> {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
-    match ext.as_str() {
+    match extension(path).as_str() {
         "sav" | "zsav" => open_sav(path),
         "parquet" | "pq" => open_parquet(path),
         _ => Ok(Box::new(CsvSource::open(path)?)),
     }
+}
+
+/// Whether [`open_source`] reads `path` as CSV: any extension but `.sav`, `.zsav`,
+/// `.parquet` and `.pq` (readers with a faster CSV path of their own ask this).
+pub fn is_csv(path: &Path) -> bool {
+    !matches!(extension(path).as_str(), "sav" | "zsav" | "parquet" | "pq")
+}
+
+fn extension(path: &Path) -> String {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default()
 }
 
 #[cfg(feature = "sav")]
