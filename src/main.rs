@@ -12,8 +12,7 @@ use banenafspraak::report::export::{check_sections, refuse_key_features, ExportR
 use banenafspraak::report::progress::Step;
 use banenafspraak::report::{DisclosureMode, DisclosureRules, Lang, OutputFormat, Style};
 use banenafspraak::schema::{
-    read_csv_path, read_csv_path_with_progress, write_csv_path, Population, ReadOptions,
-    RegisterBasis,
+    read_path, read_path_with_progress, write_csv_path, Population, ReadOptions, RegisterBasis,
 };
 use banenafspraak::synth::SynthParams;
 use banenafspraak::{Error, Result};
@@ -31,7 +30,7 @@ struct Cli {
 enum Command {
     /// Validate a microdata file (schema v1) and summarise it.
     Check {
-        /// The microdata CSV file.
+        /// The microdata file (schema v1): CSV; .parquet and .sav with those features.
         #[arg(long)]
         input: PathBuf,
         /// Reference year of the extract (register entry years may not exceed it).
@@ -150,7 +149,7 @@ impl ExportArgs {
 
 #[derive(clap::Args)]
 struct EstimateArgs {
-    /// The microdata CSV file (schema v1).
+    /// The microdata file (schema v1): CSV; .parquet and .sav with those features.
     #[arg(long)]
     input: PathBuf,
     /// Model family of all three models.
@@ -327,7 +326,7 @@ fn main() -> ExitCode {
                 max_problems,
                 ..ReadOptions::default()
             };
-            read_csv_path(&input, &opts).and_then(|pop| {
+            read_path(&input, &opts).and_then(|pop| {
                 use std::io::Write;
                 let mut out = std::io::stdout().lock();
                 out.write_all(summary(&input, &pop).as_bytes())
@@ -618,7 +617,7 @@ fn estimate(args: &EstimateArgs) -> Result<()> {
         reference_year: args.reference_year,
         ..ReadOptions::default()
     };
-    let pop = read_csv_path_with_progress(&args.input, &opts, &mut |done, total| {
+    let pop = read_path_with_progress(&args.input, &opts, &mut |done, total| {
         progress.bytes(done, total)
     })?;
     if mode != DisclosureMode::Off {

@@ -129,7 +129,8 @@ impl RecordSource for SavSource {
                     reason: format!("column {name}: {reason}"),
                 });
             }
-            row.fields.push_field(&cell);
+            // SPSS pads strings to the variable's width.
+            row.fields.push_field(cell.trim_end_matches(' '));
         }
         Ok(Next::Row)
     }
