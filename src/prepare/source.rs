@@ -236,6 +236,8 @@ impl RecordSource for CsvSource {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ColumnMapping {
     renames: Vec<(String, String, String)>,
+    /// The file read, if any (an input: never written over).
+    file: Option<PathBuf>,
 }
 
 impl ColumnMapping {
@@ -272,7 +274,10 @@ impl ColumnMapping {
                     })
             })
             .collect::<Result<_>>()?;
-        let mut map = ColumnMapping::none();
+        let mut map = ColumnMapping {
+            file: Some(path.to_path_buf()),
+            ..ColumnMapping::none()
+        };
         let mut row = Row::default();
         loop {
             match src.next_row(&mut row)? {
@@ -293,6 +298,11 @@ impl ColumnMapping {
                 }
             }
         }
+    }
+
+    /// The mapping file read, if any.
+    pub fn file(&self) -> Option<&Path> {
+        self.file.as_deref()
     }
 
     /// The name of `column` of `table` in the file: the last matching rename, a rename
