@@ -63,6 +63,14 @@ enum Command {
         /// Output CSV file.
         #[arg(long)]
         output: PathBuf,
+        /// Also write the population's source tables (shared/spec/source-tables.md) into
+        /// this directory, as CSV, for `prepare`.
+        #[arg(long, value_name = "DIR")]
+        source_tables: Option<PathBuf>,
+        /// With --source-tables: Parquet copies beside the CSV tables (needs the
+        /// `parquet` feature).
+        #[arg(long, requires = "source_tables")]
+        parquet: bool,
     },
 }
 
@@ -344,18 +352,24 @@ fn main() -> ExitCode {
             persons,
             seed,
             output,
+            source_tables,
+            parquet,
         } => SynthParams {
             persons,
             seed,
             ..SynthParams::default()
         }
         .generate()
-        .and_then(|pop| write_csv_path(&pop, &output))
-        .map(|()| {
+        .and_then(|pop| {
+            write_csv_path(&pop, &output)?;
             say(format_args!(
                 "wrote {persons} persons to {}",
                 output.display()
-            ))
+            ));
+            match &source_tables {
+                Some(dir) => write_source_tables(&pop, dir, parquet),
+                None => Ok(()),
+            }
         }),
     };
     match result {
@@ -365,6 +379,40 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `synth --source-tables DIR [--parquet]`.
+fn write_source_tables(pop: &Population, dir: &std::path::Path, parquet: bool) -> Result<()> {
+    use banenafspraak::synth::source_tables;
+    let year = banenafspraak::schema::DEFAULT_REFERENCE_YEAR;
+    let (files, report) = source_tables::write_source_tables(pop, year, dir, true)?;
+    if parquet {
+        write_parquet_tables(&files)?;
+    }
+    say(format_args!(
+        "wrote the source tables of {} persons ({} SECMBUS spells) to {}{}",
+        report.persons,
+        report.secm_spells,
+        dir.display(),
+        if parquet { ", as CSV and Parquet" } else { "" }
+    ));
+    Ok(())
+}
+
+#[cfg(feature = "parquet")]
+fn write_parquet_tables(
+    files: &banenafspraak::synth::source_tables::SourceTableFiles,
+) -> Result<()> {
+    banenafspraak::synth::parquet_tables::write_parquet_tables(files).map(|_| ())
+}
+
+#[cfg(not(feature = "parquet"))]
+fn write_parquet_tables(_: &banenafspraak::synth::source_tables::SourceTableFiles) -> Result<()> {
+    Err(Error::InvalidParameter {
+        name: "parquet",
+        value: "true".into(),
+        reason: "this banenafspraak was built without the `parquet` feature (cargo build --release --features parquet)".into(),
+    })
 }
 
 /// The short account of a valid file that `check` prints.
