@@ -5,8 +5,12 @@
 
 use std::path::{Path, PathBuf};
 
-use banenafspraak::monitor::{open_source, MonitorParams, MonitorResults, Panel, Register};
-use banenafspraak::Error;
+use banenafspraak::monitor::{open_source, Panel, Register};
+#[cfg(feature = "parquet")]
+use banenafspraak::{
+    monitor::{MonitorParams, MonitorResults},
+    Error,
+};
 
 fn fixture(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -20,6 +24,7 @@ fn read(register: &str, hours: &str) -> banenafspraak::Result<(Register, Panel)>
     Ok((register, panel))
 }
 
+#[cfg(feature = "parquet")]
 fn measures(register: &str, hours: &str) -> (Panel, MonitorResults) {
     let (register, panel) = read(register, hours).unwrap();
     let results = MonitorParams::default().run(&register, &panel).unwrap();
