@@ -14,7 +14,7 @@ use banenafspraak::report::export::{
 };
 use banenafspraak::report::{DisclosureMode, DisclosureRules, Lang, OutputFormat, Style};
 use banenafspraak::schema::{
-    read_csv_path, read_csv_path_with_progress, Population, ReadOptions, RegisterBasis,
+    read_path, read_path_with_progress, Population, ReadOptions, RegisterBasis,
 };
 #[cfg(feature = "synth")]
 use banenafspraak::synth::SynthParams;
@@ -33,7 +33,7 @@ struct Cli {
 enum Command {
     /// Validate a microdata file (schema v1) and summarise it.
     Check {
-        /// The microdata CSV file.
+        /// The microdata file (schema v1): CSV; .parquet and .sav with those features.
         #[arg(long)]
         input: PathBuf,
         /// Reference year of the extract (register entry years may not exceed it).
@@ -67,6 +67,14 @@ enum Command {
         /// Output CSV file.
         #[arg(long)]
         output: PathBuf,
+        /// Also write the population's source tables (shared/spec/source-tables.md) into
+        /// this directory, as CSV, for `prepare`.
+        #[arg(long, value_name = "DIR")]
+        source_tables: Option<PathBuf>,
+        /// With --source-tables: Parquet copies beside the CSV tables (needs the
+        /// `parquet` feature).
+        #[arg(long, requires = "source_tables")]
+        parquet: bool,
     },
 }
 
@@ -153,7 +161,7 @@ impl ExportArgs {
 
 #[derive(clap::Args)]
 struct EstimateArgs {
-    /// The microdata CSV file (schema v1).
+    /// The microdata file (schema v1): CSV; .parquet and .sav with those features.
     #[arg(long)]
     input: PathBuf,
     /// Model family of all three models.
@@ -330,7 +338,7 @@ fn main() -> ExitCode {
                 max_problems,
                 ..ReadOptions::default()
             };
-            read_csv_path(&input, &opts).and_then(|pop| {
+            read_path(&input, &opts).and_then(|pop| {
                 use std::io::Write;
                 let mut out = std::io::stdout().lock();
                 out.write_all(summary(&input, &pop).as_bytes())
@@ -350,18 +358,24 @@ fn main() -> ExitCode {
             persons,
             seed,
             output,
+            source_tables,
+            parquet,
         } => SynthParams {
             persons,
             seed,
             ..SynthParams::default()
         }
         .generate()
-        .and_then(|pop| banenafspraak::schema::write_csv_path(&pop, &output))
-        .map(|()| {
+        .and_then(|pop| {
+            banenafspraak::schema::write_csv_path(&pop, &output)?;
             say(format_args!(
                 "wrote {persons} persons to {}",
                 output.display()
-            ))
+            ));
+            match &source_tables {
+                Some(dir) => write_source_tables(&pop, dir, parquet),
+                None => Ok(()),
+            }
         }),
     };
     match result {
@@ -371,6 +385,41 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `synth --source-tables DIR [--parquet]`.
+#[cfg(feature = "synth")]
+fn write_source_tables(pop: &Population, dir: &std::path::Path, parquet: bool) -> Result<()> {
+    use banenafspraak::synth::source_tables;
+    let year = banenafspraak::schema::DEFAULT_REFERENCE_YEAR;
+    let (files, report) = source_tables::write_source_tables(pop, year, dir, true)?;
+    if parquet {
+        write_parquet_tables(&files)?;
+    }
+    say(format_args!(
+        "wrote the source tables of {} persons ({} SECMBUS spells) to {}{}",
+        report.persons,
+        report.secm_spells,
+        dir.display(),
+        if parquet { ", as CSV and Parquet" } else { "" }
+    ));
+    Ok(())
+}
+
+#[cfg(all(feature = "synth", feature = "parquet"))]
+fn write_parquet_tables(
+    files: &banenafspraak::synth::source_tables::SourceTableFiles,
+) -> Result<()> {
+    banenafspraak::synth::parquet_tables::write_parquet_tables(files).map(|_| ())
+}
+
+#[cfg(all(feature = "synth", not(feature = "parquet")))]
+fn write_parquet_tables(_: &banenafspraak::synth::source_tables::SourceTableFiles) -> Result<()> {
+    Err(Error::InvalidParameter {
+        name: "parquet",
+        value: "true".into(),
+        reason: "this banenafspraak was built without the `parquet` feature (cargo build --release --features parquet)".into(),
+    })
 }
 
 /// The short account of a valid file that `check` prints.
@@ -632,7 +681,7 @@ fn estimate(args: &EstimateArgs) -> Result<()> {
         reference_year: args.reference_year,
         ..ReadOptions::default()
     };
-    let pop = read_csv_path_with_progress(&args.input, &opts, &mut |done, total| {
+    let pop = read_path_with_progress(&args.input, &opts, &mut |done, total| {
         progress.bytes(done, total)
     })?;
     if mode != DisclosureMode::Off {
@@ -742,12 +791,12 @@ fn parse_correction(s: &str) -> std::result::Result<Correction, String> {
 
 #[derive(clap::Args)]
 struct MonitorArgs {
-    /// The monthly hours panel (CSV: person_id or RINPERSOONS + RINPERSOON, job_id, month,
-    /// hours, sector).
+    /// The monthly hours panel (CSV; .parquet and .sav with those features: person_id or
+    /// RINPERSOONS + RINPERSOON, job_id, month, hours, sector).
     #[arg(long)]
     hours: PathBuf,
-    /// The register spells (CSV: person_id or RINPERSOONS + RINPERSOON, AANVREG, EINDREG,
-    /// GRONDSLAG).
+    /// The register spells (CSV, .parquet, .sav: person_id or RINPERSOONS + RINPERSOON,
+    /// AANVREG, EINDREG, GRONDSLAG).
     #[arg(long)]
     register: PathBuf,
     /// First day of the cohort window (in the register on it).
@@ -790,7 +839,7 @@ fn parse_date(s: &str) -> std::result::Result<banenafspraak::monitor::Date, Stri
 }
 
 fn monitor(args: &MonitorArgs) -> Result<()> {
-    use banenafspraak::monitor::{CsvSource, MonitorParams, Panel, Register};
+    use banenafspraak::monitor::{open_source, MonitorParams, Panel, Register};
     let params = MonitorParams {
         cohort_start: args.cohort_start,
         cohort_end: args.cohort_end,
@@ -800,9 +849,9 @@ fn monitor(args: &MonitorArgs) -> Result<()> {
         ..MonitorParams::default()
     };
     params.check()?;
-    let register = Register::read(&mut CsvSource::open(&args.register)?, args.max_problems)?;
+    let register = Register::read(&mut *open_source(&args.register)?, args.max_problems)?;
     let panel = Panel::read(
-        &mut CsvSource::open(&args.hours)?,
+        &mut *open_source(&args.hours)?,
         &register,
         args.max_problems,
     )?;

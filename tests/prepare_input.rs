@@ -208,6 +208,32 @@ fn the_output_passes_the_schema_reader_and_no_input_is_overwritten() {
 }
 
 #[test]
+fn the_mapping_file_is_an_input_and_never_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut params = Case::default()
+        .secm(&spell("20170101", "88881231", "11", EMPLOYEE))
+        .write(dir.path());
+    let mapping = dir.path().join("mapping.csv");
+    let text = "table,column,name\nSECMBUS,SECM,SECM\n";
+    std::fs::write(&mapping, text).unwrap();
+    params.mapping = ColumnMapping::read(&mapping).unwrap();
+    assert_eq!(params.mapping.file(), Some(mapping.as_path()));
+    assert!(params.inputs().contains(&mapping));
+    for problems in [false, true] {
+        let (out, p) = if problems {
+            let mut p = params.clone();
+            p.problems = Some(mapping.clone());
+            (dir.path().join("persons.csv"), p)
+        } else {
+            (mapping.clone(), params.clone())
+        };
+        let err = prepare_to_file(&p, &out).unwrap_err().to_string();
+        assert!(err.contains("never overwritten"), "{err}");
+        assert_eq!(std::fs::read_to_string(&mapping).unwrap(), text);
+    }
+}
+
+#[test]
 fn the_prepare_command_writes_a_file_that_check_accepts() {
     let dir = tempfile::tempdir().unwrap();
     let params = Case::default()

@@ -81,3 +81,95 @@ fn synth_prepare_check_gives_the_person_file_back() {
         report.secm_spells
     );
 }
+
+#[cfg(feature = "parquet")]
+#[test]
+fn the_parquet_source_tables_give_the_same_person_file_as_the_csv_ones() {
+    use banenafspraak::synth::parquet_tables::write_parquet_tables;
+    let truth = SynthParams {
+        persons: 3_000,
+        seed: 7,
+        ..SynthParams::default()
+    }
+    .generate()
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (csv, _) = write_source_tables(&truth, 2019, dir.path(), true).unwrap();
+    let parquet = write_parquet_tables(&csv).unwrap();
+    assert!(parquet.secm.extension().is_some_and(|e| e == "parquet"));
+    let from_csv = csv.prepare_params(2019).run().unwrap();
+    let from_parquet = parquet.prepare_params(2019).run().unwrap();
+    assert_eq!(
+        from_parquet.summary.rows_refused(),
+        0,
+        "{}",
+        from_parquet.summary
+    );
+    let rows = |s: &banenafspraak::prepare::Summary| {
+        s.tables
+            .iter()
+            .map(|t| (t.table, t.rows_read, t.rows_used))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(rows(&from_parquet.summary), rows(&from_csv.summary));
+    assert_eq!(from_parquet.population.len(), truth.len());
+    assert_eq!(from_parquet.population, from_csv.population);
+}
+
+#[cfg(all(feature = "cli", feature = "parquet"))]
+#[test]
+fn synth_source_tables_parquet_then_prepare_then_check_on_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = |name: &str| dir.path().join(name);
+    let run = |args: &[&std::ffi::OsStr]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_banenafspraak"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let os = |p: &std::path::Path| p.as_os_str().to_owned();
+    let flag = |s: &str| std::ffi::OsString::from(s);
+    let synth = [
+        flag("synth"),
+        flag("--persons"),
+        flag("2000"),
+        flag("--output"),
+        os(&d("truth.csv")),
+        flag("--source-tables"),
+        os(dir.path()),
+        flag("--parquet"),
+    ];
+    run(&synth.iter().map(|s| s.as_os_str()).collect::<Vec<_>>());
+    let mut prepare = vec![flag("prepare")];
+    for (opt, table) in [
+        ("--persons", "GBAPERSOONTAB"),
+        ("--countries", "LANDAKTUEELREF"),
+        ("--secm", "SECMBUS"),
+        ("--register", "DOELGROEPREGISTER"),
+        ("--education", "HOOGSTEOPLTAB"),
+        ("--wia", "WIA"),
+        ("--jobseekers", "WERKZOEKENDEN"),
+        ("--vso", "INSCHRWECTAB"),
+    ] {
+        prepare.push(flag(opt));
+        prepare.push(os(&d(&format!("{table}.parquet"))));
+    }
+    prepare.extend([flag("--output"), os(&d("persons.csv"))]);
+    run(&prepare.iter().map(|s| s.as_os_str()).collect::<Vec<_>>());
+    let checked = run(&[
+        &flag("check"),
+        &flag("--input"),
+        d("persons.csv").as_os_str(),
+    ]);
+    assert!(checked.contains("valid"), "{checked}");
+    assert!(
+        checked.contains("2000") || checked.contains("2,000"),
+        "{checked}"
+    );
+}

@@ -18,12 +18,12 @@
 mod measures;
 mod params;
 mod read;
+mod source;
 
 pub use crate::schema::{Date, Month, OPEN_END};
 pub use measures::{Group, Measure, MonitorResults, Point, Series};
 pub use params::{
     MonitorParams, BASELINE_2012, HOURS_PER_BAAN, HOURS_PER_WEEK, RETENTION_MONTHS, TARGET_EXTRA,
 };
-pub use read::{
-    CsvSource, HoursRow, HoursSummary, Panel, PanelBuilder, RecordSource, Register, Sector, Spell,
-};
+pub use read::{HoursRow, HoursSummary, Panel, PanelBuilder, Register, Sector, Spell};
+pub use source::{open_source, CsvSource, Record, RecordSource, TableSource};

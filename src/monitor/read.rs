@@ -1,113 +1,18 @@
 //! Readers of the monitor's two inputs (`../shared/spec/panel-schema.md`): the register
-//! spells and the monthly hours panel. Rows come from a [`RecordSource`] (CSV now; a
-//! Parquet reader plugs in by yielding the same records), so the rules are written once.
+//! spells and the monthly hours panel. Rows come from a [`RecordSource`] (CSV, or Parquet
+//! and `.sav` behind their features), so the rules are written once, whatever the format.
 //! Every row is used, skipped with a reason that the summary counts (hours of persons not
 //! in the register), or refused with file, line, column, value and rule; one refused row
 //! refuses the file, as the person-file reader does.
 
 use std::collections::HashMap;
-use std::io::Read;
-use std::path::Path;
 
+use super::source::{Record, RecordSource};
 use crate::error::{Error, InvalidRows, Problem, Result};
 use crate::schema::RegisterBasis;
 use crate::schema::{Date, Month, OPEN_END};
 
-/// Rows of a table, whatever the file format: a header, then records of byte fields.
-pub trait RecordSource {
-    /// The source in messages (the file's path).
-    fn name(&self) -> &str;
-    /// The column names; called once, before any record.
-    fn header(&mut self) -> Result<Vec<String>>;
-    /// Reads the next record into `record` and returns its line (1 is the header), or
-    /// `None` at the end.
-    fn next_record(&mut self, record: &mut csv::ByteRecord) -> Result<Option<u64>>;
-}
-
-/// A CSV file (or any reader of CSV text) as a [`RecordSource`].
-pub struct CsvSource<R> {
-    name: String,
-    csv: csv::Reader<R>,
-}
-
-impl CsvSource<std::fs::File> {
-    /// Opens a CSV file.
-    pub fn open(path: impl AsRef<Path>) -> Result<Self> {
-        let path = path.as_ref();
-        let file = std::fs::File::open(path).map_err(|e| Error::io(path.display(), e))?;
-        Ok(CsvSource::new(file, path.display().to_string()))
-    }
-}
-
-impl<R: Read> CsvSource<R> {
-    /// CSV text from a reader, named `name` in messages.
-    pub fn new(input: R, name: impl Into<String>) -> Self {
-        CsvSource {
-            name: name.into(),
-            csv: csv::ReaderBuilder::new()
-                .has_headers(false)
-                .flexible(true)
-                .buffer_capacity(1 << 20)
-                .from_reader(input),
-        }
-    }
-
-    fn io_error(&self, e: csv::Error) -> Error {
-        match e.into_kind() {
-            csv::ErrorKind::Io(io) => Error::io(&self.name, io),
-            other => Error::io(&self.name, std::io::Error::other(format!("{other:?}"))),
-        }
-    }
-}
-
-impl<R: Read> RecordSource for CsvSource<R> {
-    fn name(&self) -> &str {
-        &self.name
-    }
-
-    fn header(&mut self) -> Result<Vec<String>> {
-        let mut record = csv::ByteRecord::new();
-        match self.csv.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => {
-                return Err(header_error(
-                    &self.name,
-                    "the file is empty: expected a header row",
-                ))
-            }
-            Err(e) => return Err(self.io_error(e)),
-        }
-        record
-            .iter()
-            .enumerate()
-            .map(|(k, raw)| {
-                let raw = if k == 0 {
-                    raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw)
-                } else {
-                    raw
-                };
-                std::str::from_utf8(raw)
-                    .map(|s| s.trim().to_string())
-                    .map_err(|_| {
-                        header_error(
-                            &self.name,
-                            &format!("column {} name is not valid UTF-8", k + 1),
-                        )
-                    })
-            })
-            .collect()
-    }
-
-    fn next_record(&mut self, record: &mut csv::ByteRecord) -> Result<Option<u64>> {
-        match self.csv.read_byte_record(record) {
-            Ok(true) => Ok(Some(record.position().map_or(0, |p| p.line()))),
-            Ok(false) => Ok(None),
-            Err(e) => Err(self.io_error(e)),
-        }
-    }
-}
-
-fn header_error(file: &str, message: &str) -> Error {
+pub(super) fn header_error(file: &str, message: &str) -> Error {
     Error::Header {
         file: file.into(),
         message: message.into(),
@@ -174,6 +79,25 @@ impl Problems {
             rows: self.rows,
             broken_rows: self.broken_rows,
         })))
+    }
+}
+
+/// The line of the next record that could be decoded; each one that could not is
+/// counted and refused on the way.
+fn next_line(
+    source: &mut dyn RecordSource,
+    record: &mut csv::ByteRecord,
+    problems: &mut Problems,
+) -> Result<Option<u64>> {
+    loop {
+        match source.next_record(record)? {
+            None => return Ok(None),
+            Some(Record::Row(line)) => return Ok(Some(line)),
+            Some(Record::Bad { line, reason }) => {
+                problems.rows += 1;
+                problems.push(line, None, None, reason);
+            }
+        }
     }
 }
 
@@ -325,7 +249,7 @@ impl Register {
         let mut rows = Vec::new();
         let mut record = csv::ByteRecord::new();
         let mut id = String::new();
-        while let Some(line) = source.next_record(&mut record)? {
+        while let Some(line) = next_line(source, &mut record, &mut problems)? {
             problems.rows += 1;
             let f = Fields {
                 record: &record,
@@ -712,7 +636,7 @@ impl Panel {
         let mut builder = PanelBuilder::new(register, source.name());
         let mut record = csv::ByteRecord::new();
         let mut id = String::new();
-        while let Some(line) = source.next_record(&mut record)? {
+        while let Some(line) = next_line(source, &mut record, &mut problems)? {
             problems.rows += 1;
             let f = Fields {
                 record: &record,

@@ -117,7 +117,8 @@ impl PrepareParams {
         }
     }
 
-    /// Every input file (so that no output is written over one).
+    /// Every input file, the mapping file included (so that no output is written over
+    /// one).
     pub fn inputs(&self) -> Vec<PathBuf> {
         [&self.persons, &self.countries, &self.secm, &self.register]
             .into_iter()
@@ -134,6 +135,7 @@ impl PrepareParams {
                 .flatten()
                 .cloned(),
             )
+            .chain(self.mapping.file().map(Path::to_path_buf))
             .collect()
     }
 

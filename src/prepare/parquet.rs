@@ -124,11 +124,11 @@ impl RecordSource for ParquetSource {
         row.line = self.record + 1;
         row.fields.clear();
         let mut text = String::new();
-        for (_, field) in record.get_column_iter() {
+        for (name, field) in record.get_column_iter() {
             if let Err(reason) = cell(field, &mut text) {
                 return Ok(Next::Bad {
                     line: row.line,
-                    reason,
+                    reason: format!("column {name}: {reason}"),
                 });
             }
             row.fields.push_field(&text);

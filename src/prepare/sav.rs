@@ -126,14 +126,15 @@ impl RecordSource for SavSource {
         row.line = self.record + 1;
         row.fields.clear();
         let mut cell = String::new();
-        for column in batch.columns() {
+        for (column, name) in batch.columns().iter().zip(&self.header) {
             if let Err(reason) = arrow_cell(column, i, &mut cell) {
                 return Ok(Next::Bad {
                     line: row.line,
-                    reason,
+                    reason: format!("column {name}: {reason}"),
                 });
             }
-            row.fields.push_field(&cell);
+            // SPSS pads strings to the variable's width.
+            row.fields.push_field(cell.trim_end_matches(' '));
         }
         Ok(Next::Row)
     }

@@ -61,16 +61,24 @@ pub trait RecordSource: Send {
 /// Opens a table by its file extension: `.sav`/`.zsav` (feature `sav`), `.parquet`/`.pq`
 /// (feature `parquet`), anything else as CSV.
 pub fn open_source(path: &Path) -> Result<Box<dyn RecordSource>> {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
-    match ext.as_str() {
+    match extension(path).as_str() {
         "sav" | "zsav" => open_sav(path),
         "parquet" | "pq" => open_parquet(path),
         _ => Ok(Box::new(CsvSource::open(path)?)),
     }
+}
+
+/// Whether [`open_source`] reads `path` as CSV: any extension but `.sav`, `.zsav`,
+/// `.parquet` and `.pq` (readers with a faster CSV path of their own ask this).
+pub fn is_csv(path: &Path) -> bool {
+    !matches!(extension(path).as_str(), "sav" | "zsav" | "parquet" | "pq")
+}
+
+fn extension(path: &Path) -> String {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default()
 }
 
 #[cfg(feature = "sav")]
@@ -235,6 +243,8 @@ impl RecordSource for CsvSource {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ColumnMapping {
     renames: Vec<(String, String, String)>,
+    /// The file read, if any (an input: never written over).
+    file: Option<PathBuf>,
 }
 
 impl ColumnMapping {
@@ -271,7 +281,10 @@ impl ColumnMapping {
                     })
             })
             .collect::<Result<_>>()?;
-        let mut map = ColumnMapping::none();
+        let mut map = ColumnMapping {
+            file: Some(path.to_path_buf()),
+            ..ColumnMapping::none()
+        };
         let mut row = Row::default();
         loop {
             match src.next_row(&mut row)? {
@@ -292,6 +305,11 @@ impl ColumnMapping {
                 }
             }
         }
+    }
+
+    /// The mapping file read, if any.
+    pub fn file(&self) -> Option<&Path> {
+        self.file.as_deref()
     }
 
     /// The name of `column` of `table` in the file: the last matching rename, a rename

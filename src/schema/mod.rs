@@ -1,6 +1,7 @@
 //! The microdata contract, schema v1 (`shared/spec/microdata-schema.md`): the codes, the
 //! columns, column-wise storage of persons, the validating CSV reader (parallel, with a
-//! columnar cache beside the input) and the writer.
+//! columnar cache beside the input), the same reader for Parquet and `.sav` person files
+//! (features `parquet`, `sav`; [`read_path`]) and the writer.
 //! This stage knows nothing of models or estimates.
 
 mod cache;
@@ -8,6 +9,7 @@ mod calendar;
 mod chunks;
 mod codes;
 mod columns;
+mod formats;
 mod population;
 mod read;
 mod row;
@@ -23,6 +25,7 @@ pub use columns::{
     Column, ColumnSpec, Empty, ValueType, COLUMNS, DEFAULT_REFERENCE_YEAR, FIRST_ENTRY_YEAR,
     N_COLUMNS,
 };
+pub use formats::{read_path, read_path_with_progress};
 pub use population::{DaysColumn, Person, Population, RuleViolation, TextColumn, WindowDays};
 pub use read::{read_csv, read_csv_path, read_csv_path_with_progress, CacheMode, ReadOptions};
 pub use write::{write_csv, write_csv_path};

@@ -252,7 +252,7 @@ fn read_header<R: Read>(blocks: &mut Blocks<'_, R>) -> Result<(Layout, u64)> {
 }
 
 /// The reader proper: `size` (when known) sizes the columns once; `hash` sees every byte.
-fn read_stream<R: Read>(
+pub(super) fn read_stream<R: Read>(
     input: R,
     source: &str,
     opts: &ReadOptions,

@@ -20,6 +20,8 @@
 pub mod calibrate;
 pub mod cells;
 pub mod panel;
+#[cfg(feature = "parquet")]
+pub mod parquet_tables;
 pub mod published;
 pub mod report_trees;
 pub mod source_tables;
