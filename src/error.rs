@@ -151,6 +151,23 @@ impl Error {
             source,
         }
     }
+
+    /// One refused row of `source` at `line`, for a reason that names no single column
+    /// (the file's other rows are not counted yet).
+    pub fn bad_row(source: &str, line: u64, reason: String) -> Error {
+        Error::InvalidRows(Box::new(InvalidRows {
+            source: source.to_string(),
+            problems: vec![Problem {
+                line,
+                column: None,
+                value: None,
+                rule: reason,
+            }],
+            more: 0,
+            rows: line.saturating_sub(1),
+            broken_rows: 1,
+        }))
+    }
 }
 
 #[cfg(feature = "linfa")]

@@ -12,8 +12,8 @@ fn rects(svg: &str) -> usize {
     doc.descendants().filter(|n| n.has_tag_name("rect")).count()
 }
 
-#[test]
-fn every_plot_is_valid_svg_with_its_elements() {
+/// The plots of a small seeded run, labelled in `lang`.
+fn small_run_plots(lang: Lang) -> Vec<banenafspraak::report::plots::PlotData> {
     let pop = SynthParams {
         persons: 20_000,
         seed: 5,
@@ -24,7 +24,12 @@ fn every_plot_is_valid_svg_with_its_elements() {
     let mut params = EstimationParams::default();
     params.set_min_leaf(200, 20);
     let estimates = params.run(&pop).unwrap();
-    let data = plot_data(&estimates, &pop, &params.populations, Lang::Nl).unwrap();
+    plot_data(&estimates, &pop, &params.populations, lang).unwrap()
+}
+
+#[test]
+fn every_plot_is_valid_svg_with_its_elements() {
+    let data = small_run_plots(Lang::Nl);
     // Four score histograms, eight breakdowns, three calibration curves.
     assert_eq!(data.len(), 15);
     let style = Style::report(Lang::Nl);
@@ -120,17 +125,7 @@ fn placed_texts(svg: &str) -> Vec<(String, f64, f64, f64)> {
 
 /// Every plot of a run, plus a score plot whose shares are squeezed into 0-2%.
 fn plots_with_a_narrow_range() -> Vec<banenafspraak::report::plots::PlotData> {
-    let pop = SynthParams {
-        persons: 20_000,
-        seed: 5,
-        ..SynthParams::default()
-    }
-    .generate()
-    .unwrap();
-    let mut params = EstimationParams::default();
-    params.set_min_leaf(200, 20);
-    let estimates = params.run(&pop).unwrap();
-    let mut data = plot_data(&estimates, &pop, &params.populations, Lang::En).unwrap();
+    let mut data = small_run_plots(Lang::En);
     let mut narrow = data[0].clone();
     for row in &mut narrow.table.rows {
         for cell in row.iter_mut() {

@@ -553,13 +553,9 @@ fn meaningless_parameters_are_warned_about_or_need_a_flag() {
     );
 }
 
-/// A model that cannot be fitted says its counts of persons rounded under strict (standard
-/// error leaves with the output), exactly under report; ranges and bounds set by the
-/// parameters stay.
-#[test]
-fn error_messages_under_strict_carry_no_unrounded_count() {
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("persons.csv");
+/// A synthetic file of 3,000 persons (seed 5) in `dir`: too small for the default leaves.
+fn small_synthetic(dir: &std::path::Path) -> std::path::PathBuf {
+    let input = dir.join("persons.csv");
     let out = run(&[
         "synth",
         "--persons",
@@ -570,6 +566,16 @@ fn error_messages_under_strict_carry_no_unrounded_count() {
         input.to_str().unwrap(),
     ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
+    input
+}
+
+/// A model that cannot be fitted says its counts of persons rounded under strict (standard
+/// error leaves with the output), exactly under report; ranges and bounds set by the
+/// parameters stay.
+#[test]
+fn error_messages_under_strict_carry_no_unrounded_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = small_synthetic(dir.path());
     let fail = |mode: &str| {
         let out = run(&[
             "estimate",
@@ -666,17 +672,7 @@ fn trees_on_observed_thresholds_are_refused_under_strict() {
 #[test]
 fn elkan_noto_on_too_few_held_out_register_members_is_refused_under_strict() {
     let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("persons.csv");
-    let out = run(&[
-        "synth",
-        "--persons",
-        "3000",
-        "--seed",
-        "5",
-        "--output",
-        input.to_str().unwrap(),
-    ]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    let input = small_synthetic(dir.path());
     let estimate = |mode: &str, format: &str| {
         run(&[
             "estimate",

@@ -290,12 +290,12 @@ impl ColumnMapping {
             match src.next_row(&mut row)? {
                 Next::End => return Ok(map),
                 Next::Bad { line, reason } => {
-                    return Err(mapping_error(src.name(), line, reason));
+                    return Err(Error::bad_row(src.name(), line, reason));
                 }
                 Next::Row => {
                     let (t, c, n) = (row.get(idx[0]), row.get(idx[1]), row.get(idx[2]));
                     if c.is_empty() || n.is_empty() {
-                        return Err(mapping_error(
+                        return Err(Error::bad_row(
                             src.name(),
                             row.line,
                             "column and name must not be empty".into(),
@@ -326,21 +326,6 @@ impl ColumnMapping {
             .or_else(|| find(""))
             .unwrap_or(column)
     }
-}
-
-fn mapping_error(file: &str, line: u64, reason: String) -> Error {
-    Error::InvalidRows(Box::new(crate::error::InvalidRows {
-        source: file.to_string(),
-        problems: vec![crate::error::Problem {
-            line,
-            column: None,
-            value: None,
-            rule: reason,
-        }],
-        more: 0,
-        rows: line.saturating_sub(1),
-        broken_rows: 1,
-    }))
 }
 
 /// The position of each wanted column in a source's header (case-insensitive, after the

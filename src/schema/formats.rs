@@ -10,7 +10,7 @@ use std::path::Path;
 
 use super::population::Population;
 use super::read::{read_csv_path_with_progress, read_stream, ReadOptions};
-use crate::error::{Error, InvalidRows, Problem, Result};
+use crate::error::{Error, Result};
 use crate::prepare::source::{self as tables, Next, RecordSource, Row};
 
 /// Reads and validates a person file: `.parquet`/`.pq` (feature `parquet`), `.sav`/`.zsav`
@@ -99,7 +99,7 @@ impl AsCsv {
                     self.end = true;
                     break;
                 }
-                Next::Bad { line, reason } => return Err(bad_row(&name, line, reason)),
+                Next::Bad { line, reason } => return Err(Error::bad_row(&name, line, reason)),
                 Next::Row => w.write_record(&self.row.fields).map_err(written)?,
             }
         }
@@ -108,21 +108,6 @@ impl AsCsv {
             .map_err(|e| Error::io(&name, std::io::Error::other(e.to_string())))?;
         Ok(())
     }
-}
-
-fn bad_row(source: &str, line: u64, reason: String) -> Error {
-    Error::InvalidRows(Box::new(InvalidRows {
-        source: source.to_string(),
-        problems: vec![Problem {
-            line,
-            column: None,
-            value: None,
-            rule: reason,
-        }],
-        more: 0,
-        rows: line.saturating_sub(1),
-        broken_rows: 1,
-    }))
 }
 
 impl Read for AsCsv {
