@@ -1,4 +1,4 @@
-//! The microdata contract, schema v1 (`shared/spec/microdata-schema.md`): the codes, the
+//! The microdata contract, schema v1.1 (`shared/spec/microdata-schema.md`): the codes, the
 //! columns, column-wise storage of persons, the validating CSV reader (parallel, with a
 //! columnar cache beside the input) and the writer.
 //! This stage knows nothing of models or estimates.
@@ -19,7 +19,7 @@ pub use codes::{
 };
 pub use columns::{
     Column, ColumnSpec, Empty, ValueType, COLUMNS, DEFAULT_REFERENCE_YEAR, FIRST_ENTRY_YEAR,
-    N_COLUMNS,
+    MAX_JOB_HOURS, N_COLUMNS,
 };
 pub use population::{DaysColumn, Person, Population, RuleViolation, TextColumn, WindowDays};
 pub use read::{read_csv, read_csv_path, read_csv_path_with_progress, CacheMode, ReadOptions};

@@ -141,6 +141,7 @@ pub fn generate(m: &Mechanism, n: usize, seed: u64) -> Population {
             register_entry_year: None,
             found_job_within_year: None,
             kept_job_one_year: None,
+            job_hours_per_week: None,
         };
         if p.wia_class != WiaClass::None {
             p.disability_pct = 85;
