@@ -28,7 +28,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::aggregate::Interval;
-use super::pipeline::{EstimationParams, FittedPipeline};
+use super::fitted::FittedPipeline;
+use super::pipeline::EstimationParams;
 use super::sensitivity::{whole, write_table};
 use crate::error::Result;
 use crate::model::design::comparability_class;

@@ -5,11 +5,27 @@
 //! models' diagnostics (overlap, balance). Uses fitted models from `model`; the report
 //! tables, checked for disclosure, are built in `report` (the sensitivity and diagnostics
 //! types keep a plain `Display` for work inside the environment).
+//!
+//! **Order inside the stage.** Data flows one way: each module uses only modules listed
+//! before it, never one after it.
+//!
+//! 1. `expr`, `populations`, `scenario`: who is scored (rules, populations, sub-groups).
+//! 2. `aggregate`, `correction`, `results`: expected counts, the correction factor, the
+//!    results table.
+//! 3. `fitted`: the fitted models bound together and the scoring of populations.
+//! 4. `plan`: the groups each scored person counts in, for repeated scoring.
+//! 5. `training`: the rows a model learns from and their bootstrap resamples.
+//! 6. `bootstrap`: one replicate fitted and scored (the fit-and-score function).
+//! 7. `uncertainty`: intervals (the bootstrap run over replicates, the leaf-rate variance).
+//! 8. `pipeline`: the run's parameters ([`EstimationParams`]) and the run itself.
+//! 9. `sensitivity`, `diagnostics`: further analyses of a run's parameters.
 
 pub mod aggregate;
+mod bootstrap;
 pub mod correction;
 pub mod diagnostics;
 pub mod expr;
+pub mod fitted;
 pub mod pipeline;
 mod plan;
 pub mod populations;
@@ -29,7 +45,8 @@ pub use diagnostics::{
     PopulationOverlap, ScoreDistribution, Smd,
 };
 pub use expr::{Extras, PopulationRule, RuleError};
-pub use pipeline::{Estimates, EstimationParams, FittedPipeline, FittedStage};
+pub use fitted::{FittedPipeline, FittedStage};
+pub use pipeline::{Estimates, EstimationParams};
 pub use populations::{in_scope, ScoredPopulation, Subgroup};
 pub use results::{result_rows, write_results_csv, write_results_json, ResultRow, RESULT_COLUMNS};
 pub use sensitivity::{SensitivityParams, SensitivityRow, SensitivityTable};

@@ -3,26 +3,22 @@
 //! the job-find and job-keep models on their cohorts, then score populations and add up
 //! the expected counts.
 
-use rayon::prelude::*;
 use serde::Serialize;
 
-use super::aggregate::{Accumulator, PersonScores, PopulationEstimate};
-use super::correction::{Correction, CorrectionFactor, LabellingRate};
+use super::aggregate::PopulationEstimate;
+use super::bootstrap::Resampling;
+use super::correction::{Correction, CorrectionFactor};
+use super::fitted::FittedPipeline;
 use super::populations::ScoredPopulation;
 use super::results::{result_rows, ResultRow};
-use super::training::TrainingData;
+use super::training::{labelling_rate, TrainingData};
 use super::uncertainty::{self, BootstrapDraws, Intervals, UncertaintySummary};
 use crate::error::Result;
-use crate::model::design::{job_find_outcome, job_keep_outcome, SampleSize, TrainingDesign};
-use crate::model::metrics::Validation;
-use crate::model::{
-    FeatureSet, FittedModel, ModelSpec, PreparedFeatures, RowScorer, ThresholdGrid, TreeParams,
+use crate::model::design::{
+    comparability_class, job_find_outcome, job_keep_outcome, SampleSize, TrainingDesign,
 };
-use crate::schema::Population;
-
-/// Rows scored at a time by one thread: their encoded features (about 40 bytes a row)
-/// stay in the core's cache.
-const SCORE_CHUNK: usize = 1 << 13;
+use crate::model::{FeatureSet, ModelSpec, ThresholdGrid, TreeParams};
+use crate::schema::{Person, Population};
 
 /// Default minimum leaf size of the job-find and job-keep trees.
 pub const JOB_MIN_LEAF: usize = 250;
@@ -94,32 +90,6 @@ impl Default for EstimationParams {
             intervals: Intervals::default(),
         }
     }
-}
-
-/// A fitted model with how it was trained and how it validated.
-#[derive(Debug, Clone, Serialize)]
-pub struct FittedStage {
-    /// `comparability`, `job-find` or `job-keep`.
-    pub name: &'static str,
-    pub model: FittedModel,
-    /// Metrics on the held-out part.
-    pub validation: Validation,
-    pub n_train: usize,
-    pub n_validate: usize,
-    /// Persons eligible to train on, and the positives among them.
-    pub eligible: usize,
-    pub eligible_positive: usize,
-}
-
-/// The three fitted models and the correction: everything needed to score any population.
-#[derive(Debug, Clone, Serialize)]
-pub struct FittedPipeline {
-    pub comparability: FittedStage,
-    pub job_find: FittedStage,
-    pub job_keep: FittedStage,
-    pub correction: CorrectionFactor,
-    comparability_features: FeatureSet,
-    job_features: FeatureSet,
 }
 
 /// The fitted pipeline and the estimates of the populations it scored.
@@ -254,15 +224,25 @@ impl EstimationParams {
                 ));
             }
         }
+        let resampling = Resampling {
+            data: &data,
+            specs: [
+                &self.comparability_model,
+                &self.job_find_model,
+                &self.job_keep_model,
+            ],
+            seed: self.design.seed,
+        };
         let attached = uncertainty::attach(
-            self,
+            self.intervals,
+            resampling,
             pop,
+            &self.populations,
             &mut fitted,
-            &data,
             &mut populations,
-            &mut notes,
             progress,
         )?;
+        notes.extend(attached.notes);
         Ok(Estimates {
             fitted,
             populations,
@@ -282,34 +262,25 @@ impl EstimationParams {
         Ok((fitted, notes))
     }
 
-    /// The three stages' training data, drawn and encoded.
-    pub fn training_data(&self, pop: &Population) -> Result<[TrainingData; 3]> {
-        self.check()?;
+    /// The training data of a job model (stage 1 job-find, 2 job-keep): its whole cohort.
+    fn job_data(&self, pop: &Population, stage: u64) -> Result<TrainingData> {
         let cohort_design = TrainingDesign {
             sample_size: SampleSize::All,
             ..self.design
         };
-        Ok([
-            TrainingData::comparability(self, pop)?,
-            TrainingData::draw(
-                "job-find",
-                pop,
-                &self.job_find_model,
-                &self.job_features,
-                &cohort_design,
-                1,
-                job_find_outcome,
-            )?,
-            TrainingData::draw(
-                "job-keep",
-                pop,
-                &self.job_keep_model,
-                &self.job_features,
-                &cohort_design,
-                2,
-                job_keep_outcome,
-            )?,
-        ])
+        let (name, spec, outcome): (_, _, fn(&Person<'_>) -> Option<bool>) = match stage {
+            1 => ("job-find", &self.job_find_model, job_find_outcome),
+            _ => ("job-keep", &self.job_keep_model, job_keep_outcome),
+        };
+        TrainingData::draw(
+            name,
+            pop,
+            spec,
+            &self.job_features,
+            &cohort_design,
+            stage,
+            outcome,
+        )
     }
 
     /// Fits the pipeline and keeps the training data for the bootstrap.
@@ -337,40 +308,20 @@ impl EstimationParams {
             ),
             other => CorrectionFactor::resolve(other, pop)?,
         };
-        let cohort_design = TrainingDesign {
-            sample_size: SampleSize::All,
-            ..self.design
-        };
         progress("fitting the job-find model");
-        let job_find_data = TrainingData::draw(
-            "job-find",
-            pop,
-            &self.job_find_model,
-            &self.job_features,
-            &cohort_design,
-            1,
-            job_find_outcome,
-        )?;
+        let job_find_data = self.job_data(pop, 1)?;
         let job_find = job_find_data.fit(&self.job_find_model)?;
         progress("fitting the job-keep model");
-        let job_keep_data = TrainingData::draw(
-            "job-keep",
-            pop,
-            &self.job_keep_model,
-            &self.job_features,
-            &cohort_design,
-            2,
-            job_keep_outcome,
-        )?;
+        let job_keep_data = self.job_data(pop, 2)?;
         let job_keep = job_keep_data.fit(&self.job_keep_model)?;
-        let fitted = FittedPipeline {
+        let fitted = FittedPipeline::from_stages(
             comparability,
             job_find,
             job_keep,
             correction,
-            comparability_features: self.comparability_features.clone(),
-            job_features: self.job_features.clone(),
-        };
+            self.comparability_features.clone(),
+            self.job_features.clone(),
+        );
         Ok((
             fitted,
             notes,
@@ -379,250 +330,19 @@ impl EstimationParams {
     }
 }
 
-/// Elkan and Noto's labelling rate of a comparability model: its mean score over the
-/// held-out register members, with the normal interval of that mean.
-pub(crate) fn labelling_rate(data: &TrainingData, model: &FittedModel) -> Result<LabellingRate> {
-    let held_out = data.select(&data.held_out_positives());
-    LabellingRate::from_scores(&model.try_predict_proba(&held_out)?)
-}
-
-impl FittedStage {
-    /// A model given rather than fitted here (a published tree, a model from an earlier
-    /// run): no training or validation rows, so its metrics are NaN.
-    pub fn fixed(name: &'static str, model: FittedModel) -> FittedStage {
-        FittedStage {
-            name,
-            model,
-            validation: Validation::compute(&[], &[]),
-            n_train: 0,
-            n_validate: 0,
-            eligible: 0,
-            eligible_positive: 0,
-        }
-    }
-}
-
-impl FittedPipeline {
-    /// The comparability model's feature set.
-    pub fn comparability_features(&self) -> &FeatureSet {
-        &self.comparability_features
-    }
-
-    /// The job models' feature set.
-    pub fn job_features(&self) -> &FeatureSet {
-        &self.job_features
-    }
-
-    /// A pipeline of given stages, to score populations with models fitted elsewhere. The
-    /// feature sets must name every feature the models use.
-    pub fn from_stages(
-        comparability: FittedStage,
-        job_find: FittedStage,
-        job_keep: FittedStage,
-        correction: CorrectionFactor,
-        comparability_features: FeatureSet,
-        job_features: FeatureSet,
-    ) -> FittedPipeline {
-        FittedPipeline {
-            comparability,
-            job_find,
-            job_keep,
-            correction,
-            comparability_features,
-            job_features,
-        }
-    }
-
-    /// The three probabilities of the given rows: corrected comparability, job-find and
-    /// job-keep, in row order.
-    pub fn score(&self, pop: &Population, rows: &[usize]) -> Result<Vec<PersonScores>> {
-        let scorer = Scorer::new(self, pop)?;
-        let mut out = vec![PersonScores::default(); rows.len()];
-        out.par_chunks_mut(SCORE_CHUNK)
-            .zip(rows.par_chunks(SCORE_CHUNK))
-            .try_for_each_init(Buffers::default, |b, (out, chunk)| {
-                scorer.score_chunk(chunk, b, out)
-            })?;
-        Ok(out)
-    }
-
-    /// Scores every member of the populations once and adds up their expected counts,
-    /// without keeping per-person scores.
-    pub fn estimate(
-        &self,
-        pop: &Population,
-        populations: &[ScoredPopulation],
-    ) -> Result<Vec<PopulationEstimate>> {
-        for d in populations {
-            d.check_columns(pop)?;
-        }
-        let scorer = Scorer::new(self, pop)?;
-        let member_of_any = |i: &usize| {
-            let p = pop.person(*i);
-            populations.iter().any(|d| d.contains_row(pop, *i, &p))
-        };
-        let union: Vec<usize> = (0..pop.len())
-            .into_par_iter()
-            .filter(member_of_any)
-            .collect();
-        let fresh = || -> Vec<Accumulator> {
-            populations
-                .iter()
-                .map(|d| {
-                    let subgroups = d
-                        .subgroups
-                        .iter()
-                        .map(|g| (g.name.clone(), g.label.clone()));
-                    Accumulator::new(&d.name, &d.label, subgroups)
-                })
-                .collect()
-        };
-        // One accumulator set per chunk, merged in chunk order: the sums do not depend on
-        // how threads share the work, so the same input gives the same numbers.
-        let partials = union
-            .par_chunks(SCORE_CHUNK)
-            .map_init(
-                || (Buffers::default(), Vec::new()),
-                |(b, scores), chunk| -> Result<Vec<Accumulator>> {
-                    scores.resize(chunk.len(), PersonScores::default());
-                    scorer.score_chunk(chunk, b, scores)?;
-                    let mut accs = fresh();
-                    for (&i, &s) in chunk.iter().zip(scores.iter()) {
-                        let p = pop.person(i);
-                        for (acc, def) in accs.iter_mut().zip(populations) {
-                            if def.contains_row(pop, i, &p) {
-                                acc.add(&p, def.subgroup_of_row(pop, i, &p), s);
-                            }
-                        }
-                    }
-                    Ok(accs)
-                },
-            )
-            .collect::<Result<Vec<_>>>()?;
-        let mut total = fresh();
-        for part in &partials {
-            total = total
-                .into_iter()
-                .zip(part)
-                .map(|(a, b)| a.merge(b))
-                .collect();
-        }
-        Ok(total.into_iter().map(Accumulator::finish).collect())
-    }
-}
-
-/// Per-thread buffers of row-major encoded features.
-#[derive(Default)]
-pub(crate) struct Buffers {
-    comparability: Vec<u16>,
-    job: Vec<u16>,
-}
-
-/// A fitted pipeline bound to a population for scoring: features prepared once, and for
-/// trees, scorers over rows laid out contiguously (each row walked down all three trees
-/// while its features are in cache).
-pub(crate) struct Scorer<'a> {
-    fitted: &'a FittedPipeline,
-    pop: &'a Population,
-    pub(crate) comparability: PreparedFeatures,
-    pub(crate) job: PreparedFeatures,
-    trees: Option<[RowScorer; 3]>,
-}
-
-impl<'a> Scorer<'a> {
-    pub(crate) fn new(fitted: &'a FittedPipeline, pop: &'a Population) -> Result<Scorer<'a>> {
-        // Encode only what the models read: a tree splits on a few of its features.
-        let mut job_names = fitted.job_find.model.used_features();
-        job_names.extend(fitted.job_keep.model.used_features());
-        let comparability = fitted
-            .comparability_features
-            .restricted_to(&fitted.comparability.model.used_features())
-            .prepare(pop)?;
-        let job = fitted.job_features.restricted_to(&job_names).prepare(pop)?;
-        Self::with_features(fitted, pop, comparability, job)
-    }
-
-    /// A scorer over feature sets prepared beforehand (which must include every feature
-    /// the models read): bootstrap replicates prepare the full sets once, since extra
-    /// columns are costly to prepare and each replicate's trees split on other features.
-    pub(crate) fn from_prepared(
-        fitted: &'a FittedPipeline,
-        pop: &'a Population,
-        comparability: &PreparedFeatures,
-        job: &PreparedFeatures,
-    ) -> Result<Scorer<'a>> {
-        let mut job_names = fitted.job_find.model.used_features();
-        job_names.extend(fitted.job_keep.model.used_features());
-        let comparability =
-            comparability.restricted_to(&fitted.comparability.model.used_features());
-        Self::with_features(fitted, pop, comparability, job.restricted_to(&job_names))
-    }
-
-    fn with_features(
-        fitted: &'a FittedPipeline,
-        pop: &'a Population,
-        comparability: PreparedFeatures,
-        job: PreparedFeatures,
-    ) -> Result<Scorer<'a>> {
-        let trees = match (
-            fitted.comparability.model.as_tree(),
-            fitted.job_find.model.as_tree(),
-            fitted.job_keep.model.as_tree(),
-        ) {
-            (Some(c), Some(f), Some(k)) => Some([
-                c.row_scorer(&comparability.template())?,
-                f.row_scorer(&job.template())?,
-                k.row_scorer(&job.template())?,
-            ]),
-            _ => None,
-        };
-        Ok(Scorer {
-            fitted,
+impl TrainingData {
+    /// The comparability model's data under `params` (stream 0, `params.design`).
+    pub fn comparability(params: &EstimationParams, pop: &Population) -> Result<TrainingData> {
+        params.check()?;
+        TrainingData::draw(
+            "comparability",
             pop,
-            comparability,
-            job,
-            trees,
-        })
-    }
-
-    pub(crate) fn score_chunk(
-        &self,
-        chunk: &[usize],
-        b: &mut Buffers,
-        out: &mut [PersonScores],
-    ) -> Result<()> {
-        let correct = |p: f64, q: f64, k: f64| PersonScores {
-            comparable: self.fitted.correction.apply(p),
-            find: q,
-            keep: k,
-        };
-        let f = self.fitted;
-        match &self.trees {
-            Some([c, find, keep]) => {
-                let (wc, wj) = (self.comparability.width().max(1), self.job.width().max(1));
-                self.comparability
-                    .encode_rows(self.pop, chunk, &mut b.comparability)?;
-                self.job.encode_rows(self.pop, chunk, &mut b.job)?;
-                // A width of 0 (single-leaf trees) is read as one column of zeros.
-                b.comparability.resize(chunk.len() * wc, 0);
-                b.job.resize(chunk.len() * wj, 0);
-                let rows = b.comparability.chunks_exact(wc).zip(b.job.chunks_exact(wj));
-                for (o, (rc, rj)) in out.iter_mut().zip(rows) {
-                    *o = correct(c.predict(rc), find.predict(rj), keep.predict(rj));
-                }
-            }
-            None => {
-                let xc = self.comparability.encode(self.pop, chunk)?;
-                let p = f.comparability.model.try_predict_proba(&xc)?;
-                let xj = self.job.encode(self.pop, chunk)?;
-                let q = f.job_find.model.try_predict_proba(&xj)?;
-                let k = f.job_keep.model.try_predict_proba(&xj)?;
-                for (o, ((&p, &q), &k)) in out.iter_mut().zip(p.iter().zip(&q).zip(&k)) {
-                    *o = correct(p, q, k);
-                }
-            }
-        }
-        Ok(())
+            &params.comparability_model,
+            &params.comparability_features,
+            &params.design,
+            0,
+            comparability_class,
+        )
     }
 }
 

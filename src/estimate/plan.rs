@@ -7,7 +7,7 @@
 use rayon::prelude::*;
 
 use super::aggregate::{PersonScores, PopulationEstimate};
-use super::pipeline::{Buffers, Scorer};
+use super::fitted::{Buffers, Scorer};
 use super::populations::ScoredPopulation;
 use crate::error::Result;
 use crate::schema::{AgeBand, EducationLevel, Population};

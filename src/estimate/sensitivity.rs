@@ -10,9 +10,9 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::correction::{Correction, CorrectionFactor};
-use super::pipeline::{labelling_rate, EstimationParams};
+use super::pipeline::EstimationParams;
 use super::plan::ScoringPlan;
-use super::training::TrainingData;
+use super::training::{labelling_rate, TrainingData};
 use crate::error::Result;
 use crate::model::{FittedModel, LogisticParams, ModelSpec, TreeParams};
 use crate::schema::Population;

@@ -24,7 +24,8 @@
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::pipeline::FittedStage;
+use super::correction::LabellingRate;
+use super::fitted::FittedStage;
 use crate::error::{Error, Result};
 use crate::model::design::{SampleSize, TrainingDesign};
 use crate::model::metrics::Validation;
@@ -77,23 +78,6 @@ pub struct TrainingData {
 }
 
 impl TrainingData {
-    /// The comparability model's data under `params` (stream 0, `params.design`).
-    pub fn comparability(
-        params: &super::EstimationParams,
-        pop: &Population,
-    ) -> Result<TrainingData> {
-        params.check()?;
-        TrainingData::draw(
-            "comparability",
-            pop,
-            &params.comparability_model,
-            &params.comparability_features,
-            &params.design,
-            0,
-            crate::model::design::comparability_class,
-        )
-    }
-
     /// Draws, splits and encodes the persons `label` gives a class, and checks that
     /// `spec` can learn from them.
     pub fn draw(
@@ -239,6 +223,13 @@ impl TrainingData {
     pub fn select(&self, rows: &[usize]) -> FeatureMatrix {
         self.x.select_rows(rows)
     }
+}
+
+/// Elkan and Noto's labelling rate of a comparability model: its mean score over the
+/// held-out register members, with the normal interval of that mean.
+pub(crate) fn labelling_rate(data: &TrainingData, model: &FittedModel) -> Result<LabellingRate> {
+    let held_out = data.select(&data.held_out_positives());
+    LabellingRate::from_scores(&model.try_predict_proba(&held_out)?)
 }
 
 /// A standard normal deviate (Box-Muller).

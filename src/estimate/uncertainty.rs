@@ -39,12 +39,14 @@ use serde::{Deserialize, Serialize};
 use super::aggregate::{
     CountIntervals, CountVariances, ExpectedCounts, Interval, PopulationEstimate,
 };
+use super::bootstrap::{FitAndScore, Replicate, Resampling};
 use super::correction::{Correction, LabellingInterval, Z95};
-use super::pipeline::{EstimationParams, FittedPipeline, FittedStage, Scorer};
-use super::plan::{CellSums, ScoringPlan};
+use super::fitted::{FittedPipeline, Scorer};
+use super::plan::ScoringPlan;
+use super::populations::ScoredPopulation;
 use super::training::TrainingData;
 use crate::error::{Error, Result};
-use crate::model::{ClassificationTree, ModelSpec};
+use crate::model::ClassificationTree;
 use crate::schema::Population;
 
 /// Rows per chunk of the analytic pass; fixed so that sums are added in the same order on
@@ -140,6 +142,8 @@ pub struct UncertaintySummary {
 pub(crate) struct Attached {
     pub summary: UncertaintySummary,
     pub draws: Option<BootstrapDraws>,
+    /// Notes for the user (e.g. few replicates).
+    pub notes: Vec<String>,
 }
 
 impl UncertaintySummary {
@@ -237,50 +241,59 @@ fn trees(fitted: &FittedPipeline) -> Option<[&ClassificationTree; 3]> {
     ])
 }
 
-/// Computes what `params.intervals` asks for and attaches it to the estimates (and, for
-/// the Elkan-Noto correction, the bootstrap interval of c to the correction).
+/// Computes what `intervals` asks for and attaches it to the estimates of `scored` (and,
+/// for the Elkan-Noto correction, the bootstrap interval of c to the correction).
 pub(crate) fn attach(
-    params: &EstimationParams,
+    intervals: Intervals,
+    resampling: Resampling<'_>,
     pop: &Population,
+    scored: &[ScoredPopulation],
     fitted: &mut FittedPipeline,
-    data: &[TrainingData; 3],
     populations: &mut [PopulationEstimate],
-    notes: &mut Vec<String>,
     progress: &mut dyn FnMut(&str),
 ) -> Result<Attached> {
-    let mut summary = UncertaintySummary {
-        intervals: params.intervals,
-        level: 0.95,
-        seed: params.design.seed,
-        leaf_rate_variance: false,
+    let mut attached = Attached {
+        summary: UncertaintySummary {
+            intervals,
+            level: 0.95,
+            seed: resampling.seed,
+            leaf_rate_variance: false,
+        },
+        draws: None,
+        notes: Vec::new(),
     };
-    let mut draws = None;
-    if params.intervals == Intervals::None {
-        return Ok(Attached { summary, draws });
+    if intervals == Intervals::None {
+        return Ok(attached);
     }
-    let plan = ScoringPlan::new(pop, &params.populations);
+    let plan = ScoringPlan::new(pop, scored);
     let variances = match trees(fitted) {
         Some(_) => {
             progress("computing the leaf-rate variances");
-            Some(leaf_rate_variances(fitted, pop, &plan, Some(&data[0]))?)
+            Some(leaf_rate_variances(
+                fitted,
+                pop,
+                &plan,
+                Some(&resampling.data[0]),
+            )?)
         }
-        None if params.intervals == Intervals::Analytic => {
+        None if intervals == Intervals::Analytic => {
             return Err(analytic_needs_trees());
         }
         None => None,
     };
     if let Some(v) = &variances {
-        summary.leaf_rate_variance = true;
+        attached.summary.leaf_rate_variance = true;
         plan.for_each_group(populations, |cell, c| c.leaf_rate_variance = Some(v[cell]));
     }
-    match params.intervals {
+    match intervals {
         Intervals::Analytic => {
             plan.for_each_group(populations, |_, c| {
                 c.intervals = Some(analytic_intervals(c))
             });
         }
         Intervals::Bootstrap { replicates } => {
-            let reps = bootstrap(params, pop, fitted, data, &plan, replicates, progress)?;
+            let fit_and_score = FitAndScore::new(resampling, pop, fitted, &plan)?;
+            let reps = bootstrap(&fit_and_score, replicates, progress)?;
             plan.for_each_group(populations, |cell, c| {
                 let values =
                     |m: usize| -> Vec<f64> { reps.iter().map(|r| r.cells[cell][m]).collect() };
@@ -295,7 +308,7 @@ pub(crate) fn attach(
                 rate.interval = percentile_interval(&cs);
                 rate.interval_method = LabellingInterval::Bootstrap { replicates };
             }
-            draws = Some(BootstrapDraws {
+            attached.draws = Some(BootstrapDraws {
                 totals: reps
                     .iter()
                     .map(|r| {
@@ -308,7 +321,7 @@ pub(crate) fn attach(
                 labelling: reps.iter().filter_map(|r| r.labelling).collect(),
             });
             if replicates < MIN_ADVISED_REPLICATES {
-                notes.push(format!(
+                attached.notes.push(format!(
                     "{replicates} bootstrap replicates: the 2.5% and 97.5% percentiles rest on few \
                      replicates; use {MIN_ADVISED_REPLICATES} or more for intervals to publish"
                 ));
@@ -316,7 +329,7 @@ pub(crate) fn attach(
         }
         Intervals::None => {}
     }
-    Ok(Attached { summary, draws })
+    Ok(attached)
 }
 
 pub(crate) fn analytic_needs_trees() -> Error {
@@ -352,7 +365,7 @@ impl FittedPipeline {
     pub fn estimate_analytic(
         &self,
         pop: &Population,
-        populations: &[super::ScoredPopulation],
+        populations: &[ScoredPopulation],
     ) -> Result<Vec<PopulationEstimate>> {
         let mut estimates = self.estimate(pop, populations)?;
         let plan = ScoringPlan::new(pop, populations);
@@ -376,78 +389,14 @@ fn analytic_intervals(c: &ExpectedCounts) -> CountIntervals {
     }
 }
 
-/// One bootstrap replicate's cell sums and, for Elkan-Noto, its labelling rate.
-struct Replicate {
-    cells: Vec<CellSums>,
-    labelling: Option<f64>,
-}
-
 /// Runs the replicates in batches (in parallel within a batch), reporting progress after
 /// each batch. Replicates are seeded by their number, so batching does not change them.
 fn bootstrap(
-    params: &EstimationParams,
-    pop: &Population,
-    fitted: &FittedPipeline,
-    data: &[TrainingData; 3],
-    plan: &ScoringPlan,
+    fit_and_score: &FitAndScore<'_>,
     replicates: usize,
     progress: &mut dyn FnMut(&str),
 ) -> Result<Vec<Replicate>> {
-    let seed = params.design.seed;
-    let comparability_features = fitted.comparability_features().prepare(pop)?;
-    let job_features = fitted.job_features().prepare(pop)?;
-    let held_out = (fitted.correction.correction == Correction::ElkanNoto)
-        .then(|| data[0].select(&data[0].held_out_positives()));
-    let specs: [&ModelSpec; 3] = [
-        &params.comparability_model,
-        &params.job_find_model,
-        &params.job_keep_model,
-    ];
-    let one = |r: usize| -> Result<Replicate> {
-        let r = r as u64;
-        let fit = |k: usize| data[k].refit(specs[k], &data[k].bootstrap_rows(seed, r));
-        let (comparability, find, keep) = (fit(0)?, fit(1)?, fit(2)?);
-        let (correction, labelling) = match &held_out {
-            Some(x) => {
-                let g = comparability.try_predict_proba(x)?;
-                let draw = data[0].bootstrap_held_out(seed, r, g.len());
-                let c = draw.iter().map(|&i| g[i]).sum::<f64>() / draw.len().max(1) as f64;
-                if c.is_nan() || c <= 0.0 {
-                    return Err(Error::Training {
-                        model: "comparability",
-                        reason: format!(
-                            "bootstrap replicate {r}: the held-out register members all score 0, so \
-                             the Elkan-Noto labelling rate is 0"
-                        ),
-                    });
-                }
-                (fitted.correction.with_labelling_rate(c), Some(c))
-            }
-            None => (fitted.correction, None),
-        };
-        let replicate = FittedPipeline::from_stages(
-            FittedStage::fixed("comparability", comparability),
-            FittedStage::fixed("job-find", find),
-            FittedStage::fixed("job-keep", keep),
-            correction,
-            fitted.comparability_features().clone(),
-            fitted.job_features().clone(),
-        );
-        let scorer =
-            Scorer::from_prepared(&replicate, pop, &comparability_features, &job_features)?;
-        Ok(Replicate {
-            cells: plan.cell_sums(pop, &scorer)?,
-            labelling,
-        })
-    };
-    // Two replicates per thread keep both cores busy through the serial parts of a fit. A
-    // logistic replicate builds a dense design (8 bytes x rows x columns, 320 MB at
-    // 1,000,000 x 40), so those run one per thread.
-    let threads = rayon::current_num_threads();
-    let batch = match params.comparability_model {
-        ModelSpec::Logistic(_) => threads,
-        ModelSpec::Tree(_) => (2 * threads).max(4),
-    };
+    let batch = fit_and_score.batch();
     let mut out = Vec::with_capacity(replicates);
     progress(&format!("bootstrap replicates 0/{replicates}"));
     while out.len() < replicates {
@@ -455,7 +404,7 @@ fn bootstrap(
         let end = (start + batch).min(replicates);
         let done = (start..end)
             .into_par_iter()
-            .map(one)
+            .map(|r| fit_and_score.replicate(r as u64))
             .collect::<Result<Vec<_>>>()?;
         out.extend(done);
         progress(&format!("bootstrap replicates {}/{replicates}", out.len()));

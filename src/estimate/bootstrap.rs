@@ -1,0 +1,120 @@
+//! One bootstrap replicate, fitted and scored: the three models refitted on their
+//! resampled training rows, the Elkan-Noto rate re-estimated on resampled held-out
+//! register members, and the scoring plan's cell sums under the refitted pipeline.
+//!
+//! This is the fit-and-score function that the uncertainty module runs once per
+//! replicate; it uses only what sits below it (the training data, the fitted pipeline and
+//! the scoring plan) and knows nothing of the run's parameters.
+
+use super::correction::Correction;
+use super::fitted::{FittedPipeline, FittedStage, Scorer};
+use super::plan::{CellSums, ScoringPlan};
+use super::training::TrainingData;
+use crate::error::{Error, Result};
+use crate::model::{FeatureMatrix, ModelSpec, PreparedFeatures};
+use crate::schema::Population;
+
+/// What a replicate refits: the three stages' training data (comparability, job-find,
+/// job-keep), the model each was fitted with, and the seed of the resamples.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Resampling<'a> {
+    pub data: &'a [TrainingData; 3],
+    pub specs: [&'a ModelSpec; 3],
+    pub seed: u64,
+}
+
+/// One bootstrap replicate's cell sums and, for Elkan-Noto, its labelling rate.
+pub(crate) struct Replicate {
+    pub cells: Vec<CellSums>,
+    pub labelling: Option<f64>,
+}
+
+/// Fits and scores replicates of one run; shared by the threads that run them.
+pub(crate) struct FitAndScore<'a> {
+    resampling: Resampling<'a>,
+    pop: &'a Population,
+    fitted: &'a FittedPipeline,
+    plan: &'a ScoringPlan,
+    // The full feature sets, prepared once: each replicate's trees split on other
+    // features, and extra columns are costly to prepare.
+    comparability_features: PreparedFeatures,
+    job_features: PreparedFeatures,
+    /// The held-out register members' features (Elkan-Noto only).
+    held_out: Option<FeatureMatrix>,
+}
+
+impl<'a> FitAndScore<'a> {
+    pub fn new(
+        resampling: Resampling<'a>,
+        pop: &'a Population,
+        fitted: &'a FittedPipeline,
+        plan: &'a ScoringPlan,
+    ) -> Result<FitAndScore<'a>> {
+        let comparability = &resampling.data[0];
+        Ok(FitAndScore {
+            resampling,
+            pop,
+            fitted,
+            plan,
+            comparability_features: fitted.comparability_features().prepare(pop)?,
+            job_features: fitted.job_features().prepare(pop)?,
+            held_out: (fitted.correction.correction == Correction::ElkanNoto)
+                .then(|| comparability.select(&comparability.held_out_positives())),
+        })
+    }
+
+    /// Replicate `r`, seeded by the resampling's seed and `r` only (so it does not depend
+    /// on threads or on other replicates).
+    pub fn replicate(&self, r: u64) -> Result<Replicate> {
+        let Resampling { data, specs, seed } = self.resampling;
+        let fit = |k: usize| data[k].refit(specs[k], &data[k].bootstrap_rows(seed, r));
+        let (comparability, find, keep) = (fit(0)?, fit(1)?, fit(2)?);
+        let (correction, labelling) = match &self.held_out {
+            Some(x) => {
+                let g = comparability.try_predict_proba(x)?;
+                let draw = data[0].bootstrap_held_out(seed, r, g.len());
+                let c = draw.iter().map(|&i| g[i]).sum::<f64>() / draw.len().max(1) as f64;
+                if c.is_nan() || c <= 0.0 {
+                    return Err(Error::Training {
+                        model: "comparability",
+                        reason: format!(
+                            "bootstrap replicate {r}: the held-out register members all score 0, so \
+                             the Elkan-Noto labelling rate is 0"
+                        ),
+                    });
+                }
+                (self.fitted.correction.with_labelling_rate(c), Some(c))
+            }
+            None => (self.fitted.correction, None),
+        };
+        let replicate = FittedPipeline::from_stages(
+            FittedStage::fixed("comparability", comparability),
+            FittedStage::fixed("job-find", find),
+            FittedStage::fixed("job-keep", keep),
+            correction,
+            self.fitted.comparability_features().clone(),
+            self.fitted.job_features().clone(),
+        );
+        let scorer = Scorer::from_prepared(
+            &replicate,
+            self.pop,
+            &self.comparability_features,
+            &self.job_features,
+        )?;
+        Ok(Replicate {
+            cells: self.plan.cell_sums(self.pop, &scorer)?,
+            labelling,
+        })
+    }
+
+    /// Replicates run at once: two per thread keep both cores busy through the serial
+    /// parts of a fit. A logistic replicate builds a dense design (8 bytes x rows x
+    /// columns, 320 MB at 1,000,000 x 40), so those run one per thread.
+    pub fn batch(&self) -> usize {
+        let threads = rayon::current_num_threads();
+        match self.resampling.specs[0] {
+            ModelSpec::Logistic(_) => threads,
+            ModelSpec::Tree(_) => (2 * threads).max(4),
+        }
+    }
+}
