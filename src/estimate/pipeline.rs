@@ -9,6 +9,7 @@ use super::aggregate::PopulationEstimate;
 use super::bootstrap::Resampling;
 use super::correction::{Correction, CorrectionFactor};
 use super::fitted::FittedPipeline;
+use super::hours::HoursModel;
 use super::populations::ScoredPopulation;
 use super::results::{result_rows, ResultRow};
 use super::training::{labelling_rate, TrainingData};
@@ -314,6 +315,15 @@ impl EstimationParams {
         progress("fitting the job-keep model");
         let job_keep_data = self.job_data(pop, 2)?;
         let job_keep = job_keep_data.fit(&self.job_keep_model)?;
+        // Banen (schema v1.1): the hours tree takes the job-keep tree's settings.
+        let hours_params = match self.job_keep_model {
+            ModelSpec::Tree(p) => p,
+            ModelSpec::Logistic(_) => TreeParams {
+                min_leaf: JOB_MIN_LEAF,
+                ..TreeParams::default()
+            },
+        };
+        let hours = HoursModel::fit(pop, job_keep_data.keep_rows(), &hours_params)?;
         let fitted = FittedPipeline::from_stages(
             comparability,
             job_find,
@@ -321,7 +331,8 @@ impl EstimationParams {
             correction,
             self.comparability_features.clone(),
             self.job_features.clone(),
-        );
+        )
+        .with_hours(hours);
         Ok((
             fitted,
             notes,

@@ -35,7 +35,8 @@ pub struct ResultRow {
     pub keeps_low: Option<f64>,
     #[serde(default)]
     pub keeps_high: Option<f64>,
-    /// Expected banen of the jobs found and kept; empty until the banen model exists.
+    /// Expected banen of the jobs found and kept (sum of c q k h / 25.5); empty without
+    /// `job_hours_per_week`.
     #[serde(default)]
     pub banen: Option<f64>,
     /// 95% interval for `banen`; empty when not computed.
@@ -67,9 +68,9 @@ impl ResultRow {
             finds_high: i.map(|i| i.finds_work.high),
             keeps_low: i.map(|i| i.keeps_work.low),
             keeps_high: i.map(|i| i.keeps_work.high),
-            banen: None,
-            banen_low: None,
-            banen_high: None,
+            banen: c.banen,
+            banen_low: i.and_then(|i| i.banen).map(|b| b.low),
+            banen_high: i.and_then(|i| i.banen).map(|b| b.high),
             disclosure: "unchecked".into(),
         }
     }
@@ -148,6 +149,7 @@ mod tests {
                 comparable: 0.25,
                 find: 0.5,
                 keep: 0.5,
+                hours: None,
             },
         );
         let mut e = acc.finish();
@@ -164,6 +166,7 @@ mod tests {
                 low: 0.0,
                 high: 0.05,
             },
+            banen: None,
         });
         e
     }
@@ -182,6 +185,7 @@ mod tests {
                 comparable: 0.25,
                 find: 0.5,
                 keep: 0.5,
+                hours: None,
             },
         );
         let rows = result_rows(&[acc.finish()]);

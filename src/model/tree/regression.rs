@@ -214,6 +214,31 @@ impl RegressionTree {
         self.shape.try_predict_proba(x)
     }
 
+    /// A scorer for rows laid out like `template` (as
+    /// [`ClassificationTree::row_scorer`]); it returns leaf means.
+    ///
+    /// # Errors
+    /// As [`ClassificationTree::row_scorer`].
+    pub fn row_scorer(&self, template: &FeatureMatrix) -> Result<super::RowScorer> {
+        self.shape.row_scorer(template)
+    }
+
+    /// The names of the features the tree splits on, each once, in feature order.
+    pub fn used_features(&self) -> Vec<String> {
+        let mut used = vec![false; self.features().len()];
+        for n in self.shape.nodes() {
+            if let Some(s) = n.split() {
+                used[s.feature] = true;
+            }
+        }
+        self.features()
+            .iter()
+            .zip(used)
+            .filter(|(_, u)| *u)
+            .map(|(f, _)| f.name.clone())
+            .collect()
+    }
+
     /// The leaf (node id) of every row of `x`.
     ///
     /// # Errors
