@@ -71,6 +71,10 @@ pub struct EstimationParams {
     /// How the 95% intervals of the expected counts are computed. Default: a bootstrap
     /// of 200 replicates over the training samples, seeded by `design.seed`.
     pub intervals: Intervals,
+    /// The hours tree of banen (schema v1.1) when the job-keep model is logistic; with a
+    /// job-keep tree the hours tree takes that tree's settings. Default: depth 5, 250 per
+    /// leaf.
+    pub hours_tree: TreeParams,
 }
 
 impl Default for EstimationParams {
@@ -89,6 +93,10 @@ impl Default for EstimationParams {
             correction: Correction::RegisterSize,
             populations: ScoredPopulation::report_populations(),
             intervals: Intervals::default(),
+            hours_tree: TreeParams {
+                min_leaf: JOB_MIN_LEAF,
+                ..TreeParams::default()
+            },
         }
     }
 }
@@ -199,6 +207,7 @@ impl EstimationParams {
                 t.threshold_grid = ThresholdGrid::coarse(min_persons);
             }
         }
+        self.hours_tree.threshold_grid = ThresholdGrid::coarse(min_persons);
         self
     }
 
@@ -318,10 +327,7 @@ impl EstimationParams {
         // Banen (schema v1.1): the hours tree takes the job-keep tree's settings.
         let hours_params = match self.job_keep_model {
             ModelSpec::Tree(p) => p,
-            ModelSpec::Logistic(_) => TreeParams {
-                min_leaf: JOB_MIN_LEAF,
-                ..TreeParams::default()
-            },
+            ModelSpec::Logistic(_) => self.hours_tree,
         };
         let hours = HoursModel::fit(pop, job_keep_data.keep_rows(), &hours_params)?;
         let fitted = FittedPipeline::from_stages(
