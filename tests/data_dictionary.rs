@@ -75,6 +75,7 @@ fn expected(value_type: ValueType, empty: Empty) -> Expected {
             "reference_year".to_string(),
         ),
         ValueType::Code(codes) => ("code", codes.join("|"), String::new(), String::new()),
+        ValueType::Decimal { max } => ("decimal", String::new(), ">0".into(), max.to_string()),
     };
     let empty = match empty {
         Empty::Never => "never".to_string(),

@@ -104,3 +104,60 @@ fn a_fixed_correction_scales_the_counts() {
     }
     let _ = ModelSpec::Logistic(LogisticParams::default());
 }
+
+/// Banen on known truth: keepers' hours follow a step in age (18 hours under 30, 32 from
+/// 30, noise +-3), so the truth per population is sum of c q k h / 25.5 with the true
+/// functions. The hours tree must find the step and the banen follow; the tolerance is the
+/// keeps tolerance (banen are keeps times hours, and hours are estimated on thousands of
+/// keepers to well under 1%). Without the hours column banen stay empty and nothing else
+/// changes.
+#[test]
+fn banen_are_recovered_from_a_step_in_hours() {
+    use common::{step_hours, truth_banen, with_hours};
+    let v1 = generate(&STEPS, 300_000, 1);
+    let pop = with_hours(v1.clone(), step_hours, 1);
+    let mut params = EstimationParams::default();
+    params.design.sample_size = SampleSize::All;
+    params.intervals = Intervals::None;
+    let e = params.run(&pop).unwrap();
+    let f = e.fitted.correction.factor;
+    let hours = e
+        .fitted
+        .hours
+        .as_ref()
+        .expect("an hours model with the column");
+    assert!(
+        hours.tree.to_string().starts_with("age <= 29"),
+        "{}",
+        hours.tree
+    );
+    for (def, est) in ScoredPopulation::report_populations()
+        .iter()
+        .zip(&e.populations)
+    {
+        let want = truth_banen(&STEPS, step_hours, &pop, def, f);
+        let got = est.total.banen.expect("banen with hours");
+        let rel = (got - want) / want;
+        assert!(
+            rel.abs() <= 0.12,
+            "{} banen: estimated {got:.1}, truth {want:.1} ({:+.1}%)",
+            def.name,
+            100.0 * rel
+        );
+        // Sub-groups and breakdowns carry banen that add up to the total.
+        let parts: f64 = est.by_age.cells.iter().map(|c| c.2.banen.unwrap()).sum();
+        assert!((parts - got).abs() < 1e-6 * got.max(1.0));
+    }
+    // The same persons without the column: no banen, every other number the same.
+    let without = params.run(&v1).unwrap();
+    assert!(without.fitted.hours.is_none());
+    for (a, b) in without.populations.iter().zip(&e.populations) {
+        assert!(a.groups().all(|c| c.banen.is_none()));
+        let strip = |p: &PopulationEstimate| {
+            let mut p = p.clone();
+            p.groups_mut().for_each(|c| c.banen = None);
+            p
+        };
+        assert_eq!(strip(a), strip(b));
+    }
+}

@@ -98,6 +98,7 @@ impl Draw {
                 None
             },
             kept_job_one_year: if in_register { outcome(1) } else { None },
+            job_hours_per_week: None,
         }
     }
 }

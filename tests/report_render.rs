@@ -269,3 +269,39 @@ fn notebook_display_prints_text_and_html_blocks() {
     roxmltree::Document::parse(html).expect("well-formed HTML block");
     assert_eq!(blocks.matches("EVCXR_END_CONTENT").count(), 2);
 }
+/// Banen: a column of the counts table in both languages and in results table v2 when the
+/// estimates have them (schema v1.1), nothing added when they do not.
+#[test]
+fn banen_are_a_column_only_when_hours_were_modelled() {
+    use banenafspraak::estimate::RESULT_COLUMNS;
+    use banenafspraak::report::results_table;
+    let plain = ww();
+    let mut with = ww();
+    with.groups_mut()
+        .for_each(|c| c.banen = Some(c.keeps_work * 1.1));
+    for lang in [Lang::En, Lang::Nl] {
+        let t = counts_table(&with, lang);
+        assert_eq!(t.keys.last().map(String::as_str), Some("banen"));
+        assert_eq!(
+            t.columns.last().map(String::as_str),
+            Some(lang.pick("banen", "Banen"))
+        );
+        let text = t.to_text(&Style::report(lang));
+        assert!(text.contains(lang.pick("  banen", "  Banen")), "{text}");
+        assert!(!counts_table(&plain, lang)
+            .keys
+            .contains(&"banen".to_string()));
+    }
+    let banen_at = RESULT_COLUMNS.iter().position(|&k| k == "banen").unwrap();
+    let csv = results_table(&[with]).to_csv(None);
+    let total = csv.lines().nth(1).unwrap();
+    let cell: f64 = total.split(',').nth(banen_at).unwrap().parse().unwrap();
+    assert!((cell - 396.0 * 1.1).abs() < 1e-9, "{total}");
+    let csv = results_table(&[plain]).to_csv(None);
+    assert!(
+        csv.lines()
+            .skip(1)
+            .all(|l| l.split(',').nth(banen_at) == Some("")),
+        "{csv}"
+    );
+}

@@ -1,7 +1,7 @@
 //! Every rule of microdata schema v1, each with a broken file whose error must name the
 //! file, the line, the column and the value; and the valid variants the reader accepts.
 
-use banenafspraak::schema::{read_csv, read_csv_path, write_csv, ReadOptions, COLUMNS, N_COLUMNS};
+use banenafspraak::schema::{read_csv, read_csv_path, write_csv, ReadOptions, COLUMNS};
 use banenafspraak::synth::SynthParams;
 use banenafspraak::Error;
 
@@ -387,13 +387,14 @@ fn rows_must_have_as_many_fields_as_the_header() {
     let msg = refused(&join(&header, &rows));
     assert!(
         msg.contains(&format!(
-            "line 11: the row has {} fields, the header has {N_COLUMNS}",
-            N_COLUMNS - 1
+            "line 11: the row has {} fields, the header has {}",
+            header.len() - 1,
+            header.len()
         )),
         "{msg}"
     );
     assert!(
-        msg.contains(&format!("line 22: the row has {} fields", N_COLUMNS + 1)),
+        msg.contains(&format!("line 22: the row has {} fields", header.len() + 1)),
         "{msg}"
     );
     assert!(msg.contains("2 of 600 rows"), "{msg}");
@@ -460,11 +461,10 @@ fn header_problems_are_named() {
     assert!(msg.contains("column name \"sex\" appears twice"), "{msg}");
 
     assert!(refused("").contains("line 1 (header): the file is empty"));
+    let width = original.len();
     let mut header = original;
     header.push(String::new());
-    assert!(
-        refused(&join(&header, &rows)).contains(&format!("column {} has no name", N_COLUMNS + 1))
-    );
+    assert!(refused(&join(&header, &rows)).contains(&format!("column {} has no name", width + 1)));
 }
 
 #[test]
@@ -780,4 +780,112 @@ fn results_are_the_same_at_any_thread_count() {
     for threads in [2, 8] {
         assert_eq!(run(threads, &valid).unwrap(), one);
     }
+}
+
+// Schema v1.1: the optional column job_hours_per_week.
+
+fn keeper(v: &dyn Fn(&str) -> String) -> bool {
+    v("kept_job_one_year") == "1"
+}
+
+#[test]
+fn job_hours_are_a_decimal_above_0_and_at_most_80() {
+    for (cell, bad) in [
+        ("0", "0"),
+        ("0.0", "0.0"),
+        ("80.01", "80.01"),
+        ("-3", "-3"),
+        ("1e2", "1e2"),
+        ("\"32,5\"", "32,5"),
+        (".5", ".5"),
+        ("abc", "abc"),
+        (" 20", " 20"),
+    ] {
+        assert_rule(
+            keeper,
+            &[("job_hours_per_week", cell)],
+            "job_hours_per_week",
+            bad,
+            "expected a decimal number h with 0 < h <= 80",
+        );
+    }
+    let (header, mut rows) = valid_rows(3000);
+    let c = col(&header, "job_hours_per_week");
+    let keepers: Vec<usize> = (0..rows.len())
+        .filter(|&k| rows[k][col(&header, "kept_job_one_year")] == "1")
+        .collect();
+    for (&k, good) in keepers.iter().zip(["80", "0.01", "25.5", "007.25", ""]) {
+        rows[k][c] = good.to_string();
+    }
+    let pop = read(&join(&header, &rows)).unwrap();
+    let hours = pop.job_hours_per_week().unwrap();
+    assert_eq!(hours[keepers[0]], 80.0);
+    assert_eq!(hours[keepers[3]], 7.25);
+    assert_eq!(pop.person(keepers[4]).job_hours_per_week, None);
+}
+
+#[test]
+fn job_hours_only_for_job_keepers() {
+    assert_rule(
+        |v| v("kept_job_one_year") == "0",
+        &[("job_hours_per_week", "20")],
+        "job_hours_per_week",
+        "20",
+        "must be empty unless kept_job_one_year is 1",
+    );
+    assert_rule(
+        |v| v("in_register") == "0",
+        &[("job_hours_per_week", "36.5")],
+        "job_hours_per_week",
+        "36.5",
+        "must be empty unless kept_job_one_year is 1",
+    );
+}
+
+#[test]
+fn the_hours_column_is_optional_and_round_trips() {
+    let (header, rows) = valid_rows(3000);
+    let c = col(&header, "job_hours_per_week");
+    let with = read(&join(&header, &rows)).unwrap();
+    assert!(with.job_hours_per_week().unwrap().iter().any(|&h| h > 0.0));
+    // Version 1: the same file without the column is valid and carries no hours.
+    let drop = |r: &Vec<String>| -> Vec<String> {
+        r.iter()
+            .enumerate()
+            .filter(|&(k, _)| k != c)
+            .map(|(_, v)| v.clone())
+            .collect()
+    };
+    let v1 = read(&join(
+        &drop(&header),
+        &rows.iter().map(drop).collect::<Vec<_>>(),
+    ))
+    .unwrap();
+    assert_eq!(v1.job_hours_per_week(), None);
+    assert_eq!(v1, with.clone().with_job_hours_column(false));
+    // The writer writes the column exactly when the population has it.
+    for pop in [&with, &v1] {
+        let mut bytes = Vec::new();
+        write_csv(pop, &mut bytes, "memory").unwrap();
+        let header_line = String::from_utf8_lossy(&bytes)
+            .lines()
+            .next()
+            .unwrap()
+            .to_string();
+        assert_eq!(
+            header_line.contains("job_hours_per_week"),
+            pop.job_hours_per_week().is_some()
+        );
+        assert_eq!(
+            &read_csv(&bytes[..], "memory", &ReadOptions::default()).unwrap(),
+            pop
+        );
+    }
+    // A column with every cell empty is still version 1.1.
+    let mut empty = rows.clone();
+    for r in &mut empty {
+        r[c].clear();
+    }
+    let pop = read(&join(&header, &empty)).unwrap();
+    assert!(pop.job_hours_per_week().unwrap().iter().all(|&h| h == 0.0));
 }

@@ -189,6 +189,13 @@ fn strict_export_runs_every_format_and_output_kind() {
             assert!(body.contains("Overlap"), "{format}");
             assert!(body.contains("20 replicates (seed 2019)"), "{format}");
             assert!(md.contains("`sensitivity`") && md.contains("`diagnostics_overlap`"));
+            // Banen: a column of the counts tables and the hours tree, checked like the
+            // other trees.
+            assert!(
+                md.contains("`hours_tree`") && md.contains("`ww_counts`"),
+                "{md}"
+            );
+            assert!(body.contains("banen"), "{format}");
         }
         if cfg!(feature = "plots") {
             let svgs = std::fs::read_dir(&plots).unwrap().count();
@@ -235,13 +242,16 @@ fn assert_results_v2(format: &str, body: &str) {
     let mut keys: Vec<String> = RESULT_COLUMNS.iter().map(|k| k.to_string()).collect();
     keys.push("disclosure".into());
     if format == "csv" {
+        // The synthetic file has job_hours_per_week (v1.1): banen and their intervals.
+        let banen = |line: &str| line.split(',').nth(14).is_some_and(|c| !c.is_empty());
+        assert!(body.lines().skip(1).any(banen), "no banen in {body}");
         let mut lines = body.lines();
         assert_eq!(lines.next().unwrap(), keys.join(","));
         for line in lines {
             let cells: Vec<&str> = line.split(',').collect();
             assert_eq!(cells.len(), keys.len(), "{line}");
             assert!(matches!(cells[17], "rounded" | "suppressed"), "{line}");
-            for k in [2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13] {
+            for k in [2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16] {
                 if let Ok(x) = cells[k].parse::<f64>() {
                     assert_eq!(x % 100.0, 0.0, "{line}");
                 }

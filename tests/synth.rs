@@ -221,3 +221,51 @@ fn more_bijstand_recipients_in_a_high_probability_leaf_raise_their_estimate() {
     let ww = (moved[0].total.comparable - base[0].total.comparable).abs();
     assert!(ww < 0.15 * base[0].total.comparable);
 }
+
+#[test]
+fn keepers_hours_have_the_published_bands_and_no_one_else_has_hours() {
+    // About 3,000 keepers: the band shares to within a point or so.
+    let pop = generate(4_000_000, 2019);
+    let hours = pop.job_hours_per_week().expect("synth writes schema v1.1");
+    let kept = pop.kept_job_one_year();
+    let keepers: Vec<f64> = (0..pop.len())
+        .filter(|&i| kept[i] == Some(true))
+        .map(|i| f64::from(hours[i]))
+        .collect();
+    assert!((0..pop.len()).all(|i| (kept[i] == Some(true)) == (hours[i] > 0.0)));
+    assert!(keepers.len() > 2500, "{} keepers", keepers.len());
+    eprintln!("{} keepers", keepers.len());
+    let share = |lo: f64, hi: f64| {
+        keepers.iter().filter(|&&h| lo <= h && h < hi).count() as f64 / keepers.len() as f64
+    };
+    // Lines 1894-1901 of report.txt; 77% at least 20 hours (lines 1848, 3206-3208).
+    let bands = [
+        share(0.0, 12.0),
+        share(12.0, 20.0),
+        share(20.0, 36.0),
+        share(36.0, 81.0),
+    ];
+    for (got, want) in bands.iter().zip([0.11, 0.12, 0.47, 0.30]) {
+        assert!((got - want).abs() < 0.03, "bands {bands:?}");
+    }
+    assert!((share(20.0, 81.0) - 0.77).abs() < 0.025, "bands {bands:?}");
+    // The register's average availability of 32.5 hours (line 2012) bounds the mean.
+    let mean = keepers.iter().sum::<f64>() / keepers.len() as f64;
+    eprintln!("bands {bands:?}, mean {mean:.2}");
+    assert!((25.0..32.5).contains(&mean), "mean {mean}");
+    // Restricted keepers (disability >= 35%) work fewer hours: the hours model can learn it.
+    let disability = pop.disability_pct();
+    let mean_of = |restricted: bool| {
+        let v: Vec<f64> = (0..pop.len())
+            .filter(|&i| kept[i] == Some(true) && (disability[i] >= 35) == restricted)
+            .map(|i| f64::from(hours[i]))
+            .collect();
+        v.iter().sum::<f64>() / v.len().max(1) as f64
+    };
+    assert!(
+        mean_of(true) + 3.0 < mean_of(false),
+        "{} {}",
+        mean_of(true),
+        mean_of(false)
+    );
+}

@@ -1,6 +1,7 @@
 //! Expected counts per population, sub-group and breakdown cell (method sections 2-4):
 //! comparable = sum of c; had work = sum of c over the employed; finds work = sum of c q
-//! over those without a job; keeps work = sum of c q k over them.
+//! over those without a job; keeps work = sum of c q k over them; banen = sum of
+//! c q k h / 25.5 over them, with h the hours model's prediction (schema v1.1 only).
 
 use serde::{Deserialize, Serialize};
 
@@ -16,7 +17,14 @@ pub struct PersonScores {
     pub find: f64,
     /// Probability of keeping that job a year, `k`.
     pub keep: f64,
+    /// Predicted paid hours per week in a kept job; `None` without an hours model.
+    #[serde(default)]
+    pub hours: Option<f64>,
 }
+
+/// Paid hours per week of one baan (the jobs agreement's unit, report lines 1097 and
+/// 2638-2640); smaller and larger jobs count pro rata.
+pub const BAAN_HOURS: f64 = 25.5;
 
 /// A two-sided interval, `low <= high`.
 ///
@@ -58,6 +66,9 @@ pub struct CountIntervals {
     pub finds_work: Interval,
     /// Interval of the expected number keeping work.
     pub keeps_work: Interval,
+    /// Banen (bootstrap only, with an hours model); `None` otherwise.
+    #[serde(default)]
+    pub banen: Option<Interval>,
 }
 
 /// Variances of the three expected counts of a group, one number per count.
@@ -76,8 +87,8 @@ pub struct CountVariances {
 /// ```
 /// use banenafspraak::estimate::{ExpectedCounts, PersonScores};
 /// let mut e = ExpectedCounts::default();
-/// e.add(PersonScores { comparable: 0.5, find: 0.4, keep: 0.5 }, false);
-/// e.add(PersonScores { comparable: 0.2, find: 0.9, keep: 0.9 }, true);
+/// e.add(PersonScores { comparable: 0.5, find: 0.4, keep: 0.5, hours: None }, false);
+/// e.add(PersonScores { comparable: 0.2, find: 0.9, keep: 0.9, hours: None }, true);
 /// assert_eq!(e.persons, 2);
 /// assert!((e.comparable - 0.7).abs() < 1e-12);
 /// assert!((e.had_work - 0.2).abs() < 1e-12);
@@ -101,6 +112,10 @@ pub struct ExpectedCounts {
     pub finds_work: f64,
     /// Expected of those finders who still have the job a year later.
     pub keeps_work: f64,
+    /// Expected banen of the jobs found and kept: sum of c q k h / 25.5 over the persons
+    /// without work. `None` when no hours were modelled (no `job_hours_per_week`).
+    #[serde(default)]
+    pub banen: Option<f64>,
     /// Sum of c (1 - c): the variance of the realised number comparable given the
     /// probabilities (persons as independent Bernoulli draws). It describes how much the
     /// number of comparable persons would vary if each person were comparable or not by
@@ -133,6 +148,12 @@ impl ExpectedCounts {
             self.finds_work += finds;
             self.keeps_work += finds * s.keep;
         }
+        if let Some(h) = s.hours {
+            let banen = self.banen.get_or_insert(0.0);
+            if !employed {
+                *banen += s.comparable * s.find * s.keep * h / BAAN_HOURS;
+            }
+        }
     }
 
     /// Adds another group's counts.
@@ -144,6 +165,9 @@ impl ExpectedCounts {
         self.finds_work += o.finds_work;
         self.keeps_work += o.keeps_work;
         self.comparable_variance += o.comparable_variance;
+        if let Some(b) = o.banen {
+            *self.banen.get_or_insert(0.0) += b;
+        }
     }
 
     /// Comparable / persons; 0 for an empty group.
@@ -401,6 +425,7 @@ mod tests {
                 comparable: 0.3,
                 find: 0.5,
                 keep: 0.5,
+                hours: None,
             },
         );
         p.education = Education::Primary;
@@ -412,6 +437,7 @@ mod tests {
                 comparable: 0.1,
                 find: 0.5,
                 keep: 0.5,
+                hours: None,
             },
         );
         let e = acc.finish();

@@ -87,6 +87,14 @@ impl<'a> FitAndScore<'a> {
             }
             None => (self.fitted.correction, None),
         };
+        // The hours model is refitted on the keepers with hours in the job-keep resample.
+        let hours = match &self.fitted.hours {
+            Some(h) => {
+                let rows = data[2].bootstrap_rows(seed, r);
+                Some(h.refit(self.pop, data[2].keep_rows(), &rows)?)
+            }
+            None => None,
+        };
         let replicate = FittedPipeline::from_stages(
             FittedStage::fixed("comparability", comparability),
             FittedStage::fixed("job-find", find),
@@ -94,7 +102,8 @@ impl<'a> FitAndScore<'a> {
             correction,
             self.fitted.comparability_features().clone(),
             self.fitted.job_features().clone(),
-        );
+        )
+        .with_hours(hours);
         let scorer = Scorer::from_prepared(
             &replicate,
             self.pop,

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::aggregate::{Accumulator, PersonScores, PopulationEstimate};
 use super::correction::CorrectionFactor;
+use super::hours::HoursModel;
 use super::populations::ScoredPopulation;
 use crate::error::Result;
 use crate::model::metrics::Validation;
@@ -48,6 +49,9 @@ pub struct FittedPipeline {
     pub job_keep: FittedStage,
     /// The correction of the comparability probabilities (method 2).
     pub correction: CorrectionFactor,
+    /// The hours model of banen on the job features; `None` without `job_hours_per_week`.
+    #[serde(skip)]
+    pub hours: Option<HoursModel>,
     comparability_features: FeatureSet,
     job_features: FeatureSet,
 }
@@ -94,9 +98,26 @@ impl FittedPipeline {
             job_find,
             job_keep,
             correction,
+            hours: None,
             comparability_features,
             job_features,
         }
+    }
+
+    /// The same pipeline with an hours model (banen are then estimated), or without.
+    pub fn with_hours(mut self, hours: Option<HoursModel>) -> FittedPipeline {
+        self.hours = hours;
+        self
+    }
+
+    /// The job features every job model (and the hours model) reads.
+    fn job_names(&self) -> Vec<String> {
+        let mut names = self.job_find.model.used_features();
+        names.extend(self.job_keep.model.used_features());
+        if let Some(h) = &self.hours {
+            names.extend(h.tree.used_features());
+        }
+        names
     }
 
     /// The three probabilities of the given rows: corrected comparability, job-find and
@@ -193,13 +214,14 @@ pub(crate) struct Scorer<'a> {
     pub(crate) comparability: PreparedFeatures,
     pub(crate) job: PreparedFeatures,
     trees: Option<[RowScorer; 3]>,
+    /// The hours tree over the job rows' layout, with the trees.
+    hours: Option<RowScorer>,
 }
 
 impl<'a> Scorer<'a> {
     pub(crate) fn new(fitted: &'a FittedPipeline, pop: &'a Population) -> Result<Scorer<'a>> {
         // Encode only what the models read: a tree splits on a few of its features.
-        let mut job_names = fitted.job_find.model.used_features();
-        job_names.extend(fitted.job_keep.model.used_features());
+        let job_names = fitted.job_names();
         let comparability = fitted
             .comparability_features
             .restricted_to(&fitted.comparability.model.used_features())
@@ -217,8 +239,7 @@ impl<'a> Scorer<'a> {
         comparability: &PreparedFeatures,
         job: &PreparedFeatures,
     ) -> Result<Scorer<'a>> {
-        let mut job_names = fitted.job_find.model.used_features();
-        job_names.extend(fitted.job_keep.model.used_features());
+        let job_names = fitted.job_names();
         let comparability =
             comparability.restricted_to(&fitted.comparability.model.used_features());
         Self::with_features(fitted, pop, comparability, job.restricted_to(&job_names))
@@ -242,12 +263,17 @@ impl<'a> Scorer<'a> {
             ]),
             _ => None,
         };
+        let hours = match (&trees, &fitted.hours) {
+            (Some(_), Some(h)) => Some(h.tree.row_scorer(&job.template())?),
+            _ => None,
+        };
         Ok(Scorer {
             fitted,
             pop,
             comparability,
             job,
             trees,
+            hours,
         })
     }
 
@@ -257,10 +283,11 @@ impl<'a> Scorer<'a> {
         b: &mut Buffers,
         out: &mut [PersonScores],
     ) -> Result<()> {
-        let correct = |p: f64, q: f64, k: f64| PersonScores {
+        let correct = |p: f64, q: f64, k: f64, h: Option<f64>| PersonScores {
             comparable: self.fitted.correction.apply(p),
             find: q,
             keep: k,
+            hours: h,
         };
         let f = self.fitted;
         match &self.trees {
@@ -274,7 +301,8 @@ impl<'a> Scorer<'a> {
                 b.job.resize(chunk.len() * wj, 0);
                 let rows = b.comparability.chunks_exact(wc).zip(b.job.chunks_exact(wj));
                 for (o, (rc, rj)) in out.iter_mut().zip(rows) {
-                    *o = correct(c.predict(rc), find.predict(rj), keep.predict(rj));
+                    let h = self.hours.as_ref().map(|h| h.predict(rj));
+                    *o = correct(c.predict(rc), find.predict(rj), keep.predict(rj), h);
                 }
             }
             None => {
@@ -283,8 +311,14 @@ impl<'a> Scorer<'a> {
                 let xj = self.job.encode(self.pop, chunk)?;
                 let q = f.job_find.model.try_predict_proba(&xj)?;
                 let k = f.job_keep.model.try_predict_proba(&xj)?;
-                for (o, ((&p, &q), &k)) in out.iter_mut().zip(p.iter().zip(&q).zip(&k)) {
-                    *o = correct(p, q, k);
+                let h = match &f.hours {
+                    Some(h) => Some(h.tree.predict(&xj)?),
+                    None => None,
+                };
+                for (j, (o, ((&p, &q), &k))) in
+                    out.iter_mut().zip(p.iter().zip(&q).zip(&k)).enumerate()
+                {
+                    *o = correct(p, q, k, h.as_ref().map(|h| h[j]));
                 }
             }
         }

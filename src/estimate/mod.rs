@@ -13,7 +13,8 @@
 //! 1. `expr`, `populations`, `scenario`: who is scored (rules, populations, sub-groups).
 //! 2. `aggregate`, `correction`, `results`: expected counts, the correction factor, the
 //!    results table.
-//! 3. `fitted`: the fitted models bound together and the scoring of populations.
+//! 3. `hours`: the hours model of banen (on the job-keep rows; schema v1.1).
+//!    `fitted`: the fitted models bound together and the scoring of populations.
 //! 4. `plan`: the groups each scored person counts in, for repeated scoring.
 //! 5. `training`: the rows a model learns from and their bootstrap resamples.
 //! 6. `bootstrap`: one replicate fitted and scored (the fit-and-score function).
@@ -27,6 +28,7 @@ pub mod correction;
 pub mod diagnostics;
 pub mod expr;
 pub mod fitted;
+pub mod hours;
 pub mod pipeline;
 mod plan;
 pub mod populations;
@@ -39,7 +41,7 @@ pub mod uncertainty;
 
 pub use aggregate::{
     Accumulator, Breakdown, CountIntervals, CountVariances, ExpectedCounts, Interval, Measure,
-    PersonScores, PopulationEstimate, SubgroupCounts,
+    PersonScores, PopulationEstimate, SubgroupCounts, BAAN_HOURS,
 };
 pub use correction::{Correction, CorrectionFactor, LabellingInterval, LabellingRate};
 pub use diagnostics::{
@@ -48,6 +50,7 @@ pub use diagnostics::{
 };
 pub use expr::{Extras, PopulationRule, RuleError};
 pub use fitted::{FittedPipeline, FittedStage};
+pub use hours::HoursModel;
 pub use pipeline::{Estimates, EstimationParams};
 pub use populations::{in_scope, ScoredPopulation, Subgroup};
 pub use progress::Step;

@@ -9,6 +9,7 @@ use super::aggregate::PopulationEstimate;
 use super::bootstrap::Resampling;
 use super::correction::{Correction, CorrectionFactor};
 use super::fitted::FittedPipeline;
+use super::hours::HoursModel;
 use super::populations::ScoredPopulation;
 use super::progress::Step;
 use super::results::{result_rows, ResultRow};
@@ -71,6 +72,10 @@ pub struct EstimationParams {
     /// How the 95% intervals of the expected counts are computed. Default: a bootstrap
     /// of 200 replicates over the training samples, seeded by `design.seed`.
     pub intervals: Intervals,
+    /// The hours tree of banen (schema v1.1) when the job-keep model is logistic; with a
+    /// job-keep tree the hours tree takes that tree's settings. Default: depth 5, 250 per
+    /// leaf.
+    pub hours_tree: TreeParams,
 }
 
 impl Default for EstimationParams {
@@ -89,6 +94,10 @@ impl Default for EstimationParams {
             correction: Correction::RegisterSize,
             populations: ScoredPopulation::report_populations(),
             intervals: Intervals::default(),
+            hours_tree: TreeParams {
+                min_leaf: JOB_MIN_LEAF,
+                ..TreeParams::default()
+            },
         }
     }
 }
@@ -201,6 +210,7 @@ impl EstimationParams {
                 t.threshold_grid = ThresholdGrid::coarse(min_persons);
             }
         }
+        self.hours_tree.threshold_grid = ThresholdGrid::coarse(min_persons);
         self
     }
 
@@ -317,6 +327,12 @@ impl EstimationParams {
         progress(Step::started("fitting the job-keep model"));
         let job_keep_data = self.job_data(pop, 2)?;
         let job_keep = job_keep_data.fit(&self.job_keep_model)?;
+        // Banen (schema v1.1): the hours tree takes the job-keep tree's settings.
+        let hours_params = match self.job_keep_model {
+            ModelSpec::Tree(p) => p,
+            ModelSpec::Logistic(_) => self.hours_tree,
+        };
+        let hours = HoursModel::fit(pop, job_keep_data.keep_rows(), &hours_params)?;
         let fitted = FittedPipeline::from_stages(
             comparability,
             job_find,
@@ -324,7 +340,8 @@ impl EstimationParams {
             correction,
             self.comparability_features.clone(),
             self.job_features.clone(),
-        );
+        )
+        .with_hours(hours);
         Ok((
             fitted,
             notes,

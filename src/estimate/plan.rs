@@ -16,8 +16,9 @@ use crate::schema::{AgeBand, EducationLevel, Population};
 /// added in the same order on every machine.
 pub(crate) const PLAN_CHUNK: usize = 1 << 13;
 
-/// Sums of one cell: comparable, had work, finds work, keeps work.
-pub(crate) type CellSums = [f64; 4];
+/// Sums of one cell: comparable, had work, finds work, keeps work, banen (0 without an
+/// hours model).
+pub(crate) type CellSums = [f64; 5];
 
 /// The scored persons and their cells.
 #[derive(Debug, Clone)]
@@ -99,7 +100,7 @@ impl ScoringPlan {
                 |(b, scores), (k, chunk)| -> Result<Vec<CellSums>> {
                     scores.resize(chunk.len(), PersonScores::default());
                     scorer.score_chunk(chunk, b, scores)?;
-                    let mut sums = vec![[0.0; 4]; self.n_cells];
+                    let mut sums = vec![[0.0; 5]; self.n_cells];
                     for (j, (&row, s)) in chunk.iter().zip(scores.iter()).enumerate() {
                         let add = person_sums(s, employed[row]);
                         for &cell in self.cells_of(k * PLAN_CHUNK + j) {
@@ -141,15 +142,19 @@ impl ScoringPlan {
 #[inline]
 pub(crate) fn person_sums(s: &PersonScores, employed: bool) -> CellSums {
     if employed {
-        [s.comparable, s.comparable, 0.0, 0.0]
+        [s.comparable, s.comparable, 0.0, 0.0, 0.0]
     } else {
         let finds = s.comparable * s.find;
-        [s.comparable, 0.0, finds, finds * s.keep]
+        let keeps = finds * s.keep;
+        let banen = s
+            .hours
+            .map_or(0.0, |h| keeps * h / super::aggregate::BAAN_HOURS);
+        [s.comparable, 0.0, finds, keeps, banen]
     }
 }
 
 fn merge_in_order(n_cells: usize, partials: &[Vec<CellSums>]) -> Vec<CellSums> {
-    let mut total = vec![[0.0; 4]; n_cells];
+    let mut total = vec![[0.0; 5]; n_cells];
     for part in partials {
         for (t, p) in total.iter_mut().zip(part) {
             for (a, b) in t.iter_mut().zip(p) {
@@ -188,10 +193,13 @@ mod tests {
         plan.for_each_group(&mut estimates, |cell, c| {
             seen += 1;
             let s = sums[cell];
-            for (got, want) in s
-                .iter()
-                .zip([c.comparable, c.had_work, c.finds_work, c.keeps_work])
-            {
+            for (got, want) in s.iter().zip([
+                c.comparable,
+                c.had_work,
+                c.finds_work,
+                c.keeps_work,
+                c.banen.unwrap_or(0.0),
+            ]) {
                 assert!((got - want).abs() <= 1e-9 * want.max(1.0), "{got} {want}");
             }
         });

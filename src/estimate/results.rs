@@ -45,7 +45,8 @@ pub struct ResultRow {
     #[serde(default)]
     /// Upper end of the interval for `keeps_work`.
     pub keeps_high: Option<f64>,
-    /// Expected banen of the jobs found and kept; empty until the banen model exists.
+    /// Expected banen of the jobs found and kept (sum of c q k h / 25.5); empty without
+    /// `job_hours_per_week`.
     #[serde(default)]
     pub banen: Option<f64>,
     /// 95% interval for `banen`; empty when not computed.
@@ -78,9 +79,9 @@ impl ResultRow {
             finds_high: i.map(|i| i.finds_work.high),
             keeps_low: i.map(|i| i.keeps_work.low),
             keeps_high: i.map(|i| i.keeps_work.high),
-            banen: None,
-            banen_low: None,
-            banen_high: None,
+            banen: c.banen,
+            banen_low: i.and_then(|i| i.banen).map(|b| b.low),
+            banen_high: i.and_then(|i| i.banen).map(|b| b.high),
             disclosure: "unchecked".into(),
         }
     }
@@ -159,6 +160,7 @@ mod tests {
                 comparable: 0.25,
                 find: 0.5,
                 keep: 0.5,
+                hours: None,
             },
         );
         let mut e = acc.finish();
@@ -175,6 +177,7 @@ mod tests {
                 low: 0.0,
                 high: 0.05,
             },
+            banen: None,
         });
         e
     }
@@ -193,6 +196,7 @@ mod tests {
                 comparable: 0.25,
                 find: 0.5,
                 keep: 0.5,
+                hours: None,
             },
         );
         let rows = result_rows(&[acc.finish()]);

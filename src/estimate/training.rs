@@ -79,6 +79,18 @@ pub struct TrainingData {
 }
 
 impl TrainingData {
+    /// The rows as the hours model reads them (job-keep data: the outcome is "kept").
+    pub fn keep_rows(&self) -> super::hours::KeepRows<'_> {
+        super::hours::KeepRows {
+            x: &self.x,
+            kept: &self.labels,
+            rows: &self.rows,
+            n_train: self.n_train,
+        }
+    }
+}
+
+impl TrainingData {
     /// Draws, splits and encodes the persons `label` gives a class, and checks that
     /// `spec` can learn from them.
     pub fn draw(

@@ -305,6 +305,7 @@ pub(crate) fn attach(
                     comparable: percentile_interval(&values(0)),
                     finds_work: percentile_interval(&values(2)),
                     keeps_work: percentile_interval(&values(3)),
+                    banen: c.banen.map(|_| percentile_interval(&values(4))),
                 });
             });
             if let Some(rate) = &mut fitted.correction.labelling {
@@ -390,6 +391,7 @@ fn analytic_intervals(c: &ExpectedCounts) -> CountIntervals {
         comparable: normal_interval(c.comparable, v.comparable, n),
         finds_work: normal_interval(c.finds_work, v.finds_work, n),
         keeps_work: normal_interval(c.keeps_work, v.keeps_work, n),
+        banen: None,
     }
 }
 

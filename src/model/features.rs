@@ -191,13 +191,17 @@ impl FeatureMatrix {
     /// Checks the training rows of a fit: not empty, each an index into the matrix, and
     /// one outcome per matrix row. The same errors for every model family.
     pub(crate) fn check_training(&self, y: &[bool], rows: &[usize]) -> Result<()> {
+        self.check_outcome_rows(y.len(), rows)
+    }
+
+    /// As [`FeatureMatrix::check_training`] for an outcome of `y_len` values of any type.
+    pub(crate) fn check_outcome_rows(&self, y_len: usize, rows: &[usize]) -> Result<()> {
         if rows.is_empty() {
             return Err(Error::ModelInput("no rows to fit on".into()));
         }
-        if y.len() != self.n_rows {
+        if y_len != self.n_rows {
             return Err(Error::ModelInput(format!(
-                "the outcome has {} values but the feature matrix has {} rows",
-                y.len(),
+                "the outcome has {y_len} values but the feature matrix has {} rows",
                 self.n_rows
             )));
         }

@@ -19,8 +19,9 @@ pub use logistic::BinaryLabel;
 pub use logistic::{FeatureEncoding, FittedLogistic, LogisticParams, Solver};
 pub use metrics::{auc, brier, calibration, log_loss, CalibrationBin, Validation};
 pub use tree::{
-    ClassificationTree, Condition, Counts, DaysGrid, Leaf, Node, NodeKind, NodeSpec, RowScorer,
-    Split, SplitRule, ThresholdGrid, TreeFeature, TreeParams,
+    ClassificationTree, Condition, Counts, DaysGrid, Leaf, Node, NodeKind, NodeSpec,
+    RegressionLeaf, RegressionTree, RowScorer, Split, SplitRule, ThresholdGrid, TreeFeature,
+    TreeParams,
 };
 
 /// A fitted model that gives each row of a feature matrix a probability of the outcome.

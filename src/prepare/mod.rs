@@ -446,6 +446,8 @@ impl Inputs<'_> {
             register_entry_year: d.register_entry_year,
             found_job_within_year: d.found_job_within_year,
             kept_job_one_year: d.kept_job_one_year,
+            // The source tables carry no SPOLIS hours yet (shared/spec/source-tables.md).
+            job_hours_per_week: None,
         }
     }
 }

@@ -13,7 +13,8 @@ use super::lang::Lang;
 use super::sections::{diagnostics_tables, sensitivity_table};
 use super::table::{html_escape, OutputFormat, Table};
 use super::tables::{
-    breakdown_table, correction_table, counts_table, stage_tables, uncertainty_table, BreakdownKind,
+    breakdown_table, correction_table, counts_table, hours_tree_table, stage_tables,
+    uncertainty_table, BreakdownKind,
 };
 use crate::estimate::{
     Correction, Diagnostics, Intervals, LabellingInterval, SensitivityTable, UncertaintySummary,
@@ -140,6 +141,21 @@ impl Report {
             &e.fitted.job_keep,
         ] {
             r.add_stage(stage);
+        }
+        if let Some(h) = &e.fitted.hours {
+            r.heading(format!("Model: hours ({})", lang.pick("banen", "banen")));
+            r.parameters(format!(
+                "{}: {} {}, {} {}",
+                lang.pick(
+                    "regression tree of paid hours per week",
+                    "regressieboom van verloonde uren per week"
+                ),
+                h.tree.n_leaves(),
+                lang.pick("leaves", "bladeren"),
+                lang.pick("depth", "diepte"),
+                h.tree.depth()
+            ));
+            r.table(hours_tree_table(&h.tree, lang));
         }
         r
     }

@@ -13,7 +13,8 @@ use crate::estimate::{
     PopulationEstimate, RESULT_COLUMNS,
 };
 use crate::model::{
-    ClassificationTree, FeatureEncoding, FittedLogistic, FittedModel, NodeKind, Validation,
+    ClassificationTree, FeatureEncoding, FittedLogistic, FittedModel, NodeKind, RegressionTree,
+    Validation,
 };
 
 /// Which breakdown of a population.
@@ -56,6 +57,15 @@ fn measure_cell(c: &ExpectedCounts, m: Measure) -> Cell {
     cell.on(what, c.persons_behind(m))
 }
 
+/// The banen cell of a group: a count resting on the persons without work (those behind
+/// finds and keeps); empty without an hours model.
+fn banen_cell(c: &ExpectedCounts, value: Option<f64>) -> Cell {
+    match (c.banen, value) {
+        (Some(_), Some(v)) => Cell::count(v).on("persons without work", c.persons - c.employed),
+        _ => Cell::empty(),
+    }
+}
+
 /// The six number cells of a counts row: persons, comparable, mean probability, had
 /// work, finds work, keeps work.
 fn count_cells(c: &ExpectedCounts) -> [Cell; 6] {
@@ -78,7 +88,7 @@ fn count_cells(c: &ExpectedCounts) -> [Cell; 6] {
 /// use banenafspraak::schema::Person;
 /// let mut acc = Accumulator::new("ww", "WW", []);
 /// for _ in 0..40 {
-///     acc.add(&Person::example(), None, PersonScores { comparable: 0.5, find: 0.5, keep: 0.5 });
+///     acc.add(&Person::example(), None, PersonScores { comparable: 0.5, find: 0.5, keep: 0.5, hours: None });
 /// }
 /// let t = counts_table(&acc.finish(), Lang::Nl);
 /// assert_eq!(t.columns[1], "Aantal");
@@ -117,8 +127,26 @@ pub fn counts_table(e: &PopulationEstimate, lang: Lang) -> Table {
         "finds_work",
         "keeps_work",
     ]);
+    // Banen (25.5 paid hours a week) only where hours were modelled (schema v1.1).
+    let banen = e.total.banen.is_some();
+    if banen {
+        t.columns.push(lang.pick("banen", "Banen").into());
+        t.keys.push("banen".into());
+        t.notes.push(
+            lang.pick(
+                "Banen: expected jobs found and kept, in units of 25.5 paid hours a week (sum of c q k h / 25.5, h the hours model's mean hours).",
+                "Banen: verwachte gevonden en behouden banen, in eenheden van 25,5 verloonde uren per week (som van c q k h / 25,5, h de gemiddelde uren van het urenmodel).",
+            )
+            .to_string(),
+        );
+    }
     let mut row = |name: &str, c: &ExpectedCounts| {
-        t.push_row(std::iter::once(Cell::text(name)).chain(count_cells(c)))
+        let cells = std::iter::once(Cell::text(name)).chain(count_cells(c));
+        if banen {
+            t.push_row(cells.chain([banen_cell(c, c.banen)]))
+        } else {
+            t.push_row(cells)
+        }
     };
     row(lang.total(), &e.total);
     for g in &e.subgroups {
@@ -139,12 +167,12 @@ pub fn counts_table(e: &PopulationEstimate, lang: Lang) -> Table {
 /// use banenafspraak::schema::Person;
 /// let mut acc = Accumulator::new("ww", "WW", []);
 /// for _ in 0..40 {
-///     acc.add(&Person::example(), None, PersonScores { comparable: 0.5, find: 0.5, keep: 0.5 });
+///     acc.add(&Person::example(), None, PersonScores { comparable: 0.5, find: 0.5, keep: 0.5, hours: None });
 /// }
 /// let mut e = acc.finish();
 /// assert!(uncertainty_table(&e, Lang::En).is_none());
 /// let i = Interval { low: 15.0, high: 25.0 };
-/// e.total.intervals = Some(CountIntervals { comparable: i, finds_work: i, keeps_work: i });
+/// e.total.intervals = Some(CountIntervals { comparable: i, finds_work: i, keeps_work: i, banen: None });
 /// let t = uncertainty_table(&e, Lang::En).unwrap();
 /// assert!(t.to_text(&Style::exact(Lang::En)).contains("25"));
 /// ```
@@ -348,8 +376,17 @@ pub fn results_table(populations: &[PopulationEstimate]) -> Table {
                     });
                 }
             }
-            // banen, banen_low, banen_high: the banen model comes later.
-            cells.extend([Cell::empty(), Cell::empty(), Cell::empty()]);
+            // banen, banen_low, banen_high: empty without an hours model.
+            let bound = |high: bool| {
+                c.intervals
+                    .and_then(|i| i.banen)
+                    .map(|b| if high { b.high } else { b.low })
+            };
+            cells.extend([
+                banen_cell(c, c.banen),
+                banen_cell(c, bound(false)),
+                banen_cell(c, bound(true)),
+            ]);
             t.push_row(cells);
         };
         row("total", &e.total);
@@ -540,6 +577,61 @@ pub fn tree_table(name: &str, tree: &ClassificationTree, lang: Lang) -> Table {
             NodeKind::Split(_) => {
                 t.push_row([Cell::text(text), Cell::empty(), Cell::empty()]);
                 stack.extend(children(id).into_iter().flatten());
+            }
+        }
+    }
+    t
+}
+
+/// The hours tree of banen in the layout of report table B3.1: one row per node below
+/// the root, indented two spaces per level; leaves add their training keepers and mean
+/// paid hours per week. A leaf's cells rest on its keepers.
+pub fn hours_tree_table(tree: &RegressionTree, lang: Lang) -> Table {
+    let mut t = Table::new(
+        format!(
+            "hours: {}",
+            lang.pick(
+                "regression tree of paid hours per week",
+                "regressieboom van verloonde uren per week"
+            )
+        ),
+        [
+            lang.pick("condition", "Conditie"),
+            lang.pick("job keepers", "Baanbehouders"),
+            lang.pick("mean hours per week", "Gemiddelde uren per week"),
+        ],
+    )
+    .with_id("hours_tree")
+    .with_keys(["condition", "persons", "mean_hours"]);
+    let leaf_cells = |n: u64, mean: f64| {
+        [
+            Cell::persons(n).on("job keepers", n),
+            Cell::number(mean, 1).on("job keepers", n),
+        ]
+    };
+    let leaves = tree.leaves();
+    if let [leaf] = leaves.as_slice() {
+        let [n, m] = leaf_cells(leaf.n, leaf.mean);
+        t.push_row([Cell::text(lang.pick("(all rows)", "(alle rijen)")), n, m]);
+        return t;
+    }
+    // Pre-order, left first: each leaf's path adds the conditions not yet printed.
+    let mut printed: Vec<&crate::model::Condition> = Vec::new();
+    for leaf in &leaves {
+        let shared = printed
+            .iter()
+            .zip(&leaf.path)
+            .take_while(|(a, b)| **a == *b)
+            .count();
+        printed.truncate(shared);
+        for (depth, c) in leaf.path.iter().enumerate().skip(shared) {
+            let text = format!("{}{}", "  ".repeat(depth), c.text);
+            printed.push(c);
+            if depth + 1 == leaf.path.len() {
+                let [n, m] = leaf_cells(leaf.n, leaf.mean);
+                t.push_row([Cell::text(text), n, m]);
+            } else {
+                t.push_row([Cell::text(text), Cell::empty(), Cell::empty()]);
             }
         }
     }

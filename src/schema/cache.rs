@@ -16,7 +16,7 @@ use super::population::{Population, TextColumn};
 /// The start of every cache file.
 const MAGIC: &[u8; 8] = b"BNFCOLS\0";
 /// Changes whenever the layout below or the reader's rules change.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// The cache file of `input`.
 pub(super) fn path_of(input: &Path) -> Option<PathBuf> {
@@ -323,6 +323,15 @@ impl<W: Write> Sink<'_, W> {
         for outcome in [&p.found_job_within_year, &p.kept_job_one_year] {
             self.codes(outcome.iter().map(|v| v.map_or(2, u8::from)))?;
         }
+        // Schema v1.1: a flag, then the hours as f32 bits (0 for an empty cell).
+        match &p.job_hours_per_week {
+            None => self.bytes(&[0])?,
+            Some(h) => {
+                self.bytes(&[1])?;
+                let v: Vec<u8> = h.iter().flat_map(|x| x.to_bits().to_le_bytes()).collect();
+                self.bytes(&v)?;
+            }
+        }
         self.bytes(&(p.extra.len() as u64).to_le_bytes())?;
         for (name, col) in &p.extra {
             self.bytes(&(name.len() as u64).to_le_bytes())?;
@@ -428,6 +437,16 @@ impl<R: Read> Columns<R> {
         let outcomes = [Some(false), Some(true), None];
         p.found_job_within_year = self.enums(&outcomes)?;
         p.kept_job_one_year = self.enums(&outcomes)?;
+        p.job_hours_per_week = match self.bytes(1)?[0] {
+            0 => None,
+            1 => Some(
+                self.bytes(self.n.checked_mul(4)?)?
+                    .chunks_exact(4)
+                    .map(|c| f32::from_bits(u32::from_le_bytes([c[0], c[1], c[2], c[3]])))
+                    .collect(),
+            ),
+            _ => return None,
+        };
         for _ in 0..self.len()? {
             let len = self.len()?;
             let name = String::from_utf8(self.bytes(len)?).ok()?;
@@ -457,6 +476,8 @@ mod tests {
                 p.register_basis = Some(RegisterBasis::Wsw);
                 p.register_entry_year = Some(2018);
                 p.found_job_within_year = Some(i % 2 == 0);
+                p.kept_job_one_year = Some(true);
+                p.job_hours_per_week = Some(20.25 + f32::from(i));
             }
             pop.push_with_extra(&p, std::iter::once(format!("n,{i}\n").as_str()));
         }

@@ -107,7 +107,8 @@ fn parse_piece(data: &[u8], start: usize, end: usize, eof: bool, rules: &Rules<'
     let layout = rules.layout;
     let mut tok = Tokenizer::new(data, start, end, eof, rules.shape);
     let mut piece = Piece {
-        pop: Population::with_extra_columns(layout.extra.iter().map(|(n, _)| n.clone())),
+        pop: Population::with_extra_columns(layout.extra.iter().map(|(n, _)| n.clone()))
+            .with_job_hours_column(layout.has(super::Column::JobHoursPerWeek)),
         id_hashes: Vec::new(),
         runs: Vec::new(),
         problems: Vec::new(),
@@ -182,7 +183,8 @@ pub(super) struct Tally {
 impl Tally {
     pub fn new(layout: &Layout, first_line: u64, max: usize) -> Tally {
         Tally {
-            pop: Population::with_extra_columns(layout.extra.iter().map(|(n, _)| n.clone())),
+            pop: Population::with_extra_columns(layout.extra.iter().map(|(n, _)| n.clone()))
+                .with_job_hours_column(layout.has(super::Column::JobHoursPerWeek)),
             id_hashes: Vec::new(),
             runs: Vec::new(),
             problems: Vec::new(),

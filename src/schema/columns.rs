@@ -1,5 +1,6 @@
-//! The columns of microdata schema v1 (`shared/spec/microdata-schema.md`) as data:
-//! name, value type, range and when a cell may be empty. The reader, the writer and the
+//! The columns of microdata schema v1.1 (`shared/spec/microdata-schema.md`) as data:
+//! name, value type, range, when a cell may be empty and whether the column may be
+//! absent (the v1.1 column `job_hours_per_week`; a v1 file stays valid). The reader, the writer and the
 //! data dictionary all read this one list; a test holds `data-dictionary/columns.csv` to it.
 
 use super::codes::{Education, Migration, RegisterBasis, Sex, WiaClass};
@@ -30,6 +31,11 @@ pub enum ValueType {
     },
     /// One of the listed lower-case codes.
     Code(&'static [&'static str]),
+    /// A decimal number `h` with `0 < h <= max` (digits, optionally a point and digits).
+    Decimal {
+        /// Largest value allowed.
+        max: u16,
+    },
 }
 
 /// When a cell may be empty.
@@ -52,17 +58,25 @@ pub struct ColumnSpec {
     pub value_type: ValueType,
     /// When a cell may be empty.
     pub empty: Empty,
+    /// Whether the column may be missing from the header (added in schema v1.1).
+    pub optional: bool,
 }
 
 macro_rules! columns {
     ($( $variant:ident = $name:literal : $ty:expr, $empty:expr; )+) => {
-        /// A column of schema v1.
+        /// A column of schema v1.1.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum Column { $(#[doc = concat!("The `", $name, "` column.")] $variant),+ }
 
-        /// All columns of schema v1 in the canonical order (the order the writer uses).
+        /// All columns of schema v1.1 in the canonical order (the order the writer uses).
         pub const COLUMNS: &[ColumnSpec] = &[
-            $(ColumnSpec { column: Column::$variant, name: $name, value_type: $ty, empty: $empty }),+
+            $(ColumnSpec {
+                column: Column::$variant,
+                name: $name,
+                value_type: $ty,
+                empty: $empty,
+                optional: matches!(Column::$variant, Column::JobHoursPerWeek),
+            }),+
         ];
     };
 }
@@ -105,7 +119,11 @@ columns! {
     RegisterEntryYear = "register_entry_year": ValueType::Year { min: FIRST_ENTRY_YEAR }, Empty::When("exactly when in_register = 0");
     FoundJobWithinYear = "found_job_within_year": ValueType::Bool, Empty::When(OUTCOME_EMPTY);
     KeptJobOneYear = "kept_job_one_year": ValueType::Bool, Empty::When(OUTCOME_EMPTY);
+    JobHoursPerWeek = "job_hours_per_week": ValueType::Decimal { max: MAX_JOB_HOURS }, Empty::When("unless kept_job_one_year = 1");
 }
+
+/// Most paid hours per week `job_hours_per_week` may hold (schema v1.1).
+pub const MAX_JOB_HOURS: u16 = 80;
 
 /// Number of schema columns.
 pub const N_COLUMNS: usize = COLUMNS.len();
@@ -141,6 +159,12 @@ mod tests {
             assert_eq!(spec.column as usize, i);
             assert_eq!(Column::from_name(spec.name), Some(spec.column));
         }
-        assert_eq!(N_COLUMNS, 30);
+        assert_eq!(N_COLUMNS, 31);
+        let optional: Vec<_> = COLUMNS
+            .iter()
+            .filter(|c| c.optional)
+            .map(|c| c.name)
+            .collect();
+        assert_eq!(optional, ["job_hours_per_week"]);
     }
 }

@@ -1,4 +1,4 @@
-//! The microdata contract, schema v1 (`shared/spec/microdata-schema.md`): the codes, the
+//! The microdata contract, schema v1.1 (`shared/spec/microdata-schema.md`): the codes, the
 //! columns, column-wise storage of persons, the validating CSV reader (parallel, with a
 //! columnar cache beside the input), the same reader for Parquet and `.sav` person files
 //! (features `parquet`, `sav`; [`read_path`]) and the writer.
@@ -23,7 +23,7 @@ pub use codes::{
 };
 pub use columns::{
     Column, ColumnSpec, Empty, ValueType, COLUMNS, DEFAULT_REFERENCE_YEAR, FIRST_ENTRY_YEAR,
-    N_COLUMNS,
+    MAX_JOB_HOURS, N_COLUMNS,
 };
 pub use formats::{read_path, read_path_with_progress};
 pub use population::{DaysColumn, Person, Population, RuleViolation, TextColumn, WindowDays};

@@ -101,7 +101,7 @@ impl std::ops::Index<DaysColumn> for WindowDays {
 /// p.days.set(DaysColumn::AnyBenefit, 10); // less than days_bijstand
 /// assert_eq!(p.check(2019)[0].column, banenafspraak::schema::Column::DaysAnyBenefit);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Person<'a> {
     /// Pseudonymised person key; never printed in any output.
     pub person_id: &'a str,
@@ -145,6 +145,8 @@ pub struct Person<'a> {
     pub found_job_within_year: Option<bool>,
     /// Job-start cohort only: still employee one year after the job start.
     pub kept_job_one_year: Option<bool>,
+    /// Schema v1.1: paid hours per week one year after the job start, for job keepers.
+    pub job_hours_per_week: Option<f32>,
 }
 
 /// A broken cross-column rule: the column whose value is wrong, that value and the rule.
@@ -184,6 +186,7 @@ impl<'a> Person<'a> {
             register_entry_year: None,
             found_job_within_year: None,
             kept_job_one_year: None,
+            job_hours_per_week: None,
         }
     }
 
@@ -327,6 +330,17 @@ impl<'a> Person<'a> {
                 );
             }
         }
+        if let Some(hours) = self.job_hours_per_week {
+            if self.kept_job_one_year != Some(true) {
+                out.add(
+                    Column::JobHoursPerWeek,
+                    hours.to_string(),
+                    "job_hours_per_week must be empty unless kept_job_one_year is 1 (hours are \
+                     measured on the job keepers only)"
+                        .into(),
+                );
+            }
+        }
     }
 }
 
@@ -422,7 +436,7 @@ impl TextColumn {
 /// assert_eq!(pop.len(), 1);
 /// assert_eq!(pop.person(0).age, 30);
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Population {
     pub(super) person_id: TextColumn,
     pub(super) sex: Vec<Sex>,
@@ -445,6 +459,8 @@ pub struct Population {
     pub(super) register_entry_year: Vec<Option<u16>>,
     pub(super) found_job_within_year: Vec<Option<bool>>,
     pub(super) kept_job_one_year: Vec<Option<bool>>,
+    /// Schema v1.1 hours, 0 where the cell is empty (a value is > 0); `None` when the column is absent.
+    pub(super) job_hours_per_week: Option<Vec<f32>>,
     pub(super) extra: Vec<(String, TextColumn)>,
 }
 
@@ -462,6 +478,28 @@ impl Population {
                 .map(|n| (n, TextColumn::default()))
                 .collect(),
             ..Population::default()
+        }
+    }
+
+    /// The same population with the v1.1 column `job_hours_per_week` when `present`
+    /// (cells empty where it had none) or without it (a version 1 population, of which
+    /// no banen are estimated).
+    pub fn with_job_hours_column(mut self, present: bool) -> Population {
+        if !present {
+            self.job_hours_per_week = None;
+        } else if self.job_hours_per_week.is_none() {
+            self.job_hours_per_week = Some(vec![0.0; self.len()]);
+        }
+        self
+    }
+
+    /// Sets `job_hours_per_week` of the given rows (the column must be present; see
+    /// [`Population::with_job_hours_column`]). For generators: the values are not checked.
+    pub fn set_job_hours(&mut self, rows: &[usize], hours: &[f32]) {
+        if let Some(h) = &mut self.job_hours_per_week {
+            for (&i, &v) in rows.iter().zip(hours) {
+                h[i] = v;
+            }
         }
     }
 
@@ -493,6 +531,9 @@ impl Population {
         self.register_entry_year.reserve(n);
         self.found_job_within_year.reserve(n);
         self.kept_job_one_year.reserve(n);
+        if let Some(h) = &mut self.job_hours_per_week {
+            h.reserve(n);
+        }
     }
 
     /// Number of persons.
@@ -533,6 +574,12 @@ impl Population {
         self.register_entry_year.push(p.register_entry_year);
         self.found_job_within_year.push(p.found_job_within_year);
         self.kept_job_one_year.push(p.kept_job_one_year);
+        if p.job_hours_per_week.is_some() && self.job_hours_per_week.is_none() {
+            self.job_hours_per_week = Some(vec![0.0; self.len() - 1]);
+        }
+        if let Some(h) = &mut self.job_hours_per_week {
+            h.push(p.job_hours_per_week.unwrap_or(0.0));
+        }
         for (_, col) in &mut self.extra {
             col.push("");
         }
@@ -564,6 +611,7 @@ impl Population {
     /// Appends the persons of `other`, which carries the same extra columns as `self`:
     /// how generated or parsed chunks are joined without building each person again.
     pub(crate) fn append(&mut self, other: Population) {
+        let (n_self, n_other) = (self.len(), other.len());
         debug_assert!(self
             .extra
             .iter()
@@ -597,6 +645,16 @@ impl Population {
         self.found_job_within_year
             .extend(other.found_job_within_year);
         self.kept_job_one_year.extend(other.kept_job_one_year);
+        match (&mut self.job_hours_per_week, other.job_hours_per_week) {
+            (Some(h), Some(o)) => h.extend(o),
+            (Some(h), None) => h.resize(n_self + n_other, 0.0),
+            (None, Some(o)) => {
+                let mut h = vec![0.0; n_self];
+                h.extend(o);
+                self.job_hours_per_week = Some(h);
+            }
+            (None, None) => {}
+        }
     }
 
     /// The person in row `i`.
@@ -627,6 +685,11 @@ impl Population {
             register_entry_year: self.register_entry_year[i],
             found_job_within_year: self.found_job_within_year[i],
             kept_job_one_year: self.kept_job_one_year[i],
+            job_hours_per_week: self
+                .job_hours_per_week
+                .as_ref()
+                .map(|h| h[i])
+                .filter(|&h| h > 0.0),
         }
     }
 
@@ -667,6 +730,7 @@ impl Population {
             register_entry_year: pick(&self.register_entry_year, rows),
             found_job_within_year: pick(&self.found_job_within_year, rows),
             kept_job_one_year: pick(&self.kept_job_one_year, rows),
+            job_hours_per_week: self.job_hours_per_week.as_ref().map(|h| pick(h, rows)),
             extra: self
                 .extra
                 .iter()
@@ -753,6 +817,12 @@ impl Population {
     pub fn kept_job_one_year(&self) -> &[Option<bool>] {
         &self.kept_job_one_year
     }
+    /// Schema v1.1 paid hours per week of the job keepers, 0 where the cell is empty (a value is > 0);
+    /// `None` when the file has no `job_hours_per_week` column (then no banen are
+    /// estimated).
+    pub fn job_hours_per_week(&self) -> Option<&[f32]> {
+        self.job_hours_per_week.as_deref()
+    }
 
     /// Names of the extra (non-schema) columns, in file order.
     pub fn extra_column_names(&self) -> impl Iterator<Item = &str> + '_ {
@@ -770,6 +840,7 @@ impl Population {
         let text = |c: &TextColumn| c.text.len() + c.ends.len() * std::mem::size_of::<usize>();
         text(&self.person_id)
             + n * (6 + 10 * 2 + 4 + 2 + 2 * 2 + 1 + 1 + 4 + 2)
+            + self.job_hours_per_week.as_ref().map_or(0, |h| 4 * h.len())
             + self.extra.iter().map(|(_, c)| text(c)).sum::<usize>()
     }
 }

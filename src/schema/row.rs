@@ -66,6 +66,11 @@ impl Layout {
         })
     }
 
+    /// Whether the header has schema column `c` (only optional columns may be absent).
+    pub fn has(&self, c: Column) -> bool {
+        self.position[c as usize] != usize::MAX
+    }
+
     /// What the tokenizer must know: which fields are free text, and a row's commas.
     pub fn shape(&self) -> Shape {
         let mut free_text = vec![false; self.width];
@@ -91,7 +96,7 @@ impl Layout {
 fn check_complete(position: &[usize; N_COLUMNS], names: &[String], source: &str) -> Result<()> {
     let missing: Vec<String> = COLUMNS
         .iter()
-        .filter(|c| position[c.column as usize] == usize::MAX)
+        .filter(|c| !c.optional && position[c.column as usize] == usize::MAX)
         .map(|c| {
             let near = names.iter().find(|n| n.trim().eq_ignore_ascii_case(c.name));
             match near {
@@ -182,6 +187,23 @@ fn parse_uint(b: &[u8]) -> Option<u64> {
     Some(n)
 }
 
+/// Parses a plain decimal: ASCII digits, optionally one point with digits on both sides
+/// (`32`, `32.5`); no sign, exponent, comma or spaces. `None` on anything else.
+fn parse_decimal(b: &[u8]) -> Option<f64> {
+    if b.len() > 24 {
+        return None;
+    }
+    let (whole, frac) = match memchr::memchr(b'.', b) {
+        Some(k) => (&b[..k], Some(&b[k + 1..])),
+        None => (b, None),
+    };
+    let digits = |s: &[u8]| !s.is_empty() && s.iter().all(u8::is_ascii_digit);
+    if !digits(whole) || frac.is_some_and(|f| !digits(f)) {
+        return None;
+    }
+    std::str::from_utf8(b).ok()?.parse().ok()
+}
+
 /// "not valid UTF-8" with the byte where it breaks, never the text (it may be an id).
 fn utf8_rule(e: &std::str::Utf8Error) -> String {
     format!(
@@ -200,8 +222,12 @@ struct Cells<'r, 'b, 's, 'p> {
 }
 
 impl<'r> Cells<'r, '_, '_, '_> {
+    /// The cell of column `c`; empty for an optional column the header lacks.
     fn raw(&self, c: Column) -> &'r [u8] {
-        self.record.cell(self.layout.position[c as usize])
+        match self.layout.position[c as usize] {
+            usize::MAX => b"",
+            k => self.record.cell(k),
+        }
     }
 
     fn fail(&mut self, c: Column, raw: &[u8], rule: String) {
@@ -308,6 +334,29 @@ impl<'r> Cells<'r, '_, '_, '_> {
         self.code_of(c, raw, parse).map(Some)
     }
 
+    /// An optional decimal cell `0 < h <= max` (`ValueType::Decimal`).
+    fn optional_decimal(&mut self, c: Column) -> Option<Option<f32>> {
+        let raw = self.raw(c);
+        if raw.is_empty() {
+            return Some(None);
+        }
+        let max = match c.spec().value_type {
+            ValueType::Decimal { max } => max,
+            _ => 0,
+        };
+        match parse_decimal(raw) {
+            Some(v) if v > 0.0 && v <= f64::from(max) => Some(Some(v as f32)),
+            _ => {
+                self.fail(
+                    c,
+                    raw,
+                    format!("expected a decimal number h with 0 < h <= {max} (digits and a point)"),
+                );
+                None
+            }
+        }
+    }
+
     /// A text cell (the person_id): its problems never show the value.
     fn text(&mut self, c: Column) -> Option<&'r str> {
         let raw = self.required(c)?;
@@ -362,6 +411,7 @@ impl<'r> Cells<'r, '_, '_, '_> {
         let register_entry_year = self.optional_int(C::RegisterEntryYear);
         let found_job_within_year = self.optional_bool(C::FoundJobWithinYear);
         let kept_job_one_year = self.optional_bool(C::KeptJobOneYear);
+        let job_hours_per_week = self.optional_decimal(C::JobHoursPerWeek);
         Some(Person {
             person_id: person_id?,
             sex: sex?,
@@ -384,6 +434,7 @@ impl<'r> Cells<'r, '_, '_, '_> {
             register_entry_year: register_entry_year?,
             found_job_within_year: found_job_within_year?,
             kept_job_one_year: kept_job_one_year?,
+            job_hours_per_week: job_hours_per_week?,
         })
     }
 }
@@ -469,6 +520,32 @@ mod tests {
             parse_uint(b"9999999999999999999"),
             Some(9_999_999_999_999_999_999)
         );
+    }
+
+    #[test]
+    fn decimal_parsing() {
+        assert_eq!(parse_decimal(b"32"), Some(32.0));
+        assert_eq!(parse_decimal(b"32.5"), Some(32.5));
+        assert_eq!(parse_decimal(b"007.25"), Some(7.25));
+        for bad in [
+            &b"-1"[..],
+            b"1e3",
+            b"1,5",
+            b".5",
+            b"5.",
+            b" 5",
+            b"nan",
+            b"inf",
+            b"1.2.3",
+            b"",
+        ] {
+            assert_eq!(
+                parse_decimal(bad),
+                None,
+                "{:?}",
+                String::from_utf8_lossy(bad)
+            );
+        }
     }
 
     #[test]

@@ -1,5 +1,7 @@
-//! The CSV writer of schema v1: schema columns in canonical order, then the extra
-//! columns, so that reading what was written gives the same population.
+//! The CSV writer of schema v1.1: schema columns in canonical order, then the extra
+//! columns, so that reading what was written gives the same population. The optional
+//! v1.1 column `job_hours_per_week` is written exactly when the population carries it,
+//! so a version 1 population gives a version 1 file.
 
 use std::io::Write;
 use std::path::Path;
@@ -39,14 +41,17 @@ pub fn write_csv<W: Write>(pop: &Population, out: W, target: &str) -> Result<()>
         .buffer_capacity(1 << 20)
         .from_writer(out);
     let extra: Vec<&str> = pop.extra_column_names().collect();
-    let header = COLUMNS.iter().map(|c| c.name).chain(extra.iter().copied());
+    let specs: Vec<_> = COLUMNS
+        .iter()
+        .filter(|c| !c.optional || pop.job_hours_per_week().is_some())
+        .collect();
+    let header = specs.iter().map(|c| c.name).chain(extra.iter().copied());
     w.write_record(header).map_err(io)?;
     let extra_cols: Vec<_> = extra.iter().filter_map(|n| pop.extra(n)).collect();
-    let mut cells: Vec<String> = vec![String::new(); COLUMNS.len()];
+    let mut cells: Vec<String> = vec![String::new(); specs.len()];
     for i in 0..pop.len() {
         let p = pop.person(i);
-        for spec in COLUMNS {
-            let cell = &mut cells[spec.column as usize];
+        for (cell, spec) in cells.iter_mut().zip(&specs) {
             cell.clear();
             format_cell(&p, spec.column, cell);
         }
@@ -118,6 +123,12 @@ fn format_cell(p: &Person<'_>, c: Column, out: &mut String) {
         Column::KeptJobOneYear => {
             if let Some(b) = p.kept_job_one_year {
                 put(&flag(b))
+            }
+        }
+        // f32's Display is the shortest text that reads back to the same value.
+        Column::JobHoursPerWeek => {
+            if let Some(h) = p.job_hours_per_week {
+                put(&h)
             }
         }
     }

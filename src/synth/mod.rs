@@ -1,5 +1,5 @@
 //! The calibrated synthetic population: persons aged 16-66 who satisfy every rule of
-//! schema v1 and are consistent with what Panteia (2023) publishes. Real microdata never
+//! schema v1.1 and are consistent with what Panteia (2023) publishes. Real microdata never
 //! leave CBS; on this population the report's tables can be reproduced through models
 //! fitted on it.
 //!
@@ -10,7 +10,8 @@
 //! - register membership is drawn with the probability of table B3.1's leaf (the
 //!   mechanism, [`report_trees`]); the old groups (wajong, wsw, wiw/id) are added so that
 //!   the register-size factor is 2.9; job finding (B3.2) and keeping (B3.3) are drawn
-//!   likewise for the two cohorts;
+//!   likewise for the two cohorts; the job keepers get paid hours per week calibrated to
+//!   the report's hour bands ([`hours`]), so the population is schema v1.1;
 //! - the cell weights are calibrated ([`calibrate`]) so that the published counts, means,
 //!   finds, keeps and distribution columns come out ([`published`]).
 //!
@@ -19,6 +20,7 @@
 
 pub mod calibrate;
 pub mod cells;
+pub mod hours;
 pub mod panel;
 #[cfg(feature = "parquet")]
 pub mod parquet_tables;
@@ -116,7 +118,7 @@ impl SynthParams {
                 pop.append(part);
             }
         }
-        Ok(pop)
+        Ok(hours::add_hours(pop, self.seed))
     }
 }
 

@@ -141,6 +141,7 @@ pub fn generate(m: &Mechanism, n: usize, seed: u64) -> Population {
             register_entry_year: None,
             found_job_within_year: None,
             kept_job_one_year: None,
+            job_hours_per_week: None,
         };
         if p.wia_class != WiaClass::None {
             p.disability_pct = 85;
@@ -189,4 +190,45 @@ pub fn truth(m: &Mechanism, pop: &Population, def: &ScoredPopulation, f: f64) ->
         }
     }
     (comparable, finds, keeps)
+}
+
+/// Hours of a job keeper under the step mechanism: a step a tree can represent exactly
+/// (young keepers work fewer hours), plus uniform noise of +-3 hours around it.
+pub fn step_hours(p: &Person<'_>) -> f64 {
+    if p.age < 30 {
+        18.0
+    } else {
+        32.0
+    }
+}
+
+/// The population with `job_hours_per_week` for every keeper: `h(x)` plus noise, so the
+/// mean hours of a keeper with features x is exactly `h(x)` (schema v1.1).
+pub fn with_hours(pop: Population, h: fn(&Person<'_>) -> f64, seed: u64) -> Population {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x686f);
+    let keepers: Vec<usize> = (0..pop.len())
+        .filter(|&i| pop.kept_job_one_year()[i] == Some(true))
+        .collect();
+    let hours: Vec<f32> = keepers
+        .iter()
+        .map(|&i| (h(&pop.person(i)) + rng.gen_range(-3.0..3.0)) as f32)
+        .collect();
+    let mut pop = pop.with_job_hours_column(true);
+    pop.set_job_hours(&keepers, &hours);
+    pop
+}
+
+/// The exact expected banen of a population: sum over its members without work of
+/// c q k h / 25.5.
+pub fn truth_banen(
+    m: &Mechanism,
+    h: fn(&Person<'_>) -> f64,
+    pop: &Population,
+    def: &ScoredPopulation,
+    f: f64,
+) -> f64 {
+    pop.persons()
+        .filter(|p| def.contains(p) && !p.employed)
+        .map(|p| (f * (m.pi)(&p)).min(1.0) * (m.q)(&p) * (m.k)(&p) * h(&p) / 25.5)
+        .sum()
 }

@@ -196,6 +196,10 @@ pub(super) fn operand(name: &str) -> Result<Operand, String> {
         Column::RegisterEntryYear => int(IntColumn::RegisterEntryYear),
         Column::FoundJobWithinYear => boolean(BoolColumn::FoundJob),
         Column::KeptJobOneYear => boolean(BoolColumn::KeptJob),
+        Column::JobHoursPerWeek => Err(
+            "job_hours_per_week is an outcome of the job keepers: a rule may not select on it"
+                .into(),
+        ),
         // The days columns were matched above.
         _ => Err(format!("column {column} cannot be used in a rule")),
     }

@@ -69,49 +69,57 @@ pub(super) fn days_reading(days: u32) -> String {
 /// `(all rows)`.
 impl fmt::Display for ClassificationTree {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // (text with indent, leaf node or None)
-        let mut lines: Vec<(String, Option<&Node>)> = Vec::new();
-        if self.root().is_leaf() {
-            lines.push(("(all rows)".into(), Some(self.root())));
-        }
-        let mut stack: Vec<(usize, String)> = Vec::new();
-        if let Some(s) = self.root().split() {
-            stack.push((
-                s.right,
-                condition_text(&self.features[s.feature], s.rule, false),
-            ));
-            stack.push((
-                s.left,
-                condition_text(&self.features[s.feature], s.rule, true),
-            ));
-        }
-        while let Some((id, cond)) = stack.pop() {
-            let node = &self.nodes[id];
-            let indent = "  ".repeat(node.depth.saturating_sub(1));
-            lines.push((format!("{indent}{cond}"), node.is_leaf().then_some(node)));
-            if let Some(s) = node.split() {
-                let feat = &self.features[s.feature];
-                stack.push((s.right, condition_text(feat, s.rule, false)));
-                stack.push((s.left, condition_text(feat, s.rule, true)));
-            }
-        }
-        let width = lines
-            .iter()
-            .map(|(t, _)| t.chars().count())
-            .max()
-            .unwrap_or(0);
-        for (text, leaf) in &lines {
-            match leaf.and_then(|n| n.probability().map(|p| (p, n.counts))) {
-                Some((p, counts)) => {
-                    write!(f, "{text:<width$}  {:>5.1}%", 100.0 * p)?;
-                    if let Some(c) = counts {
-                        write!(f, "  n = {}", c.n)?;
-                    }
-                    writeln!(f)?;
-                }
-                None => writeln!(f, "{text}")?,
-            }
-        }
-        Ok(())
+        write_tree(f, &self.features, &self.nodes, |p| {
+            format!("{:>5.1}%", 100.0 * p)
+        })
     }
+}
+
+/// The indented table of a tree's nodes (pre-order, left first); `value` words a leaf's
+/// value (a probability, a mean), followed by its training size when known.
+pub(super) fn write_tree(
+    f: &mut fmt::Formatter<'_>,
+    features: &[TreeFeature],
+    nodes: &[Node],
+    value: impl Fn(f64) -> String,
+) -> fmt::Result {
+    // (text with indent, leaf node or None)
+    let mut lines: Vec<(String, Option<&Node>)> = Vec::new();
+    let root = &nodes[0];
+    if root.is_leaf() {
+        lines.push(("(all rows)".into(), Some(root)));
+    }
+    let mut stack: Vec<(usize, String)> = Vec::new();
+    if let Some(s) = root.split() {
+        stack.push((s.right, condition_text(&features[s.feature], s.rule, false)));
+        stack.push((s.left, condition_text(&features[s.feature], s.rule, true)));
+    }
+    while let Some((id, cond)) = stack.pop() {
+        let node = &nodes[id];
+        let indent = "  ".repeat(node.depth.saturating_sub(1));
+        lines.push((format!("{indent}{cond}"), node.is_leaf().then_some(node)));
+        if let Some(s) = node.split() {
+            let feat = &features[s.feature];
+            stack.push((s.right, condition_text(feat, s.rule, false)));
+            stack.push((s.left, condition_text(feat, s.rule, true)));
+        }
+    }
+    let width = lines
+        .iter()
+        .map(|(t, _)| t.chars().count())
+        .max()
+        .unwrap_or(0);
+    for (text, leaf) in &lines {
+        match leaf.and_then(|n| n.probability().map(|p| (p, n.counts))) {
+            Some((p, counts)) => {
+                write!(f, "{text:<width$}  {}", value(p))?;
+                if let Some(c) = counts {
+                    write!(f, "  n = {}", c.n)?;
+                }
+                writeln!(f)?;
+            }
+            None => writeln!(f, "{text}")?,
+        }
+    }
+    Ok(())
 }

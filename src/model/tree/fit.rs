@@ -1,5 +1,9 @@
-//! Fitting by histograms: per node one pass per feature counts rows and positives per
-//! value; the smaller child is counted and the larger one's histogram is the parent's minus it.
+//! Fitting by histograms: per node one pass per feature sums a [`Target`]'s statistic per
+//! value (rows and positives for the classification tree, rows and the outcome's sum for
+//! the regression tree); the smaller child is counted and the larger one's histogram is
+//! the parent's minus it. Both trees share this fitter; they differ only in the target.
+
+use std::ops::{AddAssign, SubAssign};
 
 use rayon::prelude::*;
 
@@ -7,16 +11,69 @@ use super::nodes::{Counts, Node, NodeKind, Split, SplitRule};
 use super::params::TreeParams;
 use super::TIE_TOL;
 
-/// Per-value counts of one feature at one node, packed as `n | positives << 32` so one add
-/// updates both (neither half can overflow into the other: a node has < 2^32 rows).
-type Hist = Vec<Vec<u64>>;
+/// What a tree learns: the statistic a histogram bin sums, and the node score a split
+/// maximises over its two children (`n` times the node's impurity is `C - score` for a
+/// constant `C` of the node, so the best split has the largest summed score).
+pub(super) trait Target: Sync {
+    /// The per-value statistic; sums and differences must be exact.
+    type Bin: Copy + Default + Send + Sync + AddAssign + SubAssign;
+    /// The unit of score differences per training row, in which `min_split_gain` is not
+    /// expressed (1 for Gini; the square of the fixed-point unit for sums).
+    const GAIN_UNIT: f64;
+    /// The statistic of one training row.
+    fn bin(&self, row: u32) -> Self::Bin;
+    /// Rows in a bin.
+    fn rows(bin: Self::Bin) -> u64;
+    /// The node score: `(p² + q²) / n` for Gini, `s² / n` for the squared error.
+    fn score(bin: Self::Bin) -> f64;
+    /// Whether a node could gain from a split at all (a pure class node cannot).
+    fn splittable(bin: Self::Bin) -> bool;
+    /// Score differences below this are ties (a relative tolerance of the node's size).
+    fn tolerance(bin: Self::Bin) -> f64;
+    /// The node's counts and its leaf value.
+    fn node(bin: Self::Bin) -> (Counts, f64);
+}
+
+/// The classification target: bins packed as `n | positives << 32` so one add updates both
+/// (neither half can overflow into the other: a node has < 2^32 rows).
+pub(super) struct Classes<'a>(pub(super) &'a [bool]);
 
 #[inline]
 fn unpack(bin: u64) -> (u64, u64) {
     (bin & 0xFFFF_FFFF, bin >> 32)
 }
 
-pub(super) struct Fitter<'a> {
+impl Target for Classes<'_> {
+    type Bin = u64;
+    const GAIN_UNIT: f64 = 1.0;
+    #[inline]
+    fn bin(&self, row: u32) -> u64 {
+        1 | (u64::from(self.0[row as usize]) << 32)
+    }
+    fn rows(bin: u64) -> u64 {
+        unpack(bin).0
+    }
+    fn score(bin: u64) -> f64 {
+        let (n, positives) = unpack(bin);
+        purity(n, positives)
+    }
+    fn splittable(bin: u64) -> bool {
+        let (n, positives) = unpack(bin);
+        positives > 0 && positives < n
+    }
+    fn tolerance(bin: u64) -> f64 {
+        unpack(bin).0 as f64 * TIE_TOL
+    }
+    fn node(bin: u64) -> (Counts, f64) {
+        let (n, positives) = unpack(bin);
+        (Counts { n, positives }, positives as f64 / n as f64)
+    }
+}
+
+/// Per feature, the bins of its values at one node.
+type Hist<B> = Vec<Vec<B>>;
+
+pub(super) struct Fitter<'a, T: Target> {
     pub(super) params: &'a TreeParams,
     pub(super) cols: Vec<&'a [u16]>,
     pub(super) cards: Vec<usize>,
@@ -25,7 +82,7 @@ pub(super) struct Fitter<'a> {
     pub(super) names: Vec<String>,
     /// Per feature, the values a numeric threshold may take (`None`: any observed value).
     pub(super) allowed: Vec<Option<Vec<bool>>>,
-    pub(super) y: &'a [bool],
+    pub(super) target: T,
     /// Training rows in all, for weighting gains by node share.
     pub(super) total: f64,
     /// The row ids, partitioned in place so that every node owns a contiguous range.
@@ -34,29 +91,24 @@ pub(super) struct Fitter<'a> {
     pub(super) nodes: Vec<Node>,
 }
 
-impl Fitter<'_> {
-    fn may_split(&self, n: u64, positives: u64, depth: usize) -> bool {
+impl<T: Target> Fitter<'_, T> {
+    fn may_split(&self, stat: T::Bin, depth: usize) -> bool {
         depth < self.params.max_depth
-            && n >= (self.params.min_leaf as u64).saturating_mul(2)
-            && positives > 0
-            && positives < n
+            && T::rows(stat) >= (self.params.min_leaf as u64).saturating_mul(2)
+            && T::splittable(stat)
     }
 
     /// Histograms of all features over `rows[start..end]`, one feature per rayon task.
     /// Every value is below its feature's cardinality: the matrix was checked when built.
-    pub(super) fn histogram(&self, start: usize, end: usize) -> Hist {
+    pub(super) fn histogram(&self, start: usize, end: usize) -> Hist<T::Bin> {
         let rows = &self.rows[start..end];
-        let y = self.y;
         // Gathered once per node rather than once per feature.
-        let inc: Vec<u64> = rows
-            .iter()
-            .map(|&r| 1 | (u64::from(y[r as usize]) << 32))
-            .collect();
+        let inc: Vec<T::Bin> = rows.iter().map(|&r| self.target.bin(r)).collect();
         self.cols
             .par_iter()
             .zip(self.cards.par_iter())
             .map(|(col, &card)| {
-                let mut h = vec![0u64; card];
+                let mut h = vec![T::Bin::default(); card];
                 for (&r, &add) in rows.iter().zip(&inc) {
                     h[usize::from(col[r as usize])] += add;
                 }
@@ -66,8 +118,8 @@ impl Fitter<'_> {
     }
 
     /// The best split of a node with histogram `hist`, if it beats `min_split_gain`.
-    fn best_split(&self, hist: &Hist, n: u64, positives: u64) -> Option<(usize, SplitRule)> {
-        let tol = n as f64 * TIE_TOL;
+    fn best_split(&self, hist: &Hist<T::Bin>, stat: T::Bin) -> Option<(usize, SplitRule)> {
+        let tol = T::tolerance(stat);
         let min_leaf = self.params.min_leaf as u64;
         let per_feature: Vec<Option<(SplitRule, f64)>> = hist
             .par_iter()
@@ -75,7 +127,7 @@ impl Fitter<'_> {
             .zip(self.allowed.par_iter())
             .map(|((h, &cat), allowed)| {
                 let allowed = allowed.as_deref();
-                best_in_feature(h, cat, allowed, (n, positives), min_leaf, tol)
+                best_in_feature::<T>(h, cat, allowed, stat, min_leaf, tol)
             })
             .collect();
         // Reduced in feature order so that near-ties go to the lowest feature index.
@@ -88,13 +140,14 @@ impl Fitter<'_> {
             }
         }
         let (feature, rule, score) = best?;
-        let decrease = score - purity(n, positives);
+        let decrease = score - T::score(stat);
         if decrease <= tol {
             return None;
         }
-        // Gini decrease weighted by node share: (n / N) * (G - nL/n GL - nR/n GR), which
-        // equals (score - purity(node)) / N.
-        (decrease / self.total > self.params.min_split_gain).then_some((feature, rule))
+        // Impurity decrease weighted by node share: (n / N) * (G - nL/n GL - nR/n GR),
+        // which equals (score - score(node)) / N.
+        (decrease / self.total / T::GAIN_UNIT > self.params.min_split_gain)
+            .then_some((feature, rule))
     }
 
     /// Grows the subtree over `rows[start..end]` and returns its root's id.
@@ -102,37 +155,36 @@ impl Fitter<'_> {
         &mut self,
         start: usize,
         end: usize,
-        positives: u64,
+        stat: T::Bin,
         depth: usize,
-        hist: Option<Hist>,
+        hist: Option<Hist<T::Bin>>,
     ) -> usize {
-        let n = (end - start) as u64;
         let id = self.nodes.len();
+        let (counts, value) = T::node(stat);
         self.nodes.push(Node {
             depth,
-            counts: Some(Counts { n, positives }),
-            kind: NodeKind::Leaf {
-                probability: positives as f64 / n as f64,
-            },
+            counts: Some(counts),
+            kind: NodeKind::Leaf { probability: value },
         });
-        if !self.may_split(n, positives, depth) {
+        if !self.may_split(stat, depth) {
             return id;
         }
         let hist = hist.unwrap_or_else(|| self.histogram(start, end));
-        let Some((feature, rule)) = self.best_split(&hist, n, positives) else {
+        let Some((feature, rule)) = self.best_split(&hist, stat) else {
             return id;
         };
-        let (n_left, left_pos) = partition(
+        let (n_left, left_stat) = partition(
             &mut self.rows[start..end],
             &mut self.scratch,
             self.cols[feature],
-            self.y,
+            &self.target,
             rule,
         );
         let mid = start + n_left;
-        let right_pos = positives - left_pos;
-        let need_left = self.may_split(n_left as u64, left_pos, depth + 1);
-        let need_right = self.may_split((end - mid) as u64, right_pos, depth + 1);
+        let mut right_stat = stat;
+        right_stat -= left_stat;
+        let need_left = self.may_split(left_stat, depth + 1);
+        let need_right = self.may_split(right_stat, depth + 1);
         // Count only the smaller child; the larger one's histogram is the parent's minus it.
         let (hist_left, hist_right) = if need_left || need_right {
             let left_smaller = mid - start <= end - mid;
@@ -150,8 +202,8 @@ impl Fitter<'_> {
         } else {
             (None, None)
         };
-        let left = self.grow(start, mid, left_pos, depth + 1, hist_left);
-        let right = self.grow(mid, end, right_pos, depth + 1, hist_right);
+        let left = self.grow(start, mid, left_stat, depth + 1, hist_left);
+        let right = self.grow(mid, end, right_stat, depth + 1, hist_right);
         self.nodes[id].kind = NodeKind::Split(Split {
             feature,
             feature_name: self.names[feature].clone(),
@@ -178,88 +230,88 @@ fn purity(n: u64, positives: u64) -> f64 {
 /// scores the lowest threshold or level wins. Numeric thresholds are observed values, or
 /// with `allowed` the allowed values (observed or not: a grid point between two observed
 /// values gives the same partition as the lower one).
-fn best_in_feature(
-    hist: &[u64],
+fn best_in_feature<T: Target>(
+    hist: &[T::Bin],
     categorical: bool,
     allowed: Option<&[bool]>,
-    (n, positives): (u64, u64),
+    stat: T::Bin,
     min_leaf: u64,
     tol: f64,
 ) -> Option<(SplitRule, f64)> {
+    let n = T::rows(stat);
     let mut best: Option<(SplitRule, f64)> = None;
-    let mut consider = |rule: SplitRule, n_left: u64, pos_left: u64| {
-        let n_right = n - n_left;
-        if n_left < min_leaf || n_right < min_leaf {
+    let mut consider = |rule: SplitRule, left: T::Bin| {
+        let n_left = T::rows(left);
+        if n_left < min_leaf || n - n_left < min_leaf {
             return;
         }
-        let score = purity(n_left, pos_left) + purity(n_right, positives - pos_left);
+        let mut right = stat;
+        right -= left;
+        let score = T::score(left) + T::score(right);
         if best.is_none_or(|(_, b)| score > b + tol) {
             best = Some((rule, score));
         }
     };
     if categorical {
         for (k, &bin) in hist.iter().enumerate() {
-            let (c, p) = unpack(bin);
-            if c > 0 {
+            if T::rows(bin) > 0 {
                 // Histograms have at most 65 536 bins, so `k` fits u16.
-                consider(SplitRule::Equals(k as u16), c, p);
+                consider(SplitRule::Equals(k as u16), bin);
             }
         }
     } else {
-        let (mut n_left, mut pos_left) = (0, 0);
+        let mut left = T::Bin::default();
         for (v, &bin) in hist.iter().enumerate() {
-            let (c, p) = unpack(bin);
-            n_left += c;
-            pos_left += p;
+            left += bin;
             let candidate = match allowed {
                 // An unobserved value gives the partition of the previous observed one.
-                None => c > 0,
+                None => T::rows(bin) > 0,
                 Some(mask) => mask.get(v).copied().unwrap_or(false),
             };
             if !candidate {
                 continue;
             }
-            if n - n_left < min_leaf {
+            if n - T::rows(left) < min_leaf {
                 break;
             }
-            consider(SplitRule::AtMost(v as u16), n_left, pos_left);
+            consider(SplitRule::AtMost(v as u16), left);
         }
     }
     best
 }
 
 /// Stable in-place partition of `rows` by `rule` (left first); returns the left size and
-/// its positives. Stability keeps each node's rows in increasing order, so column reads
+/// its statistic. Stability keeps each node's rows in increasing order, so column reads
 /// stay monotone and cache-friendly.
-fn partition(
+fn partition<T: Target>(
     rows: &mut [u32],
     scratch: &mut Vec<u32>,
     col: &[u16],
-    y: &[bool],
+    target: &T,
     rule: SplitRule,
-) -> (usize, u64) {
+) -> (usize, T::Bin) {
     scratch.clear();
     let mut w = 0;
-    let mut pos = 0u64;
+    let mut stat = T::Bin::default();
     for i in 0..rows.len() {
         let r = rows[i];
         if rule.holds(col[r as usize]) {
             rows[w] = r;
             w += 1;
-            pos += u64::from(y[r as usize]);
+            stat += target.bin(r);
         } else {
             scratch.push(r);
         }
     }
     rows[w..].copy_from_slice(scratch);
-    (w, pos)
+    (w, stat)
 }
 
-/// `parent - child`, bin by bin, reusing the parent's memory. Exact on the packed bins
-/// because each child half is at most the parent's.
-fn subtract(mut parent: Hist, child: &Hist) -> Hist {
+/// `parent - child`, bin by bin, reusing the parent's memory. Exact: bins hold integers
+/// and each child's are at most the parent's.
+fn subtract<B: Copy + SubAssign>(mut parent: Hist<B>, child: &Hist<B>) -> Hist<B> {
     for (p, c) in parent.iter_mut().zip(child) {
-        for (a, b) in p.iter_mut().zip(c) {
+        for (a, &b) in p.iter_mut().zip(c) {
             *a -= b;
         }
     }

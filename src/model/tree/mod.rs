@@ -11,6 +11,9 @@
 //! cumulative sums finds the best cut. One child's histogram is the parent's minus the
 //! other's, so only the smaller child is counted.
 //!
+//! The regression tree ([`RegressionTree`], hours per week for banen) shares the fitter:
+//! its bins hold rows and the outcome's sum, its criterion is the squared error.
+//!
 //! Trees can also be built by hand ([`ClassificationTree::from_nodes`]) to score with a
 //! published tree without fitting.
 
@@ -20,6 +23,7 @@ mod fit;
 mod grid;
 mod nodes;
 mod params;
+mod regression;
 mod score;
 #[cfg(test)]
 mod tests;
@@ -28,6 +32,7 @@ pub use build::ClassificationTree;
 pub use grid::{DaysGrid, ThresholdGrid};
 pub use nodes::{Condition, Counts, Leaf, Node, NodeKind, NodeSpec, Split, SplitRule, TreeFeature};
 pub use params::TreeParams;
+pub use regression::{RegressionLeaf, RegressionTree};
 pub use score::RowScorer;
 
 use crate::error::Error;

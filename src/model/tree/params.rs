@@ -4,9 +4,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::build::ClassificationTree;
-use super::fit::Fitter;
+use super::fit::{Classes, Fitter, Target};
 use super::grid::ThresholdGrid;
-use super::nodes::TreeFeature;
+use super::nodes::{Node, TreeFeature};
 use super::{input, MAX_DEPTH_LIMIT};
 use crate::error::{Error, Result};
 use crate::model::{FeatureKind, FeatureMatrix};
@@ -115,7 +115,23 @@ impl TreeParams {
     /// one-leaf tree.
     pub fn fit(&self, x: &FeatureMatrix, y: &[bool], rows: &[usize]) -> Result<ClassificationTree> {
         self.check()?;
-        let (row_ids, positives) = training_rows(x, y, rows)?;
+        x.check_training(y, rows)?;
+        let row_ids = row_ids(x, rows)?;
+        let positives: u64 = rows.iter().map(|&r| u64::from(y[r])).sum();
+        let stat = rows.len() as u64 | (positives << 32);
+        let (features, nodes) = self.grow(x, row_ids, Classes(y), stat);
+        Ok(ClassificationTree { features, nodes })
+    }
+
+    /// Grows a tree for `target` over the (checked) training rows whose summed
+    /// statistic is `stat`: the histogram fit both trees share.
+    pub(super) fn grow<T: Target>(
+        &self,
+        x: &FeatureMatrix,
+        row_ids: Vec<u32>,
+        target: T,
+        stat: T::Bin,
+    ) -> (Vec<TreeFeature>, Vec<Node>) {
         let columns = x.columns();
         let features: Vec<TreeFeature> = columns
             .iter()
@@ -144,23 +160,21 @@ impl TreeParams {
                 .collect(),
             names: features.iter().map(|f| f.name.clone()).collect(),
             allowed,
-            y,
-            total: rows.len() as f64,
+            target,
+            total: row_ids.len() as f64,
             rows: row_ids,
             scratch: Vec::new(),
             nodes: Vec::new(),
         };
         let n = fitter.rows.len();
-        fitter.grow(0, n, positives, 0, None);
-        let nodes = fitter.nodes;
-        Ok(ClassificationTree { features, nodes })
+        fitter.grow(0, n, stat, 0, None);
+        (features, fitter.nodes)
     }
 }
 
-/// The training rows as `u32` ids (to halve the memory traffic of the histogram passes)
-/// and their number of positives.
-fn training_rows(x: &FeatureMatrix, y: &[bool], rows: &[usize]) -> Result<(Vec<u32>, u64)> {
-    x.check_training(y, rows)?;
+/// The training rows as `u32` ids, to halve the memory traffic of the histogram passes
+/// (the rows were checked against the matrix).
+pub(super) fn row_ids(x: &FeatureMatrix, rows: &[usize]) -> Result<Vec<u32>> {
     if u32::try_from(rows.len()).is_err() || u32::try_from(x.n_rows()).is_err() {
         return Err(input(format!(
             "{} rows to fit on in a matrix of {}; at most {} are supported",
@@ -170,9 +184,7 @@ fn training_rows(x: &FeatureMatrix, y: &[bool], rows: &[usize]) -> Result<(Vec<u
         )));
     }
     // In range: checked above.
-    let row_ids = rows.iter().map(|&r| r as u32).collect();
-    let positives = rows.iter().map(|&r| u64::from(y[r])).sum();
-    Ok((row_ids, positives))
+    Ok(rows.iter().map(|&r| r as u32).collect())
 }
 
 /// Per value, the number of distinct rows among `rows` that hold it.

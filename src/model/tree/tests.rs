@@ -695,3 +695,109 @@ proptest! {
         prop_assert!(t.depth() <= p.max_depth);
     }
 }
+
+/// Hours with a planted structure: 15 hours up to disability 40, 30 above; above it
+/// education level "low" works 10 hours less. Noise of +-4 hours.
+fn planted_hours(n: usize, seed: u64) -> (FeatureMatrix, Vec<f64>) {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let (mut dis, mut edu, mut noise, mut y) = (vec![], vec![], vec![], vec![]);
+    for _ in 0..n {
+        let d: u16 = rng.gen_range(0..=100);
+        let e: u16 = rng.gen_range(0..3);
+        let z: u16 = rng.gen_range(0..=1095);
+        let base = if d <= 40 {
+            15.0
+        } else if e == 0 {
+            20.0
+        } else {
+            30.0
+        };
+        dis.push(d);
+        edu.push(e);
+        noise.push(z);
+        y.push(base + rng.gen_range(-4.0..4.0));
+    }
+    let x = matrix(vec![
+        numeric("days_nug", 1095, noise),
+        categorical("education", &["low", "mid", "high"], edu),
+        numeric("disability_pct", 100, dis),
+    ]);
+    (x, y)
+}
+
+#[test]
+fn the_regression_tree_recovers_a_planted_split() {
+    let (x, y) = planted_hours(20_000, 3);
+    let rows: Vec<usize> = (0..x.n_rows()).collect();
+    let params = TreeParams {
+        max_depth: 2,
+        min_leaf: 500,
+        ..TreeParams::default()
+    };
+    let tree = params.fit_regression(&x, &y, &rows).unwrap();
+    let text = tree.to_string();
+    assert!(text.starts_with("disability_pct <= 40\n"), "{text}");
+    assert!(text.contains("education = low"), "{text}");
+    assert!(
+        text.contains("disability_pct > 40\n  education = low"),
+        "{text}"
+    );
+    let leaves = tree.leaves();
+    assert_eq!(leaves.iter().map(|l| l.n).sum::<u64>(), 20_000);
+    // Leaf means are the training means of their rows; predictions are the leaf means.
+    let pred = tree.predict(&x).unwrap();
+    let ids = tree.leaf_ids(&x).unwrap();
+    for l in &leaves {
+        let mine: Vec<f64> = (0..x.n_rows())
+            .filter(|&r| ids[r] == l.node)
+            .map(|r| y[r])
+            .collect();
+        let mean = mine.iter().sum::<f64>() / mine.len() as f64;
+        assert_eq!(mine.len() as u64, l.n);
+        assert!((l.mean - mean).abs() < 5e-4, "{} vs {mean}", l.mean);
+    }
+    let dis = &x.columns()[2].values;
+    let edu = &x.columns()[1].values;
+    let groups: [(f64, &dyn Fn(usize) -> bool); 3] = [
+        (15.0, &|r| dis[r] <= 40),
+        (20.0, &|r| dis[r] > 40 && edu[r] == 0),
+        (30.0, &|r| dis[r] > 40 && edu[r] != 0),
+    ];
+    for (want, group) in groups {
+        let p: Vec<f64> = (0..x.n_rows())
+            .filter(|&r| group(r))
+            .map(|r| pred[r])
+            .collect();
+        let mean = p.iter().sum::<f64>() / p.len() as f64;
+        assert!((mean - want).abs() < 0.2, "{want}: {mean}\n{text}");
+    }
+    assert!(pred
+        .iter()
+        .zip(&ids)
+        .all(|(p, &id)| leaves.iter().any(|l| l.node == id && l.mean == *p)));
+}
+
+#[test]
+fn the_regression_tree_keeps_the_leaf_rules_and_refuses_bad_outcomes() {
+    let (x, mut y) = planted_hours(3_000, 4);
+    let rows: Vec<usize> = (0..x.n_rows()).collect();
+    let params = TreeParams {
+        max_depth: 5,
+        min_leaf: 400,
+        ..TreeParams::default()
+    };
+    let tree = params.fit_regression(&x, &y, &rows).unwrap();
+    assert!(tree.depth() <= 5);
+    assert!(tree.leaves().iter().all(|l| l.n >= 400));
+    // A constant outcome never splits; the coarse grid holds for it as for classes.
+    let flat = vec![25.5; x.n_rows()];
+    assert_eq!(
+        params.fit_regression(&x, &flat, &rows).unwrap().n_leaves(),
+        1
+    );
+    y[7] = f64::NAN;
+    assert!(is_input(params.fit_regression(&x, &y, &rows)));
+    y[7] = -1.0;
+    assert!(is_input(params.fit_regression(&x, &y, &rows)));
+    assert!(is_input(params.fit_regression(&x, &y[..10], &rows)));
+}
