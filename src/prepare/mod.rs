@@ -34,7 +34,7 @@ pub use crate::schema::{Date, OPEN_END};
 pub use derive::{derive, Derived, PersonSpells};
 pub use source::{open_source, ColumnMapping, CsvSource, Next, RecordSource, Row};
 pub use summary::{Reason, SourceProblem, Summary, TableSummary};
-pub use tables::{flag, Spell};
+pub use tables::{flag, Spell, SECM_FLAGS};
 pub use window::{whole_months, Window};
 
 use crate::error::{Error, Result};

@@ -1,6 +1,6 @@
 //! Parquet copies of the source tables (feature `parquet`), as CBS's Parquet exports hold
 //! them: keys, dates and codes as text, flags, years and percentages as 64-bit integers
-//! (the columns of [`NUMERIC`]), empty cells as nulls, Snappy pages. Written from the CSV
+//! (the columns of [`NUMERIC`] and SECMBUS's flags), empty cells as nulls, Snappy pages. Written from the CSV
 //! tables, so both copies hold the same rows in the same order.
 
 use std::path::{Path, PathBuf};
@@ -15,8 +15,10 @@ use parquet::schema::parser::parse_message_type;
 use super::source_tables::SourceTableFiles;
 use crate::error::{Error, Result};
 use crate::prepare::source::{CsvSource, Next, RecordSource, Row};
+use crate::prepare::SECM_FLAGS;
 
-/// The columns written as integers; every other column is text.
+/// The columns written as integers besides SECMBUS's flags ([`SECM_FLAGS`]); every other
+/// column is text.
 pub const NUMERIC: &[&str] = &[
     "GBAGESLACHT",
     "GBAGEBOORTEJAAR",
@@ -24,13 +26,12 @@ pub const NUMERIC: &[&str] = &[
     "SCHOOLJAAR",
     "VSO",
     "AOPERC",
-    "XKOPPELWERKNSECM",
-    "XKOPPELWERKLUITKSECM",
-    "XKOPPELBIJSTANDSECM",
-    "XKOPPELZIEKTEAOSECM",
-    "XKOPPELSOCVOORZOVSECM",
-    "XKOPPELSCHOLSTUDSECM",
 ];
+
+/// Whether a column is written as 64-bit integers.
+fn is_numeric(column: &str) -> bool {
+    NUMERIC.contains(&column) || SECM_FLAGS.contains(&column)
+}
 
 /// Rows per row group: a few MB per column, as pyarrow writes.
 const GROUP: usize = 1 << 20;
@@ -64,10 +65,7 @@ pub fn write_parquet_tables(files: &SourceTableFiles) -> Result<SourceTableFiles
 fn csv_to_parquet(csv: &Path, out: &Path) -> Result<()> {
     let mut src = CsvSource::open(csv)?;
     let header = src.header().to_vec();
-    let numeric: Vec<bool> = header
-        .iter()
-        .map(|h| NUMERIC.contains(&h.as_str()))
-        .collect();
+    let numeric: Vec<bool> = header.iter().map(|h| is_numeric(h)).collect();
     let fields: Vec<String> = header
         .iter()
         .zip(&numeric)
