@@ -45,7 +45,7 @@ pub struct Args {
 
 /// What a run produced: the printed text, the estimates with the population they came
 /// from, the factor that scales its counts to the full population, the goals and the
-/// README's headline table (`tests/reproduction.rs` checks them).
+/// README's headline table (`tests/it/reproduction.rs` checks them).
 pub struct Outcome {
     pub text: String,
     pub population: Population,

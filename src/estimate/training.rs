@@ -17,7 +17,7 @@
 //! shares barely move and the bootstrap is the stratified one of the design; with the
 //! whole population as sample (phi = 1, and always for the job cohorts) the class sizes
 //! vary as in an ordinary bootstrap of all rows. Holding them fixed there measurably
-//! under-covers: on known truth (`tests/coverage.rs`) the intervals of a population spread
+//! under-covers: on known truth (`tests/it/coverage.rs`) the intervals of a population spread
 //! evenly over the leaves (NUG) were half as wide as its real error, because the total
 //! number of register members is the main uncertainty of its count.
 

@@ -79,9 +79,9 @@ pub enum Intervals {
     /// Normal intervals from the analytic leaf-rate variance (trees only). Fast, but the
     /// tree shapes are held fixed, so the variation from choosing the splits is missed:
     /// for populations whose splits move from sample to sample the bootstrap's sd is up to
-    /// several times the analytic one (`tests/uncertainty.rs`), and these intervals are too
+    /// several times the analytic one (`tests/it/uncertainty.rs`), and these intervals are too
     /// narrow there. Prefer the bootstrap for intervals to publish; its coverage is checked
-    /// on known truth (`tests/coverage.rs`).
+    /// on known truth (`tests/it/coverage.rs`).
     Analytic,
     /// No intervals.
     None,

@@ -5,7 +5,7 @@
 //! population (`SampleSize::All`), the tree on the default sample design (a stratified
 //! sample, 20% held out) and the logistic model on a logit mechanism. The Elkan-Noto
 //! correction is not coverage-tested: its truth needs a mechanism with a constant
-//! labelling rate (`tests/uncertainty.rs` checks its c and the interval of c).
+//! labelling rate (`tests/it/uncertainty.rs` checks its c and the interval of c).
 //!
 //! Each design checks, per measure, a floor for every population (at least
 //! `FLOOR` of `REPLICATIONS` intervals cover the truth) and a band for the pooled coverage
@@ -25,11 +25,11 @@
 //! Cost: about 3 CPU-minutes for the three designs (persons and replicates below), i.e.
 //! 2 minutes on an idle 2-core machine; the harness runs the designs side by side.
 //!
-//! Slow (minutes): `cargo test --all-features --test coverage -- --ignored --nocapture`
+//! Slow (minutes): `cargo test --all-features --test it coverage:: -- --ignored --nocapture`
 //! (run by `.ci/run`). `COVERAGE_PERSONS`, `COVERAGE_REPLICATIONS` and
 //! `COVERAGE_REPLICATES` change the run for exploration; the assertions stay on.
 
-mod common;
+use crate::common;
 
 use banenafspraak::estimate::{EstimationParams, Intervals, ScoredPopulation};
 use banenafspraak::model::design::SampleSize;

@@ -2,7 +2,7 @@
 //! report's four written as rules count exactly what the built-in ones count, a rule on an
 //! extra column selects by that column, and a missing column stops the run by name.
 
-mod common;
+use crate::common;
 
 use banenafspraak::estimate::scenario::{parse_population_arg, read_scenario};
 use banenafspraak::estimate::{EstimationParams, Intervals, ScoredPopulation};

@@ -14,7 +14,7 @@
 //! on cohorts of a few thousand (near 4%). Totals must be within 6% for comparable, 10%
 //! for finds and 12% for keeps.
 
-mod common;
+use crate::common;
 
 use banenafspraak::estimate::{
     Correction, EstimationParams, Intervals, PopulationEstimate, ScoredPopulation,

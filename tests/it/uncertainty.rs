@@ -1,9 +1,9 @@
 //! Intervals, the Elkan-Noto correction, the sensitivity table and the diagnostics, on
 //! known-truth data (`tests/common`) and on hand-built data whose answers are worked out
 //! by hand. Small populations and few replicates keep these fast; the coverage of the
-//! intervals is checked by `tests/coverage.rs` (slow, ignored by default).
+//! intervals is checked by `tests/it/coverage.rs` (slow, ignored by default).
 
-mod common;
+use crate::common;
 
 use banenafspraak::estimate::{
     Correction, CorrectionFactor, DiagnosticRows, Diagnostics, DiagnosticsParams, EstimationParams,

@@ -1,8 +1,9 @@
 //! `prepare` on bad input: every row is used or refused with file, line, column, value
 //! and reason; the summary reconciles each table; the output passes the schema reader;
 //! no input is overwritten; the command line does the same.
+#![cfg(feature = "cli")]
 
-mod prepare_support;
+use crate::prepare_support;
 
 use std::process::Command;
 

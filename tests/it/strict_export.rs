@@ -9,7 +9,7 @@ use std::process::{Command, Output, Stdio};
 
 use banenafspraak::estimate::RESULT_COLUMNS;
 
-mod acro;
+use crate::acro;
 use acro::assert_acro_layout;
 
 fn run(args: &[&str]) -> Output {

@@ -2,7 +2,7 @@
 //! whatever the model says, the logistic fit sits where its penalised gradient is zero, and
 //! a depth-1 tree takes the split a brute-force search over every cut finds.
 
-mod common;
+use crate::common;
 
 use banenafspraak::estimate::{CorrectionFactor, FittedPipeline, FittedStage, ScoredPopulation};
 use banenafspraak::model::{

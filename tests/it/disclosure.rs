@@ -17,7 +17,7 @@ use banenafspraak::report::{
 };
 use banenafspraak::schema::{read_csv_path, ReadOptions};
 
-mod acro;
+use crate::acro;
 use acro::assert_acro_layout;
 
 fn counts(persons: u64, employed: u64) -> ExpectedCounts {

@@ -1,5 +1,6 @@
 //! `banenafspraak monitor` end to end on a small synthetic register: the formats, the
 //! languages, the disclosure path and the refusals.
+#![cfg(feature = "cli")]
 
 use std::path::Path;
 use std::process::{Command, Output};

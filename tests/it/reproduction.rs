@@ -18,7 +18,7 @@
 //!   0.05), where a 1,000-row leaf has a standard error of up to 0.007.
 
 #[allow(dead_code)]
-#[path = "../examples/reproduce_panteia.rs"]
+#[path = "../../examples/reproduce_panteia.rs"]
 mod reproduce;
 
 use banenafspraak::model::{FeatureSet, SplitRule};

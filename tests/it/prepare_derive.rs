@@ -1,7 +1,7 @@
 //! `prepare`'s derivations, column by column, on hand-made spells
 //! (shared/spec/source-tables.md, "Derived columns").
 
-mod prepare_support;
+use crate::prepare_support;
 
 use banenafspraak::schema::{DaysColumn, Education, Migration, RegisterBasis, Sex, WiaClass};
 use prepare_support::*;
