@@ -9,8 +9,10 @@
 //! researchers' own CBS microdata extracts.
 //!
 //! The pipeline flows one way:
-//! [`prepare`] (derive the person file from CBS's tables) -> [`schema`] (read and validate
-//! microdata) -> model -> estimate -> report.
+//! [`records`] (tables as rows of text, whatever the file format) -> [`prepare`] (derive
+//! the person file from CBS's tables) -> [`schema`] (read and validate microdata) -> model
+//! -> estimate (and monitor) -> report. The calendar (days and months, re-exported from
+//! [`schema`]) sits below them all.
 //!
 //! ```
 //! use banenafspraak::schema::{read_csv_path, ReadOptions};
@@ -24,11 +26,14 @@
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod calendar;
 pub mod error;
 pub mod estimate;
+mod layout;
 pub mod model;
 pub mod monitor;
 pub mod prepare;
+pub mod records;
 pub mod report;
 pub mod schema;
 // Behind the `synth` feature (default on): the library's estimation path builds without

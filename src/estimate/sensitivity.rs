@@ -295,19 +295,7 @@ pub(crate) fn whole(x: f64) -> String {
     if !x.is_finite() {
         return x.to_string();
     }
-    let n = x.round() as i64;
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    if n < 0 {
-        out.push('-');
-    }
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
+    crate::layout::group_digits(x.round() as i64, ',')
 }
 
 /// Writes an aligned plain-text table: first column left, the others right.
@@ -316,38 +304,7 @@ pub(crate) fn write_table(
     header: &[String],
     rows: &[Vec<String>],
 ) -> fmt::Result {
-    let n = header.len();
-    let mut width = vec![0; n];
-    for row in std::iter::once(header).chain(rows.iter().map(Vec::as_slice)) {
-        for (k, cell) in row.iter().enumerate().take(n) {
-            width[k] = width[k].max(cell.chars().count());
-        }
-    }
-    let line = |f: &mut fmt::Formatter<'_>, row: &[String]| -> fmt::Result {
-        let mut s = String::new();
-        for (k, cell) in row.iter().enumerate().take(n) {
-            let pad = " ".repeat(width[k] - cell.chars().count());
-            if k == 0 {
-                s.push_str(cell);
-                s.push_str(&pad);
-            } else {
-                s.push_str("  ");
-                s.push_str(&pad);
-                s.push_str(cell);
-            }
-        }
-        writeln!(f, "{}", s.trim_end())
-    };
-    line(f, header)?;
-    writeln!(
-        f,
-        "{}",
-        "-".repeat(width.iter().sum::<usize>() + 2 * n.saturating_sub(1))
-    )?;
-    for row in rows {
-        line(f, row)?;
-    }
-    Ok(())
+    f.write_str(&crate::layout::aligned(header, rows))
 }
 
 impl fmt::Display for SensitivityTable {

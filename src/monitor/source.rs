@@ -1,7 +1,7 @@
 //! Where the monitor's rows come from: a [`RecordSource`] yields a header and records of
 //! byte fields with their lines. CSV is read here directly (bytes, no UTF-8 pass over
 //! the whole file); Parquet and `.sav` (features `parquet`, `sav`) through the readers of
-//! [`crate::prepare::source`], whose cells arrive as a CSV copy would hold them and whose
+//! [`crate::records`], whose cells arrive as a CSV copy would hold them and whose
 //! lines are the record number + 1, the line of the row in such a copy.
 
 use std::io::Read;
@@ -9,7 +9,7 @@ use std::path::Path;
 
 use super::read::header_error;
 use crate::error::{Error, Result};
-use crate::prepare::source as tables;
+use crate::records as tables;
 
 /// What [`RecordSource::next_record`] read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -131,7 +131,7 @@ impl<R: Read> RecordSource for CsvSource<R> {
     }
 }
 
-/// A table of [`crate::prepare::source`] (Parquet, `.sav`, CSV) as a [`RecordSource`].
+/// A table of [`crate::records`] (Parquet, `.sav`, CSV) as a [`RecordSource`].
 pub struct TableSource {
     inner: Box<dyn tables::RecordSource>,
     row: tables::Row,

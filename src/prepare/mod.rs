@@ -17,11 +17,7 @@
 //! ```
 
 pub mod derive;
-#[cfg(feature = "parquet")]
-mod parquet;
-#[cfg(feature = "sav")]
-mod sav;
-pub mod source;
+mod mapping;
 pub mod summary;
 mod tables;
 pub mod window;
@@ -30,9 +26,10 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+pub use crate::records::{open_source, CsvSource, Next, RecordSource, Row};
 pub use crate::schema::{Date, OPEN_END};
 pub use derive::{derive, Derived, PersonSpells};
-pub use source::{open_source, ColumnMapping, CsvSource, Next, RecordSource, Row};
+pub use mapping::ColumnMapping;
 pub use summary::{Reason, SourceProblem, Summary, TableSummary};
 pub use tables::{flag, Spell, SECM_FLAGS};
 pub use window::{whole_months, Window};
@@ -149,7 +146,7 @@ impl PrepareParams {
             });
         }
         if let Some(p) = &self.problems {
-            source::check_not_an_input(p, &self.inputs())?;
+            crate::records::check_not_an_input(p, &self.inputs())?;
         }
         let mut sink = ProblemSink::new(self.problems.as_deref(), self.max_problems)?;
         let (population, summary) = self.read_and_derive(&mut sink)?;
@@ -464,7 +461,7 @@ pub struct Prepared {
 /// Runs `prepare` and writes the person file (schema v1 CSV) to `output`, never over an
 /// input file; returns the summary. What the `prepare` command does.
 pub fn prepare_to_file(params: &PrepareParams, output: &Path) -> Result<Summary> {
-    source::check_not_an_input(output, &params.inputs())?;
+    crate::records::check_not_an_input(output, &params.inputs())?;
     let prepared = params.run()?;
     crate::schema::write_csv_path(&prepared.population, output)?;
     Ok(prepared.summary)

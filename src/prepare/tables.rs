@@ -7,9 +7,10 @@ use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 
-use super::source::{resolve_columns, ColumnMapping, Next, RecordSource, Row};
+use super::mapping::{resolve_columns, ColumnMapping};
 use super::summary::{Log, Reason, SourceProblem};
 use crate::error::Result;
+use crate::records::{Next, RecordSource, Row};
 use crate::schema::Date;
 use crate::schema::{Education, Migration, RegisterBasis, Sex, WiaClass};
 

@@ -94,19 +94,7 @@ impl NumberFormat {
 
     /// A whole number with thousands separators.
     pub fn integer(self, n: i64) -> String {
-        let (thousands, _) = self.separators();
-        let digits = n.unsigned_abs().to_string();
-        let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-        if n < 0 {
-            out.push('-');
-        }
-        for (i, ch) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i).is_multiple_of(3) {
-                out.push(thousands);
-            }
-            out.push(ch);
-        }
-        out
+        crate::layout::group_digits(n, self.separators().0)
     }
 
     /// A number with `decimals` decimals and thousands separators; NaN as "-".

@@ -438,44 +438,14 @@ impl Table {
     /// Aligned plain text: the first column left-aligned, the others right-aligned, two
     /// spaces apart; then the notes.
     pub fn to_text(&self, style: &Style) -> String {
-        let n = self.width();
         let rows: Vec<Vec<String>> = self
             .rows
             .iter()
             .map(|r| r.iter().map(|c| c.display(style)).collect())
             .collect();
-        let mut width = vec![0usize; n];
-        for row in std::iter::once(&self.columns).chain(&rows) {
-            for (k, cell) in row.iter().enumerate() {
-                width[k] = width[k].max(cell.chars().count());
-            }
-        }
         let mut out = String::new();
         let _ = writeln!(out, "{}", self.title);
-        let line = |out: &mut String, row: &[String]| {
-            let mut s = String::new();
-            for (k, cell) in row.iter().enumerate() {
-                let pad = width[k] - cell.chars().count();
-                if k == 0 {
-                    s.push_str(cell);
-                    s.push_str(&" ".repeat(pad));
-                } else {
-                    s.push_str("  ");
-                    s.push_str(&" ".repeat(pad));
-                    s.push_str(cell);
-                }
-            }
-            let _ = writeln!(out, "{}", s.trim_end());
-        };
-        line(&mut out, &self.columns);
-        let _ = writeln!(
-            out,
-            "{}",
-            "-".repeat(width.iter().sum::<usize>() + 2 * n.saturating_sub(1))
-        );
-        for row in &rows {
-            line(&mut out, row);
-        }
+        out.push_str(&crate::layout::aligned(&self.columns, &rows));
         for note in self.rendered_notes(style) {
             let _ = writeln!(out, "{note}");
         }

@@ -1,6 +1,6 @@
 //! The person file in any format: CSV through the reader of `read` (parallel, with the
 //! cache), and Parquet and SPSS `.sav` (features `parquet`, `sav`) through the table
-//! readers of [`crate::prepare::source`]. A binary file's rows are turned into the CSV a
+//! readers of [`crate::records`]. A binary file's rows are turned into the CSV a
 //! copy of it would hold (cells as text: whole numbers without decimals, dates
 //! `YYYYMMDD`, missing values empty) and streamed through the same reader, so every rule,
 //! message and line number is the CSV one: a row's line is its record number + 1.
@@ -11,7 +11,7 @@ use std::path::Path;
 use super::population::Population;
 use super::read::{read_csv_path_with_progress, read_stream, ReadOptions};
 use crate::error::{Error, Result};
-use crate::prepare::source::{self as tables, Next, RecordSource, Row};
+use crate::records::{self as tables, Next, RecordSource, Row};
 
 /// Reads and validates a person file: `.parquet`/`.pq` (feature `parquet`), `.sav`/`.zsav`
 /// (feature `sav`), anything else as CSV ([`read_csv_path`](super::read_csv_path)).

@@ -5,7 +5,6 @@
 //! This stage knows nothing of models or estimates.
 
 mod cache;
-mod calendar;
 mod chunks;
 mod codes;
 mod columns;
@@ -16,7 +15,7 @@ mod row;
 mod tokenize;
 mod write;
 
-pub use calendar::{Date, Month, OPEN_END};
+pub use crate::calendar::{Date, Month, OPEN_END};
 pub use codes::{
     AgeBand, Days, Education, EducationLevel, Generation, Migration, RegisterBasis, Sex, WiaClass,
     DAYS_PER_MONTH, WINDOW_DAYS,

@@ -14,8 +14,8 @@ use parquet::schema::parser::parse_message_type;
 
 use super::source_tables::SourceTableFiles;
 use crate::error::{Error, Result};
-use crate::prepare::source::{CsvSource, Next, RecordSource, Row};
 use crate::prepare::SECM_FLAGS;
+use crate::records::{CsvSource, Next, RecordSource, Row};
 
 /// The columns written as integers besides SECMBUS's flags ([`SECM_FLAGS`]); every other
 /// column is text.

@@ -11,9 +11,9 @@ use arrow_array::types::{Date32Type, Float64Type, TimestampMicrosecondType};
 use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::{DataType, TimeUnit};
 
-use super::source::{Next, RecordSource, Row};
+use super::{Next, RecordSource, Row};
+use crate::calendar::Date;
 use crate::error::{Error, Result};
-use crate::schema::Date;
 
 /// A `.sav` table, read a batch at a time.
 pub struct SavSource {

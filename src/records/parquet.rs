@@ -9,9 +9,9 @@ use parquet::file::reader::{FileReader, SerializedFileReader};
 use parquet::record::reader::RowIter;
 use parquet::record::Field;
 
-use super::source::{Next, RecordSource, Row};
+use super::{Next, RecordSource, Row};
+use crate::calendar::Date;
 use crate::error::{Error, Result};
-use crate::schema::Date;
 
 /// A Parquet table, read a row at a time.
 pub struct ParquetSource {

@@ -1,7 +1,8 @@
-//! Record sources: a table as a header and rows of text fields, each row with its line,
-//! whatever the file format (CSV always; SPSS `.sav` and Parquet behind the `sav` and
-//! `parquet` features). Derivations never see the format, and a reader of another table
-//! (the person file, for instance) can reuse these sources.
+//! Record sources, the lowest stage: a table as a header and rows of text fields, each row
+//! with its line, whatever the file format (CSV always; SPSS `.sav` and Parquet behind the
+//! `sav` and `parquet` features). `prepare` (the source tables), `schema` (a Parquet or
+//! `.sav` person file) and `monitor` (the panel) read through these sources, so none of
+//! them sees a format; this module knows nothing of persons or of any table's columns.
 //!
 //! Lines: in CSV the line where the row starts (the header is line 1); in `.sav` and
 //! Parquet, the record number + 1, which is the line of the same row in a CSV copy with a
@@ -10,6 +11,11 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
+
+#[cfg(feature = "parquet")]
+mod parquet;
+#[cfg(feature = "sav")]
+mod sav;
 
 /// One row: its line and its fields as text (numbers as written, without a decimal
 /// part when whole; dates as `YYYYMMDD`).
@@ -83,7 +89,7 @@ fn extension(path: &Path) -> String {
 
 #[cfg(feature = "sav")]
 fn open_sav(path: &Path) -> Result<Box<dyn RecordSource>> {
-    Ok(Box::new(super::sav::SavSource::open(path)?))
+    Ok(Box::new(sav::SavSource::open(path)?))
 }
 
 #[cfg(not(feature = "sav"))]
@@ -93,7 +99,7 @@ fn open_sav(path: &Path) -> Result<Box<dyn RecordSource>> {
 
 #[cfg(feature = "parquet")]
 fn open_parquet(path: &Path) -> Result<Box<dyn RecordSource>> {
-    Ok(Box::new(super::parquet::ParquetSource::open(path)?))
+    Ok(Box::new(parquet::ParquetSource::open(path)?))
 }
 
 #[cfg(not(feature = "parquet"))]
@@ -234,137 +240,6 @@ impl RecordSource for CsvSource {
     }
     fn progress(&self) -> Option<(u64, u64)> {
         Some((self.reader.get_ref().done, self.total))
-    }
-}
-
-/// Column renames (`--mapping FILE`): a CSV with the header `table,column,name`; `table`
-/// is a table's default name (e.g. `SECMBUS`) or empty for every table, `column` the
-/// default column name, `name` the name in your file.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ColumnMapping {
-    renames: Vec<(String, String, String)>,
-    /// The file read, if any (an input: never written over).
-    file: Option<PathBuf>,
-}
-
-impl ColumnMapping {
-    /// No renames.
-    pub fn none() -> ColumnMapping {
-        ColumnMapping::default()
-    }
-
-    /// Adds a rename (`table` empty: every table).
-    pub fn rename(mut self, table: &str, column: &str, name: &str) -> ColumnMapping {
-        self.renames.push((
-            table.to_ascii_uppercase(),
-            column.to_ascii_uppercase(),
-            name.to_string(),
-        ));
-        self
-    }
-
-    /// Reads a mapping file.
-    pub fn read(path: &Path) -> Result<ColumnMapping> {
-        let mut src = open_source(path)?;
-        let want = ["table", "column", "name"];
-        let idx: Vec<usize> = want
-            .iter()
-            .map(|w| {
-                src.header()
-                    .iter()
-                    .position(|h| h.eq_ignore_ascii_case(w))
-                    .ok_or_else(|| Error::Header {
-                        file: src.name().to_string(),
-                        message: format!(
-                            "a mapping file needs the columns table,column,name; `{w}` is missing"
-                        ),
-                    })
-            })
-            .collect::<Result<_>>()?;
-        let mut map = ColumnMapping {
-            file: Some(path.to_path_buf()),
-            ..ColumnMapping::none()
-        };
-        let mut row = Row::default();
-        loop {
-            match src.next_row(&mut row)? {
-                Next::End => return Ok(map),
-                Next::Bad { line, reason } => {
-                    return Err(Error::bad_row(src.name(), line, reason));
-                }
-                Next::Row => {
-                    let (t, c, n) = (row.get(idx[0]), row.get(idx[1]), row.get(idx[2]));
-                    if c.is_empty() || n.is_empty() {
-                        return Err(Error::bad_row(
-                            src.name(),
-                            row.line,
-                            "column and name must not be empty".into(),
-                        ));
-                    }
-                    map = map.rename(t, c, n);
-                }
-            }
-        }
-    }
-
-    /// The mapping file read, if any.
-    pub fn file(&self) -> Option<&Path> {
-        self.file.as_deref()
-    }
-
-    /// The name of `column` of `table` in the file: the last matching rename, a rename
-    /// for this table before one for every table.
-    pub fn name_of<'a>(&'a self, table: &str, column: &'a str) -> &'a str {
-        let find = |t: &str| {
-            self.renames
-                .iter()
-                .rev()
-                .find(|(rt, rc, _)| rt == t && rc.eq_ignore_ascii_case(column))
-                .map(|(_, _, n)| n.as_str())
-        };
-        find(&table.to_ascii_uppercase())
-            .or_else(|| find(""))
-            .unwrap_or(column)
-    }
-}
-
-/// The position of each wanted column in a source's header (case-insensitive, after the
-/// mapping); an error names the file, the missing columns and the header found.
-pub fn resolve_columns(
-    src: &dyn RecordSource,
-    table: &str,
-    wanted: &[&str],
-    mapping: &ColumnMapping,
-) -> Result<Vec<usize>> {
-    let mut missing = Vec::new();
-    let idx: Vec<usize> = wanted
-        .iter()
-        .map(|w| {
-            let name = mapping.name_of(table, w);
-            src.header()
-                .iter()
-                .position(|h| h.eq_ignore_ascii_case(name))
-                .unwrap_or_else(|| {
-                    missing.push(if name == *w {
-                        name.to_string()
-                    } else {
-                        format!("{name} (for {w})")
-                    });
-                    usize::MAX
-                })
-        })
-        .collect();
-    if missing.is_empty() {
-        Ok(idx)
-    } else {
-        Err(Error::Header {
-            file: src.name().to_string(),
-            message: format!(
-                "the {table} table lacks the column(s) {}; the header has {}. Rename with --mapping FILE (table,column,name)",
-                missing.join(", "),
-                src.header().join(",")
-            ),
-        })
     }
 }
 
