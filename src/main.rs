@@ -201,10 +201,13 @@ struct EstimateArgs {
     /// Same as `--correction fixed=F` (kept for earlier scripts).
     #[arg(long, conflicts_with = "correction")]
     correction_factor: Option<f64>,
-    /// 95% intervals of the expected counts: bootstrap over the training samples,
+    /// Intervals of the expected counts: bootstrap over the training samples,
     /// analytic (trees' leaf-rate variance), or none.
     #[arg(long, value_enum, default_value_t = IntervalMethod::Bootstrap)]
     intervals: IntervalMethod,
+    /// Confidence level of every interval, as 0.9 or 90%.
+    #[arg(long, default_value = "0.95")]
+    level: banenafspraak::estimate::ConfidenceLevel,
     /// Bootstrap replicates (with `--intervals bootstrap`).
     #[arg(long, default_value_t = 200)]
     replicates: usize,
@@ -635,6 +638,7 @@ impl EstimateArgs {
             IntervalMethod::Analytic => Intervals::Analytic,
             IntervalMethod::None => Intervals::None,
         };
+        params.level = self.level;
         let mut populations = match &self.scenario {
             Some(path) => banenafspraak::estimate::scenario::read_scenario(path)?,
             None => Vec::new(),

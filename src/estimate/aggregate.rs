@@ -5,6 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::level::ConfidenceLevel;
+
 use crate::schema::{AgeBand, EducationLevel, Person};
 
 /// A person's three model probabilities: corrected comparability `c`, job-find `q` and
@@ -69,6 +71,9 @@ pub struct CountIntervals {
     /// Banen (bootstrap only, with an hours model); `None` otherwise.
     #[serde(default)]
     pub banen: Option<Interval>,
+    /// The confidence level of the four intervals.
+    #[serde(default)]
+    pub level: ConfidenceLevel,
 }
 
 /// Variances of the three expected counts of a group, one number per count.

@@ -17,11 +17,9 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use super::aggregate::Interval;
+use super::level::ConfidenceLevel;
 use crate::error::{Error, Result};
 use crate::schema::Population;
-
-/// z such that 95% of a normal distribution lies within z standard deviations.
-pub(crate) const Z95: f64 = 1.959_963_984_540_054;
 
 /// Which correction to apply.
 ///
@@ -83,13 +81,15 @@ impl fmt::Display for Correction {
 
 /// Elkan & Noto's labelling rate c = P(registered in a trained sub-group | comparable),
 /// estimated as the mean comparability score of held-out register members (their
-/// estimator e1), with a 95% interval.
+/// estimator e1), with an interval at the run's confidence level.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct LabellingRate {
     /// The estimate of c.
     pub c: f64,
-    /// 95% interval of c.
+    /// Interval of c.
     pub interval: Interval,
+    /// The confidence level of the interval.
+    pub level: ConfidenceLevel,
     /// How the interval was computed.
     pub interval_method: LabellingInterval,
     /// Held-out register members (the validation part's positives) the mean is over.
@@ -102,7 +102,7 @@ pub struct LabellingRate {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LabellingInterval {
-    /// Normal interval of a mean, c +- 1.96 sd / sqrt(m): the sampling error of the
+    /// Normal interval of a mean, c +- z sd / sqrt(m): the sampling error of the
     /// held-out members only, the model held fixed.
     NormalMean,
     /// Percentile interval over bootstrap replicates that refit the model and resample
@@ -115,18 +115,21 @@ pub enum LabellingInterval {
 
 impl LabellingRate {
     /// The estimate from the model's scores of the held-out register members, with the
-    /// normal interval of their mean.
+    /// normal interval of their mean at `level`.
     ///
     /// ```
-    /// use banenafspraak::estimate::LabellingRate;
-    /// let r = LabellingRate::from_scores(&[0.2, 0.3, 0.25, 0.25])?;
+    /// use banenafspraak::estimate::{ConfidenceLevel, LabellingRate};
+    /// let level = ConfidenceLevel::DEFAULT;
+    /// let r = LabellingRate::from_scores(&[0.2, 0.3, 0.25, 0.25], level)?;
     /// assert!((r.c - 0.25).abs() < 1e-12);
     /// assert!(r.interval.low < 0.25 && r.interval.high > 0.25);
-    /// assert!(LabellingRate::from_scores(&[]).is_err());
-    /// assert!(LabellingRate::from_scores(&[0.0, 0.0]).is_err());
+    /// let narrower = LabellingRate::from_scores(&[0.2, 0.3, 0.25, 0.25], ConfidenceLevel::new(0.8)?)?;
+    /// assert!(narrower.interval.width() < r.interval.width());
+    /// assert!(LabellingRate::from_scores(&[], level).is_err());
+    /// assert!(LabellingRate::from_scores(&[0.0, 0.0], level).is_err());
     /// # Ok::<(), banenafspraak::Error>(())
     /// ```
-    pub fn from_scores(scores: &[f64]) -> Result<LabellingRate> {
+    pub fn from_scores(scores: &[f64], level: ConfidenceLevel) -> Result<LabellingRate> {
         let m = scores.len();
         let refuse = |reason: String| Error::Training {
             model: "comparability",
@@ -152,13 +155,14 @@ impl LabellingRate {
             0.0
         };
         let sd = var.sqrt();
-        let half = Z95 * sd / (m as f64).sqrt();
+        let half = level.z() * sd / (m as f64).sqrt();
         Ok(LabellingRate {
             c,
             interval: Interval {
                 low: (c - half).max(0.0),
                 high: (c + half).min(1.0),
             },
+            level,
             interval_method: LabellingInterval::NormalMean,
             held_out_positives: m,
             score_sd: sd,
@@ -300,13 +304,14 @@ impl CorrectionFactor {
             ),
             Correction::ElkanNoto => match &self.labelling {
                 Some(r) => format!(
-                    "Elkan-Noto labelling rate c = {:.4} (95% interval {:.4}-{:.4}, {}; mean score of {} \
+                    "Elkan-Noto labelling rate c = {:.4} ({} interval {:.4}-{:.4}, {}; mean score of {} \
                      held-out register members), comparability = min(1, p / c), factor 1/c = {:.3} \
                      (the data's register-size factor would be {register_factor}); assumes the register's \
                      trained sub-groups are selected completely at random from the comparable persons \
                      (SCAR: the same c whatever the features) and that comparable persons are \
                      recognisable by the model (scores near c for them)",
                     r.c,
+                    r.level.percent(),
                     r.interval.low,
                     r.interval.high,
                     match r.interval_method {

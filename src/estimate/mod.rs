@@ -9,7 +9,8 @@
 //! **Order inside the stage.** Data flows one way: each module uses only modules listed
 //! before it, never one after it.
 //!
-//! 0. `progress`: the steps a run reports to its front end.
+//! 0. `progress`: the steps a run reports to its front end. `level`: the confidence
+//!    level of intervals, its normal quantile, binomial intervals of a rate.
 //! 1. `expr`, `populations`, `scenario`: who is scored (rules, populations, sub-groups).
 //! 2. `aggregate`, `correction`, `results`: expected counts, the correction factor, the
 //!    results table.
@@ -29,6 +30,7 @@ pub mod diagnostics;
 pub mod expr;
 pub mod fitted;
 pub mod hours;
+pub mod level;
 pub mod pipeline;
 mod plan;
 pub mod populations;
@@ -51,6 +53,7 @@ pub use diagnostics::{
 pub use expr::{Extras, PopulationRule, RuleError};
 pub use fitted::{FittedPipeline, FittedStage};
 pub use hours::HoursModel;
+pub use level::ConfidenceLevel;
 pub use pipeline::{Estimates, EstimationParams};
 pub use populations::{in_scope, ScoredPopulation, Subgroup};
 pub use progress::Step;

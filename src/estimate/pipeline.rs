@@ -10,6 +10,7 @@ use super::bootstrap::Resampling;
 use super::correction::{Correction, CorrectionFactor};
 use super::fitted::FittedPipeline;
 use super::hours::HoursModel;
+use super::level::ConfidenceLevel;
 use super::populations::ScoredPopulation;
 use super::progress::Step;
 use super::results::{result_rows, ResultRow};
@@ -69,9 +70,12 @@ pub struct EstimationParams {
     pub correction: Correction,
     /// The populations to score. Default: WW, WIA, bijstand, NUG.
     pub populations: Vec<ScoredPopulation>,
-    /// How the 95% intervals of the expected counts are computed. Default: a bootstrap
+    /// How the intervals of the expected counts are computed. Default: a bootstrap
     /// of 200 replicates over the training samples, seeded by `design.seed`.
     pub intervals: Intervals,
+    /// The confidence level of every interval (the counts', the labelling rate's).
+    /// Default: 95%, the report's.
+    pub level: ConfidenceLevel,
     /// The hours tree of banen (schema v1.1) when the job-keep model is logistic; with a
     /// job-keep tree the hours tree takes that tree's settings. Default: depth 5, 250 per
     /// leaf.
@@ -94,6 +98,7 @@ impl Default for EstimationParams {
             correction: Correction::RegisterSize,
             populations: ScoredPopulation::report_populations(),
             intervals: Intervals::default(),
+            level: ConfidenceLevel::DEFAULT,
             hours_tree: TreeParams {
                 min_leaf: JOB_MIN_LEAF,
                 ..TreeParams::default()
@@ -247,7 +252,10 @@ impl EstimationParams {
             seed: self.design.seed,
         };
         let attached = uncertainty::attach(
-            self.intervals,
+            uncertainty::IntervalRequest {
+                intervals: self.intervals,
+                level: self.level,
+            },
             resampling,
             pop,
             &self.populations,
@@ -316,7 +324,7 @@ impl EstimationParams {
         let comparability = comparability_data.fit(&self.comparability_model)?;
         let correction = match self.correction {
             Correction::ElkanNoto => CorrectionFactor::elkan_noto(
-                labelling_rate(&comparability_data, &comparability.model)?,
+                labelling_rate(&comparability_data, &comparability.model, self.level)?,
                 pop,
             ),
             other => CorrectionFactor::resolve(other, pop)?,

@@ -148,7 +148,7 @@ pub const RESULT_COLUMNS: [&str; 17] = [
 mod tests {
     use super::*;
     use crate::estimate::aggregate::{Accumulator, CountIntervals, Interval, PopulationEstimate};
-    use crate::estimate::PersonScores;
+    use crate::estimate::{ConfidenceLevel, PersonScores};
     use crate::schema::Person;
 
     fn acc_with_intervals() -> PopulationEstimate {
@@ -178,6 +178,7 @@ mod tests {
                 high: 0.05,
             },
             banen: None,
+            level: ConfidenceLevel::DEFAULT,
         });
         e
     }

@@ -212,7 +212,7 @@ impl EstimationParams {
                 let factor = match correction {
                     Correction::RegisterSize => register.map(|r| r.factor),
                     Correction::Fixed(f) => Some(f),
-                    Correction::ElkanNoto => match labelling_rate(&data, &model) {
+                    Correction::ElkanNoto => match labelling_rate(&data, &model, self.level) {
                         Ok(rate) => {
                             held_out = Some(rate.held_out_positives as u64);
                             Some(1.0 / rate.c)

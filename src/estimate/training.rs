@@ -26,6 +26,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::correction::LabellingRate;
 use super::fitted::FittedStage;
+use super::level::ConfidenceLevel;
 use crate::error::{Error, Result};
 use crate::model::design::{SampleSize, TrainingDesign};
 use crate::model::metrics::Validation;
@@ -239,10 +240,14 @@ impl TrainingData {
 }
 
 /// Elkan and Noto's labelling rate of a comparability model: its mean score over the
-/// held-out register members, with the normal interval of that mean.
-pub(crate) fn labelling_rate(data: &TrainingData, model: &FittedModel) -> Result<LabellingRate> {
+/// held-out register members, with the normal interval of that mean at `level`.
+pub(crate) fn labelling_rate(
+    data: &TrainingData,
+    model: &FittedModel,
+    level: ConfidenceLevel,
+) -> Result<LabellingRate> {
     let held_out = data.select(&data.held_out_positives());
-    LabellingRate::from_scores(&model.try_predict_proba(&held_out)?)
+    LabellingRate::from_scores(&model.try_predict_proba(&held_out)?, level)
 }
 
 /// A standard normal deviate (Box-Muller).

@@ -40,8 +40,9 @@ use super::aggregate::{
     CountIntervals, CountVariances, ExpectedCounts, Interval, PopulationEstimate,
 };
 use super::bootstrap::{FitAndScore, Replicate, Resampling};
-use super::correction::{Correction, LabellingInterval, Z95};
+use super::correction::{Correction, LabellingInterval};
 use super::fitted::{FittedPipeline, Scorer};
+use super::level::ConfidenceLevel;
 use super::plan::ScoringPlan;
 use super::populations::ScoredPopulation;
 use super::progress::Step;
@@ -58,7 +59,7 @@ const ANALYTIC_CHUNK: usize = 1 << 16;
 /// then rest on very few replicates.
 pub const MIN_ADVISED_REPLICATES: usize = 200;
 
-/// How the 95% intervals of the expected counts are computed.
+/// How the intervals of the expected counts are computed.
 ///
 /// ```
 /// use banenafspraak::estimate::Intervals;
@@ -134,8 +135,8 @@ impl BootstrapDraws {
 pub struct UncertaintySummary {
     /// The method asked for.
     pub intervals: Intervals,
-    /// The coverage the intervals aim at (0.95).
-    pub level: f64,
+    /// The coverage the intervals aim at (95% unless asked otherwise).
+    pub level: ConfidenceLevel,
     /// The seed of the bootstrap streams (the design's seed).
     pub seed: u64,
     /// Whether the analytic leaf-rate variance was computed (all three models trees).
@@ -155,18 +156,21 @@ impl UncertaintySummary {
     pub fn describe(&self) -> Vec<String> {
         let mut out = vec![match self.intervals {
             Intervals::Bootstrap { replicates } => format!(
-                "Intervals: 95% bootstrap percentile intervals, {replicates} replicates (seed {}): \
+                "Intervals: {} bootstrap percentile intervals, {replicates} replicates (seed {}): \
                  the training samples of the three models resampled within each class (class sizes \
                  varying only as much as the population's own register share), the models refitted \
                  and the populations re-scored. They cover the sampling error of the fitted models, \
                  not the choice of correction (see the sensitivity table).",
+                self.level.percent(),
                 self.seed
             ),
-            Intervals::Analytic => "Intervals: 95% normal intervals from the analytic leaf-rate \
-                 variance (tree shapes held fixed). They cover the sampling error of the fitted \
-                 leaf rates, but not the choice of the splits (they can be too narrow; the \
-                 bootstrap is the safer choice) nor the choice of correction."
-                .to_string(),
+            Intervals::Analytic => format!(
+                "Intervals: {} normal intervals from the analytic leaf-rate variance (tree \
+                 shapes held fixed). They cover the sampling error of the fitted leaf rates, \
+                 but not the choice of the splits (they can be too narrow; the bootstrap is the \
+                 safer choice) nor the choice of correction.",
+                self.level.percent()
+            ),
             Intervals::None => "Intervals: not computed (--intervals none).".to_string(),
         }];
         if self.leaf_rate_variance {
@@ -210,26 +214,31 @@ pub fn quantile(sorted: &[f64], q: f64) -> f64 {
     }
 }
 
-/// The 95% percentile interval of replicate values (in any order).
+/// The `level` percentile interval of replicate values (in any order): the quantiles at
+/// the two tails, `(1 - level) / 2` and `(1 + level) / 2`.
 ///
 /// ```
-/// use banenafspraak::estimate::uncertainty::percentile_interval;
+/// use banenafspraak::estimate::{uncertainty::percentile_interval, ConfidenceLevel};
 /// let values: Vec<f64> = (0..=200).map(f64::from).collect();
-/// let i = percentile_interval(&values);
+/// let i = percentile_interval(&values, ConfidenceLevel::DEFAULT);
 /// assert_eq!((i.low, i.high), (5.0, 195.0));
+/// let i = percentile_interval(&values, ConfidenceLevel::new(0.9)?);
+/// assert_eq!((i.low, i.high), (10.0, 190.0));
+/// # Ok::<(), banenafspraak::Error>(())
 /// ```
-pub fn percentile_interval(values: &[f64]) -> Interval {
+pub fn percentile_interval(values: &[f64], level: ConfidenceLevel) -> Interval {
     let mut v = values.to_vec();
     v.sort_by(f64::total_cmp);
+    let (low, high) = level.tails();
     Interval {
-        low: quantile(&v, 0.025),
-        high: quantile(&v, 0.975),
+        low: quantile(&v, low),
+        high: quantile(&v, high),
     }
 }
 
-/// A normal 95% interval `value +- 1.96 sqrt(variance)`, clipped to `[0, max]`.
-fn normal_interval(value: f64, variance: f64, max: f64) -> Interval {
-    let half = Z95 * variance.max(0.0).sqrt();
+/// A normal interval `value +- z sqrt(variance)` at `level`, clipped to `[0, max]`.
+fn normal_interval(value: f64, variance: f64, max: f64, level: ConfidenceLevel) -> Interval {
+    let half = level.z() * variance.max(0.0).sqrt();
     Interval {
         low: (value - half).max(0.0),
         high: (value + half).min(max),
@@ -245,10 +254,17 @@ fn trees(fitted: &FittedPipeline) -> Option<[&ClassificationTree; 3]> {
     ])
 }
 
-/// Computes what `intervals` asks for and attaches it to the estimates of `scored` (and,
+/// The intervals a run asks for: the method and the confidence level.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct IntervalRequest {
+    pub intervals: Intervals,
+    pub level: ConfidenceLevel,
+}
+
+/// Computes what `request` asks for and attaches it to the estimates of `scored` (and,
 /// for the Elkan-Noto correction, the bootstrap interval of c to the correction).
 pub(crate) fn attach(
-    intervals: Intervals,
+    request: IntervalRequest,
     resampling: Resampling<'_>,
     pop: &Population,
     scored: &[ScoredPopulation],
@@ -256,10 +272,11 @@ pub(crate) fn attach(
     populations: &mut [PopulationEstimate],
     progress: &mut dyn FnMut(Step),
 ) -> Result<Attached> {
+    let IntervalRequest { intervals, level } = request;
     let mut attached = Attached {
         summary: UncertaintySummary {
             intervals,
-            level: 0.95,
+            level,
             seed: resampling.seed,
             leaf_rate_variance: false,
         },
@@ -292,7 +309,7 @@ pub(crate) fn attach(
     match intervals {
         Intervals::Analytic => {
             plan.for_each_group(populations, |_, c| {
-                c.intervals = Some(analytic_intervals(c))
+                c.intervals = Some(analytic_intervals(c, level))
             });
         }
         Intervals::Bootstrap { replicates } => {
@@ -302,15 +319,16 @@ pub(crate) fn attach(
                 let values =
                     |m: usize| -> Vec<f64> { reps.iter().map(|r| r.cells[cell][m]).collect() };
                 c.intervals = Some(CountIntervals {
-                    comparable: percentile_interval(&values(0)),
-                    finds_work: percentile_interval(&values(2)),
-                    keeps_work: percentile_interval(&values(3)),
-                    banen: c.banen.map(|_| percentile_interval(&values(4))),
+                    comparable: percentile_interval(&values(0), level),
+                    finds_work: percentile_interval(&values(2), level),
+                    keeps_work: percentile_interval(&values(3), level),
+                    banen: c.banen.map(|_| percentile_interval(&values(4), level)),
+                    level,
                 });
             });
             if let Some(rate) = &mut fitted.correction.labelling {
                 let cs: Vec<f64> = reps.iter().filter_map(|r| r.labelling).collect();
-                rate.interval = percentile_interval(&cs);
+                rate.interval = percentile_interval(&cs, level);
                 rate.interval_method = LabellingInterval::Bootstrap { replicates };
             }
             attached.draws = Some(BootstrapDraws {
@@ -327,8 +345,9 @@ pub(crate) fn attach(
             });
             if replicates < MIN_ADVISED_REPLICATES {
                 attached.notes.push(format!(
-                    "{replicates} bootstrap replicates: the 2.5% and 97.5% percentiles rest on few \
-                     replicates; use {MIN_ADVISED_REPLICATES} or more for intervals to publish"
+                    "{replicates} bootstrap replicates: the percentiles at the interval's ends \
+                     rest on few replicates; use {MIN_ADVISED_REPLICATES} or more for intervals \
+                     to publish"
                 ));
             }
         }
@@ -349,7 +368,7 @@ pub(crate) fn analytic_needs_trees() -> Error {
 
 impl FittedPipeline {
     /// As [`FittedPipeline::estimate`], with the analytic leaf-rate variance and the normal
-    /// 95% intervals from it filled in for every group (see the module doc). For tree
+    /// intervals at `level` from it filled in for every group (see the module doc). For tree
     /// models whose leaves carry training counts (fitted trees, or hand-built ones with
     /// counts); an Elkan-Noto rate is held fixed, as the held-out rows are not known here.
     ///
@@ -360,7 +379,7 @@ impl FittedPipeline {
     /// let mut params = EstimationParams::default();
     /// params.set_min_leaf(200, 20);
     /// let (fitted, _) = params.fit_with_progress(&pop, &mut |_| {})?;
-    /// let e = fitted.estimate_analytic(&pop, &params.populations)?;
+    /// let e = fitted.estimate_analytic(&pop, &params.populations, params.level)?;
     /// let sd = e[0].total.leaf_rate_variance.expect("trees").comparable.sqrt();
     /// assert!(sd > 0.0);
     /// let i = e[0].total.intervals.expect("filled").comparable;
@@ -371,27 +390,29 @@ impl FittedPipeline {
         &self,
         pop: &Population,
         populations: &[ScoredPopulation],
+        level: ConfidenceLevel,
     ) -> Result<Vec<PopulationEstimate>> {
         let mut estimates = self.estimate(pop, populations)?;
         let plan = ScoringPlan::new(pop, populations);
         let v = leaf_rate_variances(self, pop, &plan, None)?;
         plan.for_each_group(&mut estimates, |cell, c| {
             c.leaf_rate_variance = Some(v[cell]);
-            c.intervals = Some(analytic_intervals(c));
+            c.intervals = Some(analytic_intervals(c, level));
         });
         Ok(estimates)
     }
 }
 
 /// Normal intervals from a group's leaf-rate variance.
-fn analytic_intervals(c: &ExpectedCounts) -> CountIntervals {
+fn analytic_intervals(c: &ExpectedCounts, level: ConfidenceLevel) -> CountIntervals {
     let v = c.leaf_rate_variance.unwrap_or_default();
     let n = c.persons as f64;
     CountIntervals {
-        comparable: normal_interval(c.comparable, v.comparable, n),
-        finds_work: normal_interval(c.finds_work, v.finds_work, n),
-        keeps_work: normal_interval(c.keeps_work, v.keeps_work, n),
+        comparable: normal_interval(c.comparable, v.comparable, n, level),
+        finds_work: normal_interval(c.finds_work, v.finds_work, n, level),
+        keeps_work: normal_interval(c.keeps_work, v.keeps_work, n, level),
         banen: None,
+        level,
     }
 }
 

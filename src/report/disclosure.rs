@@ -619,7 +619,11 @@ fn publish_rounded(t: &mut Table, to: u64) -> Vec<(usize, usize)> {
             (Value::Share(x), Some((count, of))) => {
                 let (count, of) = (round_to(count, to), round_to(of, to));
                 if of > 0.0 {
-                    *x = round_decimals(count / of, SHARE_DECIMALS);
+                    let rate = match cell.rate_bound {
+                        Some(bound) => bound.of(count.min(of), of),
+                        None => count / of,
+                    };
+                    *x = round_decimals(rate, SHARE_DECIMALS);
                 } else {
                     cell.status = Status::Suppressed;
                     suppressed.push((r, k));

@@ -17,9 +17,11 @@ use super::tables::{
     uncertainty_table, BreakdownKind,
 };
 use crate::estimate::{
+    ConfidenceLevel, CorrectionFactor, Estimates, FittedStage, PopulationEstimate,
+};
+use crate::estimate::{
     Correction, Diagnostics, Intervals, LabellingInterval, SensitivityTable, UncertaintySummary,
 };
-use crate::estimate::{CorrectionFactor, Estimates, FittedStage, PopulationEstimate};
 use crate::model::FittedModel;
 
 /// One part of a report.
@@ -140,7 +142,7 @@ impl Report {
             &e.fitted.job_find,
             &e.fitted.job_keep,
         ] {
-            r.add_stage(stage);
+            r.add_stage(stage, e.uncertainty.level);
         }
         if let Some(h) = &e.fitted.hours {
             r.heading(format!("Model: hours ({})", lang.pick("banen", "banen")));
@@ -167,10 +169,10 @@ impl Report {
         r
     }
 
-    /// The report of one fitted model.
+    /// The report of one fitted model (leaf intervals at 95%).
     pub fn from_stage(stage: &FittedStage, style: Style) -> Report {
         let mut r = Report::new(style);
-        r.add_stage(stage);
+        r.add_stage(stage, ConfidenceLevel::DEFAULT);
         r
     }
 
@@ -185,7 +187,7 @@ impl Report {
         self.table(breakdown_table(p, BreakdownKind::Age, lang));
     }
 
-    fn add_stage(&mut self, stage: &FittedStage) {
+    fn add_stage(&mut self, stage: &FittedStage, level: ConfidenceLevel) {
         let lang = self.style.lang;
         self.heading(format!("Model: {}", stage.name));
         self.parameters(match &stage.model {
@@ -219,7 +221,7 @@ impl Report {
                 }
             ),
         });
-        for t in stage_tables(stage, lang) {
+        for t in stage_tables(stage, level, lang) {
             self.table(t);
         }
     }
@@ -339,17 +341,20 @@ pub fn uncertainty_text(u: &UncertaintySummary, lang: Lang) -> Vec<String> {
         Lang::Nl => {
             let mut out = vec![match u.intervals {
                 Intervals::Bootstrap { replicates } => format!(
-                    "Intervallen: 95%-percentielintervallen uit {replicates} bootstrapherhalingen \
+                    "Intervallen: {}-percentielintervallen uit {replicates} bootstrapherhalingen \
                      (seed {}): de trainingssteekproeven van de drie modellen binnen elke klasse \
                      opnieuw getrokken, de modellen opnieuw geschat en de populaties opnieuw \
                      gescoord. Ze dekken de steekproeffout van de modellen, niet de keuze van de \
                      correctie (zie de gevoeligheidstabel).",
+                    u.level.percent(),
                     u.seed
                 ),
-                Intervals::Analytic => "Intervallen: normale 95%-intervallen uit de analytische \
-                     variantie van de kansen in de bladeren (vaste boomvorm); ze missen de keuze \
-                     van de splitsingen en kunnen te smal zijn."
-                    .to_string(),
+                Intervals::Analytic => format!(
+                    "Intervallen: normale {}-intervallen uit de analytische variantie van de \
+                     kansen in de bladeren (vaste boomvorm); ze missen de keuze van de \
+                     splitsingen en kunnen te smal zijn.",
+                    u.level.percent()
+                ),
                 Intervals::None => "Intervallen: niet berekend (--intervals none).".to_string(),
             }];
             if u.intervals != Intervals::None {
@@ -387,6 +392,7 @@ pub fn correction_text(c: &CorrectionFactor, lang: Lang) -> String {
              factor maal de kans van het model de kans op vergelijkbaarheid is"
         ),
         (Correction::ElkanNoto, lang) => {
+            let pct = c.labelling.map_or(ConfidenceLevel::DEFAULT, |r| r.level).percent();
             let how = match (c.labelling.map(|r| r.interval_method), lang) {
                 (Some(LabellingInterval::Bootstrap { replicates }), Lang::En) => {
                     format!("bootstrap, {replicates} replicates")
@@ -400,14 +406,14 @@ pub fn correction_text(c: &CorrectionFactor, lang: Lang) -> String {
             match lang {
                 Lang::En => format!(
                     "Correction: Elkan-Noto labelling rate c, the mean score of held-out register members \
-                     (see the table Correction; 95% interval: {how}), comparability = min(1, p / c), factor \
+                     (see the table Correction; {pct} interval: {how}), comparability = min(1, p / c), factor \
                      1/c; assumes the register's trained sub-groups are selected completely at random from \
                      the comparable persons (SCAR: the same c whatever the features) and that the model \
                      recognises comparable persons"
                 ),
                 Lang::Nl => format!(
                     "Correctie: Elkan-Noto, labelkans c, de gemiddelde score van achtergehouden registerleden \
-                     (zie de tabel Correctie; 95%-interval: {how}), vergelijkbaarheid = min(1, p / c), factor \
+                     (zie de tabel Correctie; {pct}-interval: {how}), vergelijkbaarheid = min(1, p / c), factor \
                      1/c; aangenomen dat de getrainde registergroepen volledig aselect uit de vergelijkbare \
                      personen komen (SCAR: dezelfde c ongeacht de kenmerken) en dat het model vergelijkbare \
                      personen herkent"

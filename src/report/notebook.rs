@@ -16,7 +16,7 @@ use super::lang::Lang;
 use super::table::{OutputFormat, Table};
 use super::tables::{calibration_table, tree_table, validation_table};
 use super::CheckReport;
-use crate::estimate::{Estimates, FittedStage, PopulationEstimate};
+use crate::estimate::{ConfidenceLevel, Estimates, FittedStage, PopulationEstimate};
 use crate::model::{ClassificationTree, FittedModel, Validation};
 
 /// The two MIME blocks evcxr reads, as one string.
@@ -120,7 +120,7 @@ impl Validation {
 impl ClassificationTree {
     /// Notebook display: the tree in the layout of report table B3.1.
     pub fn evcxr_display(&self) {
-        tree_table("tree", self, Lang::En).evcxr_display();
+        tree_table("tree", self, ConfidenceLevel::DEFAULT, Lang::En).evcxr_display();
     }
 }
 

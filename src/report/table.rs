@@ -16,6 +16,8 @@ use serde::Serialize;
 
 use super::format::{round_to, Style};
 use super::lang::Lang;
+use crate::estimate::level::wilson;
+use crate::estimate::ConfidenceLevel;
 
 /// What a cell holds.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -46,6 +48,29 @@ pub struct Basis {
     pub what: &'static str,
     /// How many.
     pub persons: u64,
+}
+
+/// A cell that is one end of the Wilson interval of its ratio's rate (a tree leaf's
+/// probability): under strict disclosure it is recomputed from the two rounded counts, as
+/// the rate itself is, so that it cannot undo their rounding.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct RateBound {
+    /// The upper end (else the lower).
+    pub upper: bool,
+    /// The interval's confidence level.
+    pub level: ConfidenceLevel,
+}
+
+impl RateBound {
+    /// This end of the Wilson interval of `positives` in `n`.
+    pub fn of(self, positives: f64, n: f64) -> f64 {
+        let i = wilson(positives.round() as u64, n.round() as u64, self.level);
+        if self.upper {
+            i.high
+        } else {
+            i.low
+        }
+    }
 }
 
 /// Where a cell stands after disclosure control.
@@ -84,6 +109,9 @@ pub struct Cell {
     /// rounding.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ratio: Option<(f64, f64)>,
+    /// The cell is an end of the Wilson interval of `ratio`'s rate, not the rate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rate_bound: Option<RateBound>,
     /// A whole number of persons: JSON writes it as an integer in every mode.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub whole: bool,
@@ -123,6 +151,17 @@ impl Cell {
         }
     }
 
+    /// One end of the Wilson interval at `level` of the rate of `positives` in `n`
+    /// (see [`wilson`]).
+    pub fn rate_bound(positives: u64, n: u64, level: ConfidenceLevel, upper: bool) -> Cell {
+        let bound = RateBound { upper, level };
+        Cell {
+            ratio: Some((positives as f64, n as f64)),
+            rate_bound: Some(bound),
+            ..Cell::share(bound.of(positives as f64, n as f64))
+        }
+    }
+
     /// A plain number with `decimals` decimals.
     pub fn number(value: f64, decimals: usize) -> Cell {
         Cell::of(Value::Number { value, decimals })
@@ -139,6 +178,7 @@ impl Cell {
             basis: Vec::new(),
             extreme: false,
             ratio: None,
+            rate_bound: None,
             whole: false,
             status: Status::Ok,
         }

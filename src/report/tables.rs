@@ -9,7 +9,7 @@ use super::disclosure::RESIDUAL_DOF;
 use super::lang::Lang;
 use super::table::{Cell, Table};
 use crate::estimate::{
-    Breakdown, Correction, CorrectionFactor, ExpectedCounts, FittedStage, Measure,
+    Breakdown, ConfidenceLevel, Correction, CorrectionFactor, ExpectedCounts, FittedStage, Measure,
     PopulationEstimate, RESULT_COLUMNS,
 };
 use crate::model::{
@@ -172,20 +172,21 @@ pub fn counts_table(e: &PopulationEstimate, lang: Lang) -> Table {
 /// let mut e = acc.finish();
 /// assert!(uncertainty_table(&e, Lang::En).is_none());
 /// let i = Interval { low: 15.0, high: 25.0 };
-/// e.total.intervals = Some(CountIntervals { comparable: i, finds_work: i, keeps_work: i, banen: None });
+/// e.total.intervals = Some(CountIntervals { comparable: i, finds_work: i, keeps_work: i, ..CountIntervals::default() });
 /// let t = uncertainty_table(&e, Lang::En).unwrap();
 /// assert!(t.to_text(&Style::exact(Lang::En)).contains("25"));
 /// ```
 pub fn uncertainty_table(e: &PopulationEstimate, lang: Lang) -> Option<Table> {
-    e.total.intervals?;
+    let pct = e.total.intervals?.level.percent();
     let title = match lang {
-        Lang::En => format!("{}: 95% intervals of the expected counts", e.label),
-        Lang::Nl => format!("{}: 95%-intervallen van de verwachte aantallen", e.label),
+        Lang::En => format!("{}: {pct} intervals of the expected counts", e.label),
+        Lang::Nl => format!("{}: {pct}-intervallen van de verwachte aantallen", e.label),
     };
     let (low, high) = (
-        lang.pick("95% low", "95% onder"),
-        lang.pick("95% high", "95% boven"),
+        format!("{pct} {}", lang.pick("low", "onder")),
+        format!("{pct} {}", lang.pick("high", "boven")),
     );
+    let (low, high) = (low.as_str(), high.as_str());
     let mut t = Table::new(
         title,
         [
@@ -245,21 +246,21 @@ pub fn uncertainty_table(e: &PopulationEstimate, lang: Lang) -> Option<Table> {
     for g in &e.subgroups {
         row(lang.subgroup(&e.name, &g.name, &g.label), &g.counts);
     }
-    t.notes.push(
+    t.notes.push(format!(
+        "{pct} {}",
         lang.pick(
-            "95% low/high: the sampling error of the fitted models (see the intervals above). \
+            "low/high: the sampling error of the fitted models (see the intervals above). \
              Leaf-rate sd: the analytic standard error of comparable from the trees' leaf rates, \
              tree shapes held fixed. Realised sd: how much the number of comparable persons itself \
              would vary if each person were comparable by chance with probability c; not an error \
              of the expected count.",
-            "95% onder/boven: de steekproeffout van de geschatte modellen (zie de intervallen \
+            "onder/boven: de steekproeffout van de geschatte modellen (zie de intervallen \
              hierboven). sd bladkansen: de analytische standaardfout van het aantal vergelijkbaar \
              uit de kansen in de bladeren, bij vaste boomvorm. sd realisatie: hoeveel het aantal \
              vergelijkbare personen zelf zou varieren als ieder met kans c vergelijkbaar is; geen \
              fout van het verwachte aantal.",
         )
-        .to_string(),
-    );
+    ));
     Some(t)
 }
 
@@ -505,35 +506,59 @@ pub fn calibration_table(name: &str, v: &Validation, lang: Lang) -> Table {
 
 /// A tree in the layout of report table B3.1: one row per node below the root, indented
 /// two spaces per level, with the condition that leads to it; leaves add their training
-/// persons and probability. A leaf's cells rest on its persons, positives and
-/// non-positives (unknown for hand-built trees without counts).
-pub fn tree_table(name: &str, tree: &ClassificationTree, lang: Lang) -> Table {
+/// persons, probability and the Wilson interval of that rate at `level` (see
+/// [`wilson`](crate::estimate::level::wilson)). A leaf's cells rest on its persons,
+/// positives and non-positives (unknown for hand-built trees without counts, which have
+/// no interval).
+pub fn tree_table(
+    name: &str,
+    tree: &ClassificationTree,
+    level: ConfidenceLevel,
+    lang: Lang,
+) -> Table {
+    let pct = level.percent();
     let mut t = Table::new(
         format!("{name}: {}", lang.pick("classification tree", "beslisboom")),
         [
-            lang.pick("condition", "Conditie"),
-            lang.pick("persons", "Personen"),
-            lang.pick("probability", "Kans"),
+            lang.pick("condition", "Conditie").to_string(),
+            lang.pick("persons", "Personen").to_string(),
+            lang.pick("probability", "Kans").to_string(),
+            format!("{pct} {}", lang.pick("low", "onder")),
+            format!("{pct} {}", lang.pick("high", "boven")),
         ],
     )
     .with_id(format!("{name}_tree"))
-    .with_keys(["condition", "persons", "probability"]);
+    .with_keys([
+        "condition",
+        "persons",
+        "probability",
+        "probability_low",
+        "probability_high",
+    ]);
+    t.notes.push(format!(
+        "{pct} {}",
+        lang.pick(
+            "low/high: the Wilson interval of the leaf's rate among its training persons.",
+            "onder/boven: het Wilson-interval van de kans in het blad onder zijn trainingspersonen.",
+        )
+    ));
     let leaf_row = |t: &mut Table, text: String, node: &crate::model::Node, p: f64| {
-        let (mut n_cell, mut p_cell) = (Cell::empty(), Cell::share(p));
+        let mut cells = [Cell::empty(), Cell::share(p), Cell::empty(), Cell::empty()];
         if let Some(c) = node.counts {
-            n_cell = Cell::persons(c.n)
-                .on("persons", c.n)
-                .on("positives", c.positives)
-                .on("non-positives", c.n - c.positives);
-            p_cell = Cell {
-                ratio: Some((c.positives as f64, c.n as f64)),
-                ..p_cell
-            }
-            .on("persons", c.n)
-            .on("positives", c.positives)
-            .on("non-positives", c.n - c.positives);
+            let on = |cell: Cell| {
+                cell.on("persons", c.n)
+                    .on("positives", c.positives)
+                    .on("non-positives", c.n - c.positives)
+            };
+            cells = [
+                on(Cell::persons(c.n)),
+                on(Cell::ratio(c.positives as f64, c.n as f64)),
+                on(Cell::rate_bound(c.positives, c.n, level, false)),
+                on(Cell::rate_bound(c.positives, c.n, level, true)),
+            ];
         }
-        t.push_row([Cell::text(text), n_cell, p_cell]);
+        let [n_cell, p_cell, low, high] = cells;
+        t.push_row([Cell::text(text), n_cell, p_cell, low, high]);
     };
     let leaves = tree.leaves();
     if let (1, Some(leaf)) = (leaves.len(), leaves.first()) {
@@ -575,7 +600,13 @@ pub fn tree_table(name: &str, tree: &ClassificationTree, lang: Lang) -> Table {
         match &node.kind {
             NodeKind::Leaf { probability } => leaf_row(&mut t, text, node, *probability),
             NodeKind::Split(_) => {
-                t.push_row([Cell::text(text), Cell::empty(), Cell::empty()]);
+                t.push_row([
+                    Cell::text(text),
+                    Cell::empty(),
+                    Cell::empty(),
+                    Cell::empty(),
+                    Cell::empty(),
+                ]);
                 stack.extend(children(id).into_iter().flatten());
             }
         }
@@ -639,15 +670,15 @@ pub fn hours_tree_table(tree: &RegressionTree, lang: Lang) -> Table {
 }
 
 /// The tables of one fitted model: training design, validation, calibration and, for a
-/// tree, its leaves.
-pub fn stage_tables(stage: &FittedStage, lang: Lang) -> Vec<Table> {
+/// tree, its leaves (with their rates' Wilson intervals at `level`).
+pub fn stage_tables(stage: &FittedStage, level: ConfidenceLevel, lang: Lang) -> Vec<Table> {
     let mut out = vec![
         training_table(stage, lang),
         validation_table(stage.name, &stage.validation, lang),
         calibration_table(stage.name, &stage.validation, lang),
     ];
     match &stage.model {
-        FittedModel::Tree(tree) => out.push(tree_table(stage.name, tree, lang)),
+        FittedModel::Tree(tree) => out.push(tree_table(stage.name, tree, level, lang)),
         FittedModel::Logistic(m) => out.push(logistic_table(stage.name, m, lang)),
     }
     out
@@ -707,12 +738,13 @@ pub fn correction_table(c: &CorrectionFactor, lang: Lang) -> Table {
             Cell::text(lang.pick("labelling rate c", "labelkans c")),
             on(rate.c),
         ]);
+        let pct = rate.level.percent();
         t.push_row([
-            Cell::text(lang.pick("c, 95% low", "c, 95% onder")),
+            Cell::text(format!("c, {pct} {}", lang.pick("low", "onder"))),
             on(rate.interval.low),
         ]);
         t.push_row([
-            Cell::text(lang.pick("c, 95% high", "c, 95% boven")),
+            Cell::text(format!("c, {pct} {}", lang.pick("high", "boven"))),
             on(rate.interval.high),
         ]);
         t.push_row([

@@ -325,6 +325,78 @@ fn estimate_text_shows_intervals_corrections_sensitivity_and_diagnostics() {
 }
 
 #[test]
+fn the_level_sets_every_interval_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = synthetic(dir.path(), 40_000);
+    let input = input.to_str().unwrap();
+    let csv_at = |level: &str| {
+        let out = run(&[
+            &["estimate", "--input", input, "--format", "csv", "--quiet"][..],
+            &[
+                "--replicates",
+                "40",
+                "--correction",
+                "elkan-noto",
+                "--level",
+                level,
+            ],
+            &SMALL_TREES,
+        ]
+        .concat());
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        (text(&out.stdout), text(&out.stderr))
+    };
+    let (wide, _) = csv_at("0.95");
+    let (narrow, notes) = csv_at("90%");
+    assert!(
+        notes.contains("Intervals: 90% bootstrap percentile intervals")
+            && notes.contains("90% interval: bootstrap")
+            && notes.contains("c, 90% low"),
+        "the level is stated for the counts and for c: {notes}"
+    );
+    // The same replicates (same seed), so each 90% interval lies inside the 95% one, and
+    // strictly so for some: the level reaches every interval column.
+    let mut strictly = 0;
+    for (w, n) in wide.lines().zip(narrow.lines()).skip(1) {
+        let (w, n): (Vec<&str>, Vec<&str>) = (w.split(',').collect(), n.split(',').collect());
+        assert_eq!(w[..8], n[..8], "the estimates do not depend on the level");
+        let num = |r: &[&str], k: usize| -> f64 { r[k].parse().unwrap() };
+        for (lo, hi) in [(8, 9), (10, 11), (12, 13), (15, 16)] {
+            assert!(
+                num(&w, lo) <= num(&n, lo) && num(&n, hi) <= num(&w, hi),
+                "{w:?} {n:?}"
+            );
+            strictly += usize::from(num(&w, lo) < num(&n, lo) && num(&n, hi) < num(&w, hi));
+        }
+    }
+    assert!(strictly >= 16, "only {strictly} intervals narrower at 90%");
+    let text_out = run(&[
+        &[
+            "estimate",
+            "--input",
+            input,
+            "--quiet",
+            "--replicates",
+            "40",
+            "--level",
+            "0.9",
+        ][..],
+        &SMALL_TREES,
+    ]
+    .concat());
+    let stdout = text(&text_out.stdout);
+    assert!(
+        stdout.contains("WW: 90% intervals of the expected counts") && stdout.contains("90% low"),
+        "{stdout}"
+    );
+    for bad in ["1.5", "0.3", "95", "ninety"] {
+        let out = run(&["estimate", "--input", input, "--quiet", "--level", bad]);
+        assert_eq!(out.status.code(), Some(2), "--level {bad}");
+        assert!(text(&out.stderr).contains("level"), "--level {bad}");
+    }
+}
+
+#[test]
 fn estimate_refuses_bad_parameters_and_degenerate_data() {
     let dir = tempfile::tempdir().unwrap();
     let input = synthetic(dir.path(), 3_000);

@@ -2,9 +2,10 @@
 //! off do with them, a table that must be suppressed whole, tree leaves, secondary
 //! suppression, rounding, extremes, keys, the person_id scan and the check report.
 
+use banenafspraak::estimate::level::wilson;
 use banenafspraak::estimate::{
-    Breakdown, Correction, CorrectionFactor, ExpectedCounts, Interval, LabellingInterval,
-    LabellingRate, PopulationEstimate, SubgroupCounts,
+    Breakdown, ConfidenceLevel, Correction, CorrectionFactor, ExpectedCounts, Interval,
+    LabellingInterval, LabellingRate, PopulationEstimate, SubgroupCounts,
 };
 use banenafspraak::model::{
     ClassificationTree, Counts, FeatureColumn, FeatureKind, FeatureMatrix, LogisticParams,
@@ -270,7 +271,7 @@ fn tree_leaves_need_ten_persons_positives_and_non_positives() {
         ],
     )
     .unwrap();
-    let t = tree_table("comparability", &tree, Lang::En);
+    let t = tree_table("comparability", &tree, ConfidenceLevel::DEFAULT, Lang::En);
     let labels: Vec<String> = (0..t.rows.len()).map(|r| t.row_label(r)).collect();
     assert_eq!(labels.len(), 6);
     let check = check_table(&t, &DisclosureRules::default(), Some(100));
@@ -288,7 +289,9 @@ fn tree_leaves_need_ten_persons_positives_and_non_positives() {
         by_row(2),
         [
             "persons: fewer than 10 positives",
-            "probability: fewer than 10 positives"
+            "probability: fewer than 10 positives",
+            "95% low: fewer than 10 positives",
+            "95% high: fewer than 10 positives"
         ]
     );
     assert!(by_row(4).is_empty());
@@ -300,7 +303,9 @@ fn tree_leaves_need_ten_persons_positives_and_non_positives() {
         zeros,
         [
             "4 persons: no positives (zeros are disclosive)",
-            "4 probability: no positives (zeros are disclosive)"
+            "4 probability: no positives (zeros are disclosive)",
+            "4 95% low: no positives (zeros are disclosive)",
+            "4 95% high: no positives (zeros are disclosive)"
         ]
     );
     assert_eq!(
@@ -311,7 +316,13 @@ fn tree_leaves_need_ten_persons_positives_and_non_positives() {
             "persons: fewer than 10 non-positives",
             "probability: fewer than 10 persons",
             "probability: fewer than 10 positives",
-            "probability: fewer than 10 non-positives"
+            "probability: fewer than 10 non-positives",
+            "95% low: fewer than 10 persons",
+            "95% low: fewer than 10 positives",
+            "95% low: fewer than 10 non-positives",
+            "95% high: fewer than 10 persons",
+            "95% high: fewer than 10 positives",
+            "95% high: fewer than 10 non-positives"
         ]
     );
     // A hand-built tree without counts has nothing to check against.
@@ -327,10 +338,56 @@ fn tree_leaves_need_ten_persons_positives_and_non_positives() {
         ],
     )
     .unwrap();
-    let t = tree_table("b3_1", &published, Lang::En);
+    let t = tree_table("b3_1", &published, ConfidenceLevel::DEFAULT, Lang::En);
     assert!(check_table(&t, &DisclosureRules::default(), Some(100))
         .findings
         .is_empty());
+}
+
+#[test]
+fn a_leaf_interval_is_the_wilson_interval_and_under_strict_that_of_the_rounded_counts() {
+    let feature = TreeFeature {
+        name: "days_bijstand".into(),
+        kind: FeatureKind::Numeric { max: 1095 },
+    };
+    let leaf = |n: u64, positives: u64| NodeSpec::Leaf {
+        probability: positives as f64 / n as f64,
+        counts: Some(Counts { n, positives }),
+    };
+    let tree = ClassificationTree::from_nodes(
+        vec![feature],
+        vec![
+            NodeSpec::split("days_bijstand", SplitRule::AtMost(13), 1, 2),
+            leaf(1_234, 321),
+            leaf(2_047, 1_016),
+        ],
+    )
+    .unwrap();
+    let level = ConfidenceLevel::new(0.9).unwrap();
+    let t = tree_table("comparability", &tree, level, Lang::En);
+    assert_eq!(t.columns[3..], ["90% low", "90% high"]);
+    let value = |t: &Table, r: usize, k: usize| match t.rows[r][k].value {
+        Value::Share(x) => x,
+        ref v => panic!("{v:?}"),
+    };
+    for (r, (k, n)) in [(0, (321, 1_234)), (1, (1_016, 2_047))] {
+        let w = wilson(k, n, level);
+        assert_eq!((value(&t, r, 3), value(&t, r, 4)), (w.low, w.high));
+        assert!(w.contains(value(&t, r, 2)));
+    }
+    // Strict: from the rounded counts (320 of 1,230), never from the exact ones.
+    let rules = DisclosureRules {
+        round_to: 10,
+        ..DisclosureRules::default()
+    };
+    let mut strict = t.clone();
+    assert!(apply(&mut strict, DisclosureMode::Strict, &rules, None).passes());
+    let rounded = wilson(320, 1_230, level);
+    let round = |x: f64| (x * 1000.0).round() / 1000.0;
+    assert_eq!(
+        (value(&strict, 0, 3), value(&strict, 0, 4)),
+        (round(rounded.low), round(rounded.high))
+    );
 }
 
 #[test]
@@ -646,6 +703,7 @@ fn the_correction_and_c_are_checked_cells_and_too_few_held_out_is_refused() {
             low: 0.0002,
             high: 0.0007,
         },
+        level: ConfidenceLevel::DEFAULT,
         interval_method: LabellingInterval::NormalMean,
         held_out_positives: 5,
         score_sd: 0.001,

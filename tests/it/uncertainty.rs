@@ -6,8 +6,9 @@
 use crate::common;
 
 use banenafspraak::estimate::{
-    Correction, CorrectionFactor, DiagnosticRows, Diagnostics, DiagnosticsParams, EstimationParams,
-    FittedPipeline, FittedStage, Intervals, LabellingInterval, ScoredPopulation, SensitivityParams,
+    ConfidenceLevel, Correction, CorrectionFactor, DiagnosticRows, Diagnostics, DiagnosticsParams,
+    EstimationParams, FittedPipeline, FittedStage, Intervals, LabellingInterval, ScoredPopulation,
+    SensitivityParams,
 };
 use banenafspraak::model::design::SampleSize;
 use banenafspraak::model::{
@@ -201,7 +202,7 @@ fn analytic_intervals_match_the_leaf_rate_formula_on_a_hand_built_tree() {
         pop.push(&p);
     }
     let e = pipeline
-        .estimate_analytic(&pop, &[ScoredPopulation::ww()])
+        .estimate_analytic(&pop, &[ScoredPopulation::ww()], ConfidenceLevel::DEFAULT)
         .unwrap();
     let t = &e[0].total;
     let v = t.leaf_rate_variance.unwrap();
@@ -224,7 +225,7 @@ fn analytic_intervals_match_the_leaf_rate_formula_on_a_hand_built_tree() {
     let mut capped = pipeline.clone();
     capped.correction = CorrectionFactor::fixed(4.0).unwrap();
     let v = capped
-        .estimate_analytic(&pop, &[ScoredPopulation::ww()])
+        .estimate_analytic(&pop, &[ScoredPopulation::ww()], ConfidenceLevel::DEFAULT)
         .unwrap()[0]
         .total
         .leaf_rate_variance
@@ -235,7 +236,7 @@ fn analytic_intervals_match_the_leaf_rate_formula_on_a_hand_built_tree() {
     let mut no_counts = pipeline.clone();
     no_counts.comparability = FittedStage::fixed("comparability", FittedModel::Tree(bare));
     let err = no_counts
-        .estimate_analytic(&pop, &[ScoredPopulation::ww()])
+        .estimate_analytic(&pop, &[ScoredPopulation::ww()], ConfidenceLevel::DEFAULT)
         .unwrap_err()
         .to_string();
     assert!(err.contains("without training counts"), "{err}");
