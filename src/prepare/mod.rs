@@ -2,8 +2,8 @@
 //! HOOGSTEOPLTAB, WIA, DOELGROEPREGISTER, the UWV jobseeker registration, INSCHRWECTAB;
 //! `shared/spec/source-tables.md`) to the person file of schema v1.
 //!
-//! Owns reading the source tables ([`source`]: CSV, and `.sav`/Parquet behind features),
-//! accounting for every row ([`summary`]), the window arithmetic ([`window`]) and the
+//! Owns reading the source tables (through [`crate::records`], whatever their format) and
+//! their column renames, accounting for every row ([`summary`]), the window arithmetic ([`window`]) and the
 //! derivations ([`derive`](mod@derive)). It builds a [`Population`] through schema's public API and
 //! knows nothing of models, estimates or reports.
 //!
