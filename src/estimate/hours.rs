@@ -22,7 +22,7 @@ pub struct KeepRows<'a> {
 }
 
 /// The fitted hours model and how it was fitted.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HoursModel {
     /// Mean paid hours per week per leaf, with the leaves' training keepers.
     pub tree: RegressionTree,

@@ -19,7 +19,8 @@
 //! 5. `training`: the rows a model learns from and their bootstrap resamples.
 //! 6. `bootstrap`: one replicate fitted and scored (the fit-and-score function).
 //! 7. `uncertainty`: intervals (the bootstrap run over replicates, the leaf-rate variance).
-//! 8. `pipeline`: the run's parameters ([`EstimationParams`]) and the run itself.
+//! 8. `pipeline`: the run's parameters ([`EstimationParams`]) and the run itself;
+//!    `saved`: the fitted models as files, read back and scored without refitting.
 //! 9. `sensitivity`, `diagnostics`: further analyses of a run's parameters.
 
 pub mod aggregate;
@@ -34,6 +35,7 @@ mod plan;
 pub mod populations;
 pub mod progress;
 pub mod results;
+pub mod saved;
 pub mod scenario;
 pub mod sensitivity;
 pub mod training;
@@ -54,6 +56,7 @@ pub use hours::HoursModel;
 pub use pipeline::{Estimates, EstimationParams};
 pub use populations::{in_scope, ScoredPopulation, Subgroup};
 pub use progress::Step;
+pub use saved::{Provenance, SavedModels};
 pub use results::{result_rows, write_results_csv, write_results_json, ResultRow, RESULT_COLUMNS};
 pub use sensitivity::{SensitivityParams, SensitivityRow, SensitivityTable};
 pub use training::TrainingData;

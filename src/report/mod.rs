@@ -29,6 +29,7 @@ pub mod document;
 pub mod export;
 pub mod format;
 pub mod lang;
+mod model_files;
 pub mod monitor;
 #[cfg(feature = "plots")]
 #[cfg_attr(docsrs, doc(cfg(feature = "plots")))]

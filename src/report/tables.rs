@@ -639,13 +639,17 @@ pub fn hours_tree_table(tree: &RegressionTree, lang: Lang) -> Table {
 }
 
 /// The tables of one fitted model: training design, validation, calibration and, for a
-/// tree, its leaves.
+/// tree, its leaves. A model given rather than fitted here (read from files, a published tree) has no
+/// training or validation rows: only its leaves or coefficients.
 pub fn stage_tables(stage: &FittedStage, lang: Lang) -> Vec<Table> {
-    let mut out = vec![
-        training_table(stage, lang),
-        validation_table(stage.name, &stage.validation, lang),
-        calibration_table(stage.name, &stage.validation, lang),
-    ];
+    let mut out = Vec::new();
+    if stage.n_train > 0 {
+        out.extend([
+            training_table(stage, lang),
+            validation_table(stage.name, &stage.validation, lang),
+            calibration_table(stage.name, &stage.validation, lang),
+        ]);
+    }
     match &stage.model {
         FittedModel::Tree(tree) => out.push(tree_table(stage.name, tree, lang)),
         FittedModel::Logistic(m) => out.push(logistic_table(stage.name, m, lang)),
