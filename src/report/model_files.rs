@@ -203,7 +203,7 @@ fn published_tree(
         };
         published.push((leaf.node, p, counts));
     }
-    tree.with_leaf_values(|id, node| {
+    tree.with_leaf_values(r.mode != DisclosureMode::Strict, |id, node| {
         published
             .iter()
             .find(|(n, ..)| *n == id)
@@ -299,7 +299,8 @@ fn published_hours(
             }
         }
     }
-    let tree: RegressionTree = h.tree.with_leaf_means(|id, node| {
+    let inner = r.mode != DisclosureMode::Strict;
+    let tree: RegressionTree = h.tree.with_leaf_means(inner, |id, node| {
         published.iter().find(|(n, ..)| *n == id).map_or(
             (node.probability().unwrap_or(0.0), node.counts),
             |&(_, n, mean)| (mean, Some(Counts { n, positives: 0 })),

@@ -284,11 +284,12 @@ impl ClassificationTree {
     }
 
     /// The same tree with each leaf's value and counts replaced by `f(node id, leaf)`, in
-    /// node order (e.g. the values a checked table publishes). Leaf values stay within
-    /// `0 ..= max_leaf`.
+    /// node order (e.g. the values a checked table publishes), and the inner nodes'
+    /// counts kept only if `inner_counts`. Leaf values stay within `0 ..= max_leaf`.
     pub(super) fn map_leaves(
         &self,
         max_leaf: f64,
+        inner_counts: bool,
         mut f: impl FnMut(usize, &Node) -> (f64, Option<Counts>),
     ) -> Result<ClassificationTree> {
         let mut nodes = self.nodes.clone();
@@ -297,17 +298,22 @@ impl ClassificationTree {
                 let (value, counts) = f(id, &self.nodes[id]);
                 node.kind = NodeKind::Leaf { probability: value };
                 node.counts = counts;
+            } else if !inner_counts {
+                node.counts = None;
             }
         }
         Self::assemble(self.features.clone(), nodes, max_leaf)
     }
 
-    /// [`Self::map_leaves`] for probabilities.
+    /// The same tree with each leaf's probability and counts replaced by `f(node id,
+    /// leaf)` (e.g. the values a checked table publishes); the inner nodes' counts are
+    /// kept only if `inner_counts`.
     pub fn with_leaf_values(
         &self,
+        inner_counts: bool,
         f: impl FnMut(usize, &Node) -> (f64, Option<Counts>),
     ) -> Result<ClassificationTree> {
-        self.map_leaves(1.0, f)
+        self.map_leaves(1.0, inner_counts, f)
     }
 
     fn condition(&self, s: &Split, holds: bool) -> Condition {

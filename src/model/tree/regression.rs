@@ -215,17 +215,19 @@ impl RegressionTree {
     }
 
     /// The same tree with each leaf's mean and counts replaced by `f(node id, leaf)` (e.g.
-    /// the values a checked table publishes).
+    /// the values a checked table publishes); the inner nodes' counts are kept only if
+    /// `inner_counts`.
     ///
     /// # Errors
     /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) for a mean outside
     /// `0 ..= 1e6` or counts with `n = 0`.
     pub fn with_leaf_means(
         &self,
+        inner_counts: bool,
         f: impl FnMut(usize, &Node) -> (f64, Option<Counts>),
     ) -> Result<RegressionTree> {
         Ok(RegressionTree {
-            shape: self.shape.map_leaves(MAX_OUTCOME, f)?,
+            shape: self.shape.map_leaves(MAX_OUTCOME, inner_counts, f)?,
         })
     }
 
