@@ -9,9 +9,7 @@ use banenafspraak::estimate::{ScoredPopulation, Step};
 use banenafspraak::model::design::{job_find_outcome, job_keep_outcome};
 use banenafspraak::report::export::{strict_error, strict_note, Targets};
 use banenafspraak::report::{DisclosureMode, DisclosureRules, Lang, OutputFormat};
-use banenafspraak::schema::{
-    read_path, Population, ReadOptions, RegisterBasis,
-};
+use banenafspraak::schema::{read_path, Population, ReadOptions, RegisterBasis};
 #[cfg(feature = "synth")]
 use banenafspraak::synth::SynthParams;
 use banenafspraak::{Error, Result};

@@ -30,7 +30,6 @@ fn synthetic(dir: &Path, name: &str, seed: &str, year: u16) -> PathBuf {
         persons: 30_000,
         seed: seed.parse().unwrap(),
         reference_year: year,
-        ..SynthParams::default()
     }
     .generate()
     .unwrap();
@@ -62,7 +61,13 @@ fn saved_then_reused_models_reproduce_the_results_table_exactly() {
     let m = models.to_str().unwrap();
     let fitted = estimate(&input, &["--intervals", "none", "--save-models", m]);
     assert!(fitted.status.success(), "{}", text(&fitted.stderr));
-    for f in ["models.json", "comparability.json", "job-find.json", "job-keep.json", "hours.json"] {
+    for f in [
+        "models.json",
+        "comparability.json",
+        "job-find.json",
+        "job-keep.json",
+        "hours.json",
+    ] {
         assert!(models.join(f).is_file(), "{f} not written");
     }
     let manifest: serde_json::Value =
@@ -76,7 +81,11 @@ fn saved_then_reused_models_reproduce_the_results_table_exactly() {
     let reused = estimate(&input, &["--models", m]);
     assert!(reused.status.success(), "{}", text(&reused.stderr));
     assert_eq!(text(&reused.stdout), text(&fitted.stdout));
-    assert!(text(&reused.stderr).contains("models not refitted"), "{}", text(&reused.stderr));
+    assert!(
+        text(&reused.stderr).contains("models not refitted"),
+        "{}",
+        text(&reused.stderr)
+    );
     let refused = estimate(&input, &["--models", m, "--intervals", "bootstrap"]);
     assert_eq!(refused.status.code(), Some(1));
     assert!(text(&refused.stderr).contains("intervals need refitting"));
@@ -135,7 +144,10 @@ fn a_model_reading_a_column_the_extract_lacks_is_refused() {
     let refused = estimate(&plain, &["--models", m]);
     let stderr = text(&refused.stderr);
     assert_eq!(refused.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("support") && stderr.contains("the extract lacks"), "{stderr}");
+    assert!(
+        stderr.contains("support") && stderr.contains("the extract lacks"),
+        "{stderr}"
+    );
     assert!(refused.stdout.is_empty());
 }
 
@@ -169,9 +181,16 @@ fn a_corrupt_or_unknown_version_model_file_is_refused_naming_the_file() {
         s
     };
     let error = || SavedModels::load(dir.path()).unwrap_err().to_string();
-    let manifest = edit("models.json", "\"format_version\": 1", "\"format_version\": 99");
+    let manifest = edit(
+        "models.json",
+        "\"format_version\": 1",
+        "\"format_version\": 99",
+    );
     let e = error();
-    assert!(e.contains("models.json") && e.contains("format version 99 is not known"), "{e}");
+    assert!(
+        e.contains("models.json") && e.contains("format version 99 is not known"),
+        "{e}"
+    );
     std::fs::write(dir.path().join("models.json"), manifest).unwrap();
     // A truncated model file names itself and where it broke.
     let keep = std::fs::read_to_string(dir.path().join("job-find.json")).unwrap();
@@ -185,9 +204,16 @@ fn a_corrupt_or_unknown_version_model_file_is_refused_naming_the_file() {
     assert!(e.contains("job-find.json") && e.contains("child id"), "{e}");
     std::fs::write(dir.path().join("job-find.json"), &keep).unwrap();
     // Another stage's file where the manifest names this one.
-    std::fs::copy(dir.path().join("job-keep.json"), dir.path().join("job-find.json")).unwrap();
+    std::fs::copy(
+        dir.path().join("job-keep.json"),
+        dir.path().join("job-find.json"),
+    )
+    .unwrap();
     let e = error();
-    assert!(e.contains("job-find.json") && e.contains("\"job-keep\" model"), "{e}");
+    assert!(
+        e.contains("job-find.json") && e.contains("\"job-keep\" model"),
+        "{e}"
+    );
 }
 
 /// Report table B3.1 as the model file `models/b3_1/comparability.json`: it is the
@@ -220,7 +246,10 @@ fn the_shipped_b3_1_file_scores_as_the_transcription() {
     let read = SavedModels::load(dir.path()).unwrap();
     let got = read.estimate(&pop, &params.populations).unwrap();
     let by_transcription = FittedPipeline::from_stages(
-        banenafspraak::estimate::FittedStage::fixed("comparability", FittedModel::Tree(transcription)),
+        banenafspraak::estimate::FittedStage::fixed(
+            "comparability",
+            FittedModel::Tree(transcription),
+        ),
         run.fitted.job_find.clone(),
         run.fitted.job_keep.clone(),
         run.fitted.correction,
@@ -228,7 +257,9 @@ fn the_shipped_b3_1_file_scores_as_the_transcription() {
         run.fitted.job_features().clone(),
     )
     .with_hours(run.fitted.hours.clone());
-    let want = by_transcription.estimate(&pop, &params.populations).unwrap();
+    let want = by_transcription
+        .estimate(&pop, &params.populations)
+        .unwrap();
     for (a, b) in got.populations.iter().zip(&want) {
         assert_eq!(a.total, b.total, "{}", a.name);
     }

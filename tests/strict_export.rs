@@ -237,8 +237,12 @@ fn strict_export_runs_every_format_and_output_kind() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     // The region `island` of 3 persons: its coefficient is left out of the model file.
     let manifest = std::fs::read_to_string(logistic_models.join("models.json")).unwrap();
-    assert!(manifest.contains("category level(s) with too few persons left out"), "{manifest}");
-    let comparability = std::fs::read_to_string(logistic_models.join("comparability.json")).unwrap();
+    assert!(
+        manifest.contains("category level(s) with too few persons left out"),
+        "{manifest}"
+    );
+    let comparability =
+        std::fs::read_to_string(logistic_models.join("comparability.json")).unwrap();
     assert!(!comparability.contains("region=island"), "{comparability}");
     assert!(comparability.contains("region=south") || comparability.contains("region=north"));
     let body = text(&out.stdout);
@@ -254,8 +258,15 @@ fn strict_export_runs_every_format_and_output_kind() {
 /// non-positives (smaller leaves merged into their parents), no id anywhere, and the
 /// files read back as models.
 fn assert_strict_model_files(dir: &Path, md: &str) {
-    for id in ["model_file_comparability", "model_file_job-find", "model_file_hours"] {
-        assert!(md.contains(&format!("`{id}`")), "{id} not in the account: {md}");
+    for id in [
+        "model_file_comparability",
+        "model_file_job-find",
+        "model_file_hours",
+    ] {
+        assert!(
+            md.contains(&format!("`{id}`")),
+            "{id} not in the account: {md}"
+        );
     }
     for e in std::fs::read_dir(dir).unwrap() {
         let content = std::fs::read_to_string(e.unwrap().path()).unwrap();

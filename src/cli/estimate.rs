@@ -324,7 +324,13 @@ fn write_export(args: &EstimateArgs, export: &Export, mode: DisclosureMode) -> R
     }
     let mut inputs = vec![args.input.clone()];
     if let Some(dir) = &args.models {
-        inputs.extend(std::fs::read_dir(dir).into_iter().flatten().flatten().map(|e| e.path()));
+        inputs.extend(
+            std::fs::read_dir(dir)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.path()),
+        );
     }
     let targets = Targets {
         inputs,

@@ -258,12 +258,17 @@ impl SavedModels {
             used.extend(stage.model.used_features().into_iter().map(|n| (n, set)));
         }
         if let Some(h) = &p.hours {
-            used.extend(h.tree.used_features().into_iter().map(|n| (n, p.job_features())));
+            used.extend(
+                h.tree
+                    .used_features()
+                    .into_iter()
+                    .map(|n| (n, p.job_features())),
+            );
         }
         for (name, set) in used {
-            let extra = set.features().iter().any(|f| {
-                matches!(f, Feature::ExtraNumber(n) | Feature::ExtraCategory(n) if *n == name)
-            });
+            let extra = set.features().iter().any(
+                |f| matches!(f, Feature::ExtraNumber(n) | Feature::ExtraCategory(n) if *n == name),
+            );
             if extra && pop.extra(&name).is_none() {
                 return Err(Error::InvalidParameter {
                     name: "models",
@@ -283,7 +288,11 @@ impl SavedModels {
     /// counts of the saved models, with the saved correction, and no intervals (their
     /// sampling error needs the training data, which saved models do not carry: intervals
     /// need refitting).
-    pub fn estimate(&self, pop: &Population, populations: &[ScoredPopulation]) -> Result<Estimates> {
+    pub fn estimate(
+        &self,
+        pop: &Population,
+        populations: &[ScoredPopulation],
+    ) -> Result<Estimates> {
         self.check_extract(pop)?;
         let populations = self.pipeline.estimate(pop, populations)?;
         let p = &self.manifest.provenance;
@@ -330,7 +339,14 @@ fn bad_file(path: &Path, message: String) -> Error {
 fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path.display(), e))?;
     let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
-        bad_file(path, format!("not a model file: line {}, column {}: {e}", e.line(), e.column()))
+        bad_file(
+            path,
+            format!(
+                "not a model file: line {}, column {}: {e}",
+                e.line(),
+                e.column()
+            ),
+        )
     })?;
     if value.get("format").and_then(|v| v.as_str()) != Some(FORMAT) {
         return Err(bad_file(
@@ -351,7 +367,8 @@ fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
             ));
         }
     }
-    serde_json::from_value(value).map_err(|e| bad_file(path, format!("not a valid model file: {e}")))
+    serde_json::from_value(value)
+        .map_err(|e| bad_file(path, format!("not a valid model file: {e}")))
 }
 
 fn check_stage(path: &Path, found: &str, want: &str) -> Result<()> {
@@ -405,6 +422,9 @@ mod tests {
     fn the_timestamp_is_rfc_3339_utc() {
         let t = super::utc_now();
         assert_eq!(t.len(), 20, "{t}");
-        assert!(t.starts_with("20") && t.ends_with('Z') && &t[10..11] == "T", "{t}");
+        assert!(
+            t.starts_with("20") && t.ends_with('Z') && &t[10..11] == "T",
+            "{t}"
+        );
     }
 }

@@ -40,9 +40,13 @@ pub(super) fn model_files(
     let mut stages = Vec::new();
     for stage in [&f.comparability, &f.job_find, &f.job_keep] {
         let model = match &stage.model {
-            FittedModel::Tree(tree) => {
-                FittedModel::Tree(published_tree(stage.name, tree, r, &mut checked, &mut notes)?)
-            }
+            FittedModel::Tree(tree) => FittedModel::Tree(published_tree(
+                stage.name,
+                tree,
+                r,
+                &mut checked,
+                &mut notes,
+            )?),
             FittedModel::Logistic(m) => FittedModel::Logistic(published_logistic(
                 stage.name,
                 m,
@@ -57,8 +61,9 @@ pub(super) fn model_files(
         Some(h) => Some(published_hours(h, r, &mut checked)?),
         None => None,
     };
-    let [comparability, job_find, job_keep]: [FittedStage; 3] =
-        stages.try_into().map_err(|_| Error::ModelInput("three stages".into()))?;
+    let [comparability, job_find, job_keep]: [FittedStage; 3] = stages
+        .try_into()
+        .map_err(|_| Error::ModelInput("three stages".into()))?;
     let pipeline = FittedPipeline::from_stages(
         comparability,
         job_find,
@@ -179,14 +184,19 @@ fn published_tree(
         } else {
             label.join(" and ")
         };
-        t.push_row(std::iter::once(Cell::text(label)).chain(leaf_cells(leaf.counts, leaf.probability)));
+        t.push_row(
+            std::iter::once(Cell::text(label)).chain(leaf_cells(leaf.counts, leaf.probability)),
+        );
     }
     checked(&mut t);
     let file = format!("{name}.json");
     let mut published = Vec::with_capacity(leaves.len());
     for (leaf, row) in leaves.iter().zip(&t.rows) {
         let p = number(&row[3], count_to).ok_or_else(|| {
-            refuse(&file, format!("a leaf of the {name} tree cannot be published"))
+            refuse(
+                &file,
+                format!("a leaf of the {name} tree cannot be published"),
+            )
         })?;
         let counts = match leaf.counts {
             Some(_) => {
@@ -204,10 +214,10 @@ fn published_tree(
         published.push((leaf.node, p, counts));
     }
     tree.with_leaf_values(r.mode != DisclosureMode::Strict, |id, node| {
-        published
-            .iter()
-            .find(|(n, ..)| *n == id)
-            .map_or((node.probability().unwrap_or(0.0), node.counts), |&(_, p, c)| (p, c))
+        published.iter().find(|(n, ..)| *n == id).map_or(
+            (node.probability().unwrap_or(0.0), node.counts),
+            |&(_, p, c)| (p, c),
+        )
     })
 }
 
@@ -228,7 +238,10 @@ fn published_logistic(
     let file = format!("{name}.json");
     let value = |row: &[Cell]| Some((number(&row[1], count_to)?, number(&row[2], count_to)?));
     let intercept = value(&t.rows[0]).ok_or_else(|| {
-        refuse(&file, format!("the intercept of the {name} model cannot be published"))
+        refuse(
+            &file,
+            format!("the intercept of the {name} model cannot be published"),
+        )
     })?;
     let (mut coefficients, mut suppressed) = (Vec::new(), Vec::new());
     for (i, row) in t.rows[1..].iter().enumerate() {
@@ -241,7 +254,10 @@ fn published_logistic(
             None => {
                 return Err(refuse(
                     &file,
-                    format!("the coefficient {} of the {name} model cannot be published", m.names()[i]),
+                    format!(
+                        "the coefficient {} of the {name} model cannot be published",
+                        m.names()[i]
+                    ),
                 ))
             }
         }
@@ -273,9 +289,12 @@ fn published_hours(
 ) -> Result<HoursModel> {
     let count_to = (r.mode == DisclosureMode::Strict).then_some(r.rules.round_to);
     let leaves = h.tree.leaves();
-    let mut t = Table::new("hours: model file leaves", ["leaf", "job keepers", "mean hours"])
-        .with_id("model_file_hours")
-        .with_keys(["leaf", "persons", "mean_hours"]);
+    let mut t = Table::new(
+        "hours: model file leaves",
+        ["leaf", "job keepers", "mean hours"],
+    )
+    .with_id("model_file_hours")
+    .with_keys(["leaf", "persons", "mean_hours"]);
     for leaf in &leaves {
         let label: Vec<String> = leaf.path.iter().map(|c| c.text.clone()).collect();
         t.push_row([
@@ -318,7 +337,10 @@ fn published_hours(
 /// The correction as its checked table publishes it (the export refuses a suppressed
 /// factor before this is reached): under strict the factor at its three decimals, the
 /// register sizes rounded, Elkan-Noto's c and its interval at four decimals.
-fn published_correction(f: &FittedPipeline, r: &ModelFilesRequest<'_>) -> crate::estimate::CorrectionFactor {
+fn published_correction(
+    f: &FittedPipeline,
+    r: &ModelFilesRequest<'_>,
+) -> crate::estimate::CorrectionFactor {
     let mut c = f.correction;
     if r.mode != DisclosureMode::Strict {
         return c;

@@ -270,7 +270,10 @@ impl FittedLogistic {
         for e in 0..self.features.len() {
             let width = self.features[e].n_columns();
             if j < offset + width {
-                let FeatureEncoding::OneHot { levels, feature, .. } = &mut self.features[e] else {
+                let FeatureEncoding::OneHot {
+                    levels, feature, ..
+                } = &mut self.features[e]
+                else {
                     return Err(invalid(
                         "model",
                         self.names[j].clone(),

@@ -239,8 +239,10 @@ impl ClassificationTree {
             };
             let collapse: Vec<usize> = (0..tree.nodes.len())
                 .filter(|&id| match tree.nodes[id].split() {
-                    Some(s) => tree.nodes[id].counts.is_some()
-                        && (leaf_refused(s.left) || leaf_refused(s.right)),
+                    Some(s) => {
+                        tree.nodes[id].counts.is_some()
+                            && (leaf_refused(s.left) || leaf_refused(s.right))
+                    }
                     None => false,
                 })
                 .collect();
