@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use banenafspraak::estimate::{
-    Correction, DiagnosticsParams, EstimationParams, Intervals, Provenance, SavedModels,
+    Correction, DiagnosticsParams, Estimates, EstimationParams, Intervals, Provenance, SavedModels,
     SensitivityParams,
 };
 use banenafspraak::model::design::SampleSize;
@@ -16,7 +16,7 @@ use banenafspraak::report::export::{
     check_sections, refuse_key_features, Export, ExportRequest, Targets,
 };
 use banenafspraak::report::{DisclosureMode, Style};
-use banenafspraak::schema::{read_path_with_progress, ReadOptions};
+use banenafspraak::schema::{read_path_with_progress, Population, ReadOptions};
 use banenafspraak::{Error, Result};
 use clap::ValueEnum;
 
@@ -134,8 +134,14 @@ pub(crate) struct EstimateArgs {
     /// Score the extract with the models saved in this directory (`--save-models`),
     /// without refitting: no training options, no intervals, no sensitivity or
     /// diagnostics (they refit).
-    #[arg(long, value_name = "DIR", conflicts_with_all = ["save_models", "sensitivity", "diagnostics"])]
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["save_models", "sensitivity", "diagnostics", "select"])]
     models: Option<PathBuf>,
+    /// Choose each tree's maximum depth and minimum leaf size on the validation part by
+    /// log loss, over depths 2-6 and half, once and twice the minimum leaf size given;
+    /// the grid and the choice are printed (a checked table). Without it the settings
+    /// given (by default the report's) stay.
+    #[arg(long)]
+    select: bool,
 }
 
 impl EstimateArgs {
@@ -261,13 +267,13 @@ pub(crate) fn estimate(args: &EstimateArgs) -> Result<()> {
     if mode != DisclosureMode::Off {
         refuse_key_features(&pop, &[&comparability_features, &job_features], &rules)?;
     }
-    let estimates = match &saved {
-        Some(s) => {
-            progress.stage("scoring with the saved models");
-            s.estimate(&pop, &params.populations)?
-        }
-        None => params.run_with_progress(&pop, &mut |step| progress.step(step))?,
-    };
+    let estimates = fit_or_score(
+        args.select,
+        &mut params,
+        saved.as_ref(),
+        &pop,
+        &mut progress,
+    )?;
     let sensitivity = if args.sensitivity {
         progress.stage("sensitivity table");
         Some(params.sensitivity(&pop, &SensitivityParams::default())?)
@@ -312,6 +318,32 @@ pub(crate) fn estimate(args: &EstimateArgs) -> Result<()> {
     };
     progress.bar.finish_and_clear();
     write_export(args, &export, mode)
+}
+
+/// The estimates: scored with saved models, or fitted (on the settings `--select`
+/// chooses, which then replace `params`).
+fn fit_or_score(
+    select: bool,
+    params: &mut EstimationParams,
+    saved: Option<&SavedModels>,
+    pop: &Population,
+    progress: &mut ProgressDisplay,
+) -> Result<Estimates> {
+    if let Some(s) = saved {
+        progress.stage("scoring with the saved models");
+        return s.estimate(pop, &params.populations);
+    }
+    let selection = if select {
+        progress.stage("choosing the trees' settings on the validation part (--select)");
+        let (chosen, selection) = params.select(pop)?;
+        *params = chosen;
+        Some(selection)
+    } else {
+        None
+    };
+    let mut estimates = params.run_with_progress(pop, &mut |step| progress.step(step))?;
+    estimates.selection = selection;
+    Ok(estimates)
 }
 
 /// Writes a built export and says on standard error what the user should know.

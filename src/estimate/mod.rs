@@ -20,7 +20,8 @@
 //! 6. `bootstrap`: one replicate fitted and scored (the fit-and-score function).
 //! 7. `uncertainty`: intervals (the bootstrap run over replicates, the leaf-rate variance).
 //! 8. `pipeline`: the run's parameters ([`EstimationParams`]) and the run itself;
-//!    `saved`: the fitted models as files, read back and scored without refitting.
+//!    `saved`: the fitted models as files, read back and scored without refitting;
+//!    `select`: the trees' depth and leaf size chosen on the validation part.
 //! 9. `sensitivity`, `diagnostics`: further analyses of a run's parameters.
 
 pub mod aggregate;
@@ -37,6 +38,7 @@ pub mod progress;
 pub mod results;
 pub mod saved;
 pub mod scenario;
+pub mod select;
 pub mod sensitivity;
 pub mod training;
 pub mod uncertainty;
@@ -58,6 +60,7 @@ pub use populations::{in_scope, ScoredPopulation, Subgroup};
 pub use progress::Step;
 pub use results::{result_rows, write_results_csv, write_results_json, ResultRow, RESULT_COLUMNS};
 pub use saved::{Provenance, SavedModels};
+pub use select::{Candidate, Selection};
 pub use sensitivity::{SensitivityParams, SensitivityRow, SensitivityTable};
 pub use training::TrainingData;
 pub use uncertainty::{BootstrapDraws, Intervals, UncertaintySummary};

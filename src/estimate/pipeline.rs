@@ -115,6 +115,8 @@ pub struct Estimates {
     pub uncertainty: UncertaintySummary,
     /// The bootstrap replicates' population totals (`Intervals::Bootstrap` only).
     pub bootstrap: Option<BootstrapDraws>,
+    /// The trees' settings tried and chosen by `--select` ([`EstimationParams::select`]).
+    pub selection: Option<super::select::Selection>,
 }
 
 impl Estimates {
@@ -262,6 +264,7 @@ impl EstimationParams {
             notes,
             uncertainty: attached.summary,
             bootstrap: attached.draws,
+            selection: None,
         })
     }
 
@@ -276,7 +279,7 @@ impl EstimationParams {
     }
 
     /// The training data of a job model (stage 1 job-find, 2 job-keep): its whole cohort.
-    fn job_data(&self, pop: &Population, stage: u64) -> Result<TrainingData> {
+    pub(crate) fn job_data(&self, pop: &Population, stage: u64) -> Result<TrainingData> {
         let cohort_design = TrainingDesign {
             sample_size: SampleSize::All,
             ..self.design

@@ -313,6 +313,7 @@ impl SavedModels {
                 leaf_rate_variance: false,
             },
             bootstrap: None,
+            selection: None,
         })
     }
 }

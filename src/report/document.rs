@@ -135,6 +135,11 @@ impl Report {
         for p in &e.populations {
             r.add_population(p);
         }
+        if let Some(s) = &e.selection {
+            r.heading(lang.pick("Model selection (--select)", "Modelkeuze (--select)"));
+            r.parameters(super::sections::selection_text(s, lang));
+            r.table(super::sections::selection_table(s, lang));
+        }
         for stage in [
             &e.fitted.comparability,
             &e.fitted.job_find,

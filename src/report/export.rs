@@ -116,6 +116,10 @@ impl ExportRequest<'_> {
             let mut beside = Report::new(Style::report(lang));
             beside.parameters(correction_text(&self.estimates.fitted.correction, lang));
             beside.table(correction_table(&self.estimates.fitted.correction, lang));
+            if let Some(s) = &self.estimates.selection {
+                beside.parameters(super::sections::selection_text(s, lang));
+                beside.table(super::sections::selection_table(s, lang));
+            }
             for line in uncertainty_text(&self.estimates.uncertainty, lang) {
                 beside.parameters(line);
             }
