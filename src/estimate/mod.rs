@@ -54,7 +54,7 @@ pub use diagnostics::{
 };
 pub use expr::{Extras, PopulationRule, RuleError};
 pub use fitted::{FittedPipeline, FittedStage};
-pub use hours::HoursModel;
+pub use hours::{HoursModel, HoursValidation};
 pub use pipeline::{Estimates, EstimationParams};
 pub use populations::{in_scope, ScoredPopulation, Subgroup};
 pub use progress::Step;

@@ -258,6 +258,14 @@ impl EstimationParams {
             progress,
         )?;
         notes.extend(attached.notes);
+        if self.intervals == Intervals::Analytic && fitted.hours.is_some() {
+            notes.push(
+                "banen have no analytic interval: the leaf-rate variance is that of the three \
+                 trees' leaf rates, and the hours tree keeps no spread of the hours in its \
+                 leaves; --intervals bootstrap gives banen intervals"
+                    .into(),
+            );
+        }
         Ok(Estimates {
             fitted,
             populations,

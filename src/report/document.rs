@@ -161,6 +161,9 @@ impl Report {
                 h.tree.depth()
             ));
             r.table(hours_tree_table(&h.tree, lang));
+            if let Some(v) = &h.validation {
+                r.table(super::tables::hours_validation_table(v, lang));
+            }
         }
         r
     }

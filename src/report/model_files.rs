@@ -328,6 +328,8 @@ fn published_hours(
     Ok(HoursModel {
         tree,
         params: h.params,
+        // The held-out metrics are the report's, not the model's: not in the file.
+        validation: None,
         n_train: count_to.map_or(h.n_train, |to| {
             super::format::round_to(h.n_train as f64, to) as usize
         }),
