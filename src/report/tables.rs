@@ -59,7 +59,7 @@ fn measure_cell(c: &ExpectedCounts, m: Measure) -> Cell {
 
 /// The banen cell of a group: a count resting on the persons without work (those behind
 /// finds and keeps); empty without an hours model.
-fn banen_cell(c: &ExpectedCounts, value: Option<f64>) -> Cell {
+pub(super) fn banen_cell(c: &ExpectedCounts, value: Option<f64>) -> Cell {
     match (c.banen, value) {
         (Some(_), Some(v)) => Cell::count(v).on("persons without work", c.persons - c.employed),
         _ => Cell::empty(),
