@@ -1,21 +1,15 @@
 //! The `banenafspraak` command: the only place that knows about command-line arguments.
 
+mod cli;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use banenafspraak::estimate::{
-    Correction, DiagnosticsParams, EstimationParams, Intervals, ScoredPopulation,
-    SensitivityParams, Step,
-};
-use banenafspraak::model::design::{job_find_outcome, job_keep_outcome, SampleSize};
-use banenafspraak::model::{Feature, FeatureSet, LogisticParams, ModelSpec, TreeParams};
-use banenafspraak::report::export::{
-    check_sections, refuse_key_features, strict_error, strict_note, ExportRequest, Targets,
-};
-use banenafspraak::report::{DisclosureMode, DisclosureRules, Lang, OutputFormat, Style};
-use banenafspraak::schema::{
-    read_path, read_path_with_progress, Population, ReadOptions, RegisterBasis,
-};
+use banenafspraak::estimate::{ScoredPopulation, Step};
+use banenafspraak::model::design::{job_find_outcome, job_keep_outcome};
+use banenafspraak::report::export::{strict_error, strict_note, Targets};
+use banenafspraak::report::{DisclosureMode, DisclosureRules, Lang, OutputFormat};
+use banenafspraak::schema::{read_path, Population, ReadOptions, RegisterBasis};
 #[cfg(feature = "synth")]
 use banenafspraak::synth::SynthParams;
 use banenafspraak::{Error, Result};
@@ -45,7 +39,7 @@ enum Command {
     },
     /// Fit the comparability, job-find and job-keep models and estimate the expected
     /// comparable persons, job finders and keepers per population (the report's tables).
-    Estimate(Box<EstimateArgs>),
+    Estimate(Box<cli::estimate::EstimateArgs>),
     /// Derive the person file (schema v1) from CBS's source tables (GBAPERSOONTAB, SECMBUS,
     /// HOOGSTEOPLTAB, WIA, DOELGROEPREGISTER, jobseekers, INSCHRWECTAB); see
     /// data-dictionary/columns.md. CSV always; .sav and .parquet with those features.
@@ -79,12 +73,6 @@ enum Command {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Family {
-    Tree,
-    Logistic,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     /// The report's tables, the fitted models and their validation, as plain text.
     Text,
@@ -96,16 +84,6 @@ enum Format {
     Csv,
     /// Results table v2 as JSON (unrounded; rounded and suppressed under `--disclosure strict`).
     Json,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum IntervalMethod {
-    /// Percentile intervals over bootstrap replicates of the training samples.
-    Bootstrap,
-    /// Normal intervals from the trees' leaf-rate variance (trees only).
-    Analytic,
-    /// No intervals.
-    None,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -157,98 +135,6 @@ impl ExportArgs {
             ..DisclosureRules::default()
         }
     }
-}
-
-#[derive(clap::Args)]
-struct EstimateArgs {
-    /// The microdata file (schema v1): CSV; .parquet and .sav with those features.
-    #[arg(long)]
-    input: PathBuf,
-    /// Model family of all three models.
-    #[arg(long, value_enum, default_value_t = Family::Tree)]
-    model: Family,
-    /// Persons in the comparability model's sample (drawn with the register share), or `all`.
-    #[arg(long, default_value = "1000000")]
-    sample_size: SampleSize,
-    /// Seed of the sample and the 80/20 splits.
-    #[arg(long, default_value_t = 2019)]
-    seed: u64,
-    /// Maximum depth of the trees.
-    #[arg(long, default_value_t = 5)]
-    max_depth: usize,
-    /// Minimum persons per leaf of the comparability tree (at most 100,000,000).
-    #[arg(long, default_value_t = 1000, value_parser = parse_leaf)]
-    min_leaf: usize,
-    /// Minimum persons per leaf of the job-find and job-keep trees (at most 100,000,000).
-    #[arg(long, default_value_t = banenafspraak::estimate::pipeline::JOB_MIN_LEAF, value_parser = parse_leaf)]
-    job_min_leaf: usize,
-    /// L2 penalty of the logistic models.
-    #[arg(long, default_value_t = 1.0)]
-    l2: f64,
-    /// Features of the comparability model, comma-separated (default: the ten days_*
-    /// columns, sex, migration, generation, education, years_special_secondary,
-    /// disability_pct); `num:NAME` / `cat:NAME` for an extra column of the input.
-    #[arg(long, value_delimiter = ',')]
-    features: Option<Vec<String>>,
-    /// Features of the job-find and job-keep models (default: the comparability features and age).
-    #[arg(long, value_delimiter = ',')]
-    job_features: Option<Vec<String>>,
-    /// How the comparability probabilities are corrected: `register-size` (the report's
-    /// factor, computed from the data), `elkan-noto` (divide by the labelling rate c
-    /// estimated from held-out register members) or `fixed=F` (a factor F of your own).
-    #[arg(long, default_value = "register-size", value_parser = parse_correction)]
-    correction: Correction,
-    /// Same as `--correction fixed=F` (kept for earlier scripts).
-    #[arg(long, conflicts_with = "correction")]
-    correction_factor: Option<f64>,
-    /// Intervals of the expected counts: bootstrap over the training samples,
-    /// analytic (trees' leaf-rate variance), or none.
-    #[arg(long, value_enum, default_value_t = IntervalMethod::Bootstrap)]
-    intervals: IntervalMethod,
-    /// Confidence level of every interval, as 0.9 or 90%.
-    #[arg(long, default_value = "0.95")]
-    level: banenafspraak::estimate::ConfidenceLevel,
-    /// Bootstrap replicates (with `--intervals bootstrap`).
-    #[arg(long, default_value_t = 200)]
-    replicates: usize,
-    /// Add the sensitivity table (comparable totals under each correction, model family and
-    /// tree setting) to the text, Markdown or HTML output.
-    #[arg(long)]
-    sensitivity: bool,
-    /// Add the diagnostics (score overlap, standardised mean differences) to the text,
-    /// Markdown or HTML output.
-    #[arg(long)]
-    diagnostics: bool,
-    /// Reference year of the extract.
-    #[arg(long, default_value_t = banenafspraak::schema::DEFAULT_REFERENCE_YEAR)]
-    reference_year: u16,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
-    /// Write the output here instead of standard output.
-    #[arg(long)]
-    output: Option<PathBuf>,
-    /// Language of labels and number format of the tables.
-    #[arg(long, value_enum, default_value_t = LangArg::En)]
-    lang: LangArg,
-    #[command(flatten)]
-    export: ExportArgs,
-    /// Write SVG plots into this directory: score distributions, calibration curves,
-    /// education and age bars (needs the `plots` feature).
-    #[arg(long, value_name = "DIR")]
-    plots: Option<PathBuf>,
-    /// No progress on standard error.
-    #[arg(long)]
-    quiet: bool,
-    /// A population to score instead of the report's four, as `NAME: RULE` in the rule
-    /// language (repeatable), e.g. `--population 'ww_young: ww = 1 and age < 27'`; see
-    /// scenarios/README.md. Ages 16-66 outside the register, as the report's.
-    #[arg(long = "population", value_name = "NAME: RULE")]
-    populations: Vec<String>,
-    /// A scenario file (TOML) of named populations and sub-groups to score instead of the
-    /// report's four (scenarios/report.toml has those); --population adds to it.
-    #[arg(long, value_name = "FILE")]
-    scenario: Option<PathBuf>,
 }
 
 /// `prepare`'s options (shared/spec/source-tables.md).
@@ -349,7 +235,7 @@ fn main() -> ExitCode {
                     .map_err(|e| Error::io("standard output", e))
             })
         }
-        Command::Estimate(args) => estimate(&args)
+        Command::Estimate(args) => cli::estimate::estimate(&args)
             .map_err(|e| strict_error(e, args.export.disclosure.into(), &args.export.rules())),
         Command::Prepare(args) => args.params().and_then(|params| {
             banenafspraak::prepare::prepare_to_file(&params, &args.output)
@@ -580,217 +466,10 @@ impl From<Format> for OutputFormat {
     }
 }
 
-impl EstimateArgs {
-    /// The estimation parameters the arguments describe.
-    fn params(&self) -> Result<EstimationParams> {
-        let mut params = match self.model {
-            Family::Tree => {
-                let tree = |min_leaf| {
-                    ModelSpec::Tree(TreeParams {
-                        max_depth: self.max_depth,
-                        min_leaf,
-                        ..TreeParams::default()
-                    })
-                };
-                EstimationParams {
-                    comparability_model: tree(self.min_leaf),
-                    job_find_model: tree(self.job_min_leaf),
-                    job_keep_model: tree(self.job_min_leaf),
-                    ..EstimationParams::default()
-                }
-            }
-            Family::Logistic => {
-                let logistic = ModelSpec::Logistic(LogisticParams {
-                    l2: self.l2,
-                    ..LogisticParams::default()
-                });
-                EstimationParams {
-                    comparability_model: logistic.clone(),
-                    job_find_model: logistic.clone(),
-                    job_keep_model: logistic,
-                    ..EstimationParams::default()
-                }
-            }
-        };
-        let feature_set = |names: &[String]| -> Result<FeatureSet> {
-            Ok(FeatureSet::new(
-                names
-                    .iter()
-                    .map(|n| Feature::from_name(n))
-                    .collect::<Result<Vec<_>>>()?,
-            ))
-        };
-        if let Some(names) = &self.features {
-            params.comparability_features = feature_set(names)?;
-        }
-        if let Some(names) = &self.job_features {
-            params.job_features = feature_set(names)?;
-        }
-        params.design.sample_size = self.sample_size;
-        params.design.seed = self.seed;
-        params.correction = self
-            .correction_factor
-            .map_or(self.correction, Correction::Fixed);
-        params.intervals = match self.intervals {
-            IntervalMethod::Bootstrap => Intervals::Bootstrap {
-                replicates: self.replicates,
-            },
-            IntervalMethod::Analytic => Intervals::Analytic,
-            IntervalMethod::None => Intervals::None,
-        };
-        params.level = self.level;
-        let mut populations = match &self.scenario {
-            Some(path) => banenafspraak::estimate::scenario::read_scenario(path)?,
-            None => Vec::new(),
-        };
-        for arg in &self.populations {
-            populations.push(banenafspraak::estimate::scenario::parse_population_arg(
-                arg,
-            )?);
-        }
-        if !populations.is_empty() {
-            params.populations = populations;
-        }
-        if self.export.disclosure == DisclosureArg::Strict {
-            params = params.for_strict_export(self.export.min_persons);
-        }
-        Ok(params)
-    }
-}
-
 /// A line on standard error; a closed standard error is not worth a panic.
 fn say(line: std::fmt::Arguments<'_>) {
     use std::io::Write;
     let _ = writeln!(std::io::stderr(), "{line}");
-}
-
-fn estimate(args: &EstimateArgs) -> Result<()> {
-    let params = args.params()?;
-    let mode = DisclosureMode::from(args.export.disclosure);
-    let rules = args.export.rules();
-    // Parameters are checked before the (long) read.
-    params.check()?;
-    rules.check(mode)?;
-    check_sections(args.format.into(), args.sensitivity || args.diagnostics)?;
-    if cfg!(not(feature = "plots")) && args.plots.is_some() {
-        return Err(Error::InvalidParameter {
-            name: "plots",
-            value: args.plots.as_ref().map_or(String::new(), |p| p.display().to_string()),
-            reason: "this banenafspraak was built without the `plots` feature (cargo build --features plots)".into(),
-        });
-    }
-    let mut progress = ProgressDisplay::new(args.quiet);
-    progress.stage(&format!("reading {}", args.input.display()));
-    let opts = ReadOptions {
-        reference_year: args.reference_year,
-        ..ReadOptions::default()
-    };
-    let pop = read_path_with_progress(&args.input, &opts, &mut |done, total| {
-        progress.bytes(done, total)
-    })?;
-    if mode != DisclosureMode::Off {
-        refuse_key_features(
-            &pop,
-            &[&params.comparability_features, &params.job_features],
-            &rules,
-        )?;
-    }
-    let estimates = params.run_with_progress(&pop, &mut |step| progress.step(step))?;
-    let sensitivity = if args.sensitivity {
-        progress.stage("sensitivity table");
-        Some(params.sensitivity(&pop, &SensitivityParams::default())?)
-    } else {
-        None
-    };
-    let diagnostics = if args.diagnostics {
-        progress.stage("diagnostics");
-        Some(params.diagnostics(&pop, &estimates.fitted, &DiagnosticsParams::default())?)
-    } else {
-        None
-    };
-    progress.stage("checking and writing the output");
-    let export = ExportRequest {
-        estimates: &estimates,
-        population: &pop,
-        populations: &params.populations,
-        format: args.format.into(),
-        style: Style::report(args.lang.into()),
-        mode,
-        rules,
-        sensitivity: sensitivity.as_ref(),
-        diagnostics: diagnostics.as_ref(),
-        plots: args.plots.is_some(),
-        output_name: args
-            .output
-            .as_ref()
-            .map_or("standard output".to_string(), |p| p.display().to_string()),
-        threshold_grid: match &params.comparability_model {
-            ModelSpec::Tree(t) => t.threshold_grid,
-            _ => Default::default(),
-        },
-    }
-    .build()?;
-    progress.bar.finish_and_clear();
-    for w in &export.warnings {
-        say(format_args!("warning: {w}"));
-    }
-    for n in &export.notes {
-        say(format_args!("note: {n}"));
-    }
-    let targets = Targets {
-        inputs: vec![args.input.clone()],
-        output: args.output.clone(),
-        check_report: args.export.check_report.clone(),
-        plots: args.plots.clone(),
-    };
-    export.write(&targets, &mut std::io::stdout().lock())?;
-    if let (Some(dir), false) = (&args.plots, args.quiet) {
-        say(format_args!(
-            "wrote {} plots to {}",
-            export.plots.len(),
-            dir.display()
-        ));
-    }
-    let open = export.check.open_findings();
-    if mode == DisclosureMode::Report && open > 0 {
-        say(format_args!(
-            "disclosure: {open} finding(s) against the output-checking rules{}; not for export as it stands \
-             (--disclosure strict suppresses them{})",
-            if matches!(args.format, Format::Csv | Format::Json) {
-                ""
-            } else {
-                ", failing cells marked (!)"
-            },
-            if args.export.check_report.is_none() {
-                "; --check-report PATH lists them"
-            } else {
-                ""
-            }
-        ));
-    }
-    if !export.check.id_hits.is_empty() {
-        say(format_args!(
-            "disclosure: {} person_id value(s) appear in the output",
-            export.check.id_hits.len()
-        ));
-    }
-    Ok(())
-}
-
-/// Largest leaf size accepted: more than the Netherlands has persons, and far from
-/// overflowing the arithmetic of the training checks.
-const MAX_LEAF: usize = 100_000_000;
-
-fn parse_leaf(s: &str) -> std::result::Result<usize, String> {
-    let n: usize = s.parse().map_err(|e| format!("{e}"))?;
-    if n > MAX_LEAF {
-        return Err(format!("at most {MAX_LEAF} persons per leaf"));
-    }
-    Ok(n)
-}
-
-fn parse_correction(s: &str) -> std::result::Result<Correction, String> {
-    s.parse().map_err(|e: Error| e.to_string())
 }
 
 #[derive(clap::Args)]
@@ -895,6 +574,7 @@ fn monitor(args: &MonitorArgs) -> Result<()> {
         output: args.output.clone(),
         check_report: args.export.check_report.clone(),
         plots: args.plots.clone(),
+        models: None,
     };
     export.write(&targets, &mut std::io::stdout().lock())
 }

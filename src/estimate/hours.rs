@@ -22,7 +22,7 @@ pub struct KeepRows<'a> {
 }
 
 /// The fitted hours model and how it was fitted.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HoursModel {
     /// Mean paid hours per week per leaf, with the leaves' training keepers.
     pub tree: RegressionTree,
@@ -30,6 +30,24 @@ pub struct HoursModel {
     pub params: TreeParams,
     /// Keepers with hours it was fitted on.
     pub n_train: usize,
+    /// How it predicts the held-out keepers with hours (`None` for a bootstrap refit, or
+    /// without held-out keepers).
+    #[serde(default)]
+    pub validation: Option<HoursValidation>,
+}
+
+/// The hours model on the held-out keepers with hours (the job-keep model's validation
+/// part), against predicting every one of them the training keepers' mean.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct HoursValidation {
+    /// Held-out keepers with hours.
+    pub n: usize,
+    /// Mean absolute error of the model, in hours per week.
+    pub mae: f64,
+    /// Mean absolute error of predicting the training mean.
+    pub mae_mean: f64,
+    /// 1 - (squared error of the model) / (squared error of predicting the training mean).
+    pub r2: f64,
 }
 
 impl HoursModel {
@@ -48,7 +66,42 @@ impl HoursModel {
             return Ok(None);
         }
         let rows: Vec<usize> = (0..keep.n_train).collect();
-        Self::fit_on(pop, keep, params, &rows).map(Some)
+        let mut model = Self::fit_on(pop, keep, params, &rows)?;
+        model.validation = model.validate(pop, keep)?;
+        Ok(Some(model))
+    }
+
+    /// The model on the held-out keepers with hours (matrix rows from `keep.n_train`).
+    fn validate(&self, pop: &Population, keep: KeepRows<'_>) -> Result<Option<HoursValidation>> {
+        let hours = pop.job_hours_per_week().unwrap_or_default();
+        let of = |m: usize| f64::from(hours.get(keep.rows[m]).copied().unwrap_or(0.0));
+        let with_hours = |m: &usize| keep.kept[*m] && of(*m) > 0.0;
+        let held_out: Vec<usize> = (keep.n_train..keep.rows.len()).filter(with_hours).collect();
+        let trained: Vec<usize> = (0..keep.n_train).filter(with_hours).collect();
+        if held_out.is_empty() || trained.is_empty() {
+            return Ok(None);
+        }
+        let mean = trained.iter().map(|&m| of(m)).sum::<f64>() / trained.len() as f64;
+        let predicted = self.tree.predict(&keep.x.select_rows(&held_out))?;
+        let (mut abs, mut abs_mean, mut sq, mut sq_mean) = (0.0, 0.0, 0.0, 0.0);
+        for (&m, &p) in held_out.iter().zip(&predicted) {
+            let y = of(m);
+            abs += (y - p).abs();
+            abs_mean += (y - mean).abs();
+            sq += (y - p).powi(2);
+            sq_mean += (y - mean).powi(2);
+        }
+        let n = held_out.len() as f64;
+        Ok(Some(HoursValidation {
+            n: held_out.len(),
+            mae: abs / n,
+            mae_mean: abs_mean / n,
+            r2: if sq_mean > 0.0 {
+                1.0 - sq / sq_mean
+            } else {
+                0.0
+            },
+        }))
     }
 
     /// The same model refitted on the keepers with hours among `rows` (matrix rows of
@@ -89,6 +142,7 @@ impl HoursModel {
             tree,
             params: *params,
             n_train: with_hours.len(),
+            validation: None,
         })
     }
 }

@@ -20,7 +20,9 @@
 //! 5. `training`: the rows a model learns from and their bootstrap resamples.
 //! 6. `bootstrap`: one replicate fitted and scored (the fit-and-score function).
 //! 7. `uncertainty`: intervals (the bootstrap run over replicates, the leaf-rate variance).
-//! 8. `pipeline`: the run's parameters ([`EstimationParams`]) and the run itself.
+//! 8. `pipeline`: the run's parameters ([`EstimationParams`]) and the run itself;
+//!    `saved`: the fitted models as files, read back and scored without refitting;
+//!    `select`: the trees' depth and leaf size chosen on the validation part.
 //! 9. `sensitivity`, `diagnostics`: further analyses of a run's parameters.
 
 pub mod aggregate;
@@ -36,7 +38,9 @@ mod plan;
 pub mod populations;
 pub mod progress;
 pub mod results;
+pub mod saved;
 pub mod scenario;
+pub mod select;
 pub mod sensitivity;
 pub mod training;
 pub mod uncertainty;
@@ -52,12 +56,14 @@ pub use diagnostics::{
 };
 pub use expr::{Extras, PopulationRule, RuleError};
 pub use fitted::{FittedPipeline, FittedStage};
-pub use hours::HoursModel;
+pub use hours::{HoursModel, HoursValidation};
 pub use level::ConfidenceLevel;
 pub use pipeline::{Estimates, EstimationParams};
 pub use populations::{in_scope, ScoredPopulation, Subgroup};
 pub use progress::Step;
 pub use results::{result_rows, write_results_csv, write_results_json, ResultRow, RESULT_COLUMNS};
+pub use saved::{Provenance, SavedModels};
+pub use select::{Candidate, Selection};
 pub use sensitivity::{SensitivityParams, SensitivityRow, SensitivityTable};
 pub use training::TrainingData;
 pub use uncertainty::{BootstrapDraws, Intervals, UncertaintySummary};

@@ -120,6 +120,8 @@ pub struct Estimates {
     pub uncertainty: UncertaintySummary,
     /// The bootstrap replicates' population totals (`Intervals::Bootstrap` only).
     pub bootstrap: Option<BootstrapDraws>,
+    /// The trees' settings tried and chosen by `--select` ([`EstimationParams::select`]).
+    pub selection: Option<super::select::Selection>,
 }
 
 impl Estimates {
@@ -264,12 +266,21 @@ impl EstimationParams {
             progress,
         )?;
         notes.extend(attached.notes);
+        if self.intervals == Intervals::Analytic && fitted.hours.is_some() {
+            notes.push(
+                "banen have no analytic interval: the leaf-rate variance is that of the three \
+                 trees' leaf rates, and the hours tree keeps no spread of the hours in its \
+                 leaves; --intervals bootstrap gives banen intervals"
+                    .into(),
+            );
+        }
         Ok(Estimates {
             fitted,
             populations,
             notes,
             uncertainty: attached.summary,
             bootstrap: attached.draws,
+            selection: None,
         })
     }
 
@@ -284,7 +295,7 @@ impl EstimationParams {
     }
 
     /// The training data of a job model (stage 1 job-find, 2 job-keep): its whole cohort.
-    fn job_data(&self, pop: &Population, stage: u64) -> Result<TrainingData> {
+    pub(crate) fn job_data(&self, pop: &Population, stage: u64) -> Result<TrainingData> {
         let cohort_design = TrainingDesign {
             sample_size: SampleSize::All,
             ..self.design

@@ -137,6 +137,11 @@ impl Report {
         for p in &e.populations {
             r.add_population(p);
         }
+        if let Some(s) = &e.selection {
+            r.heading(lang.pick("Model selection (--select)", "Modelkeuze (--select)"));
+            r.parameters(super::sections::selection_text(s, lang));
+            r.table(super::sections::selection_table(s, lang));
+        }
         for stage in [
             &e.fitted.comparability,
             &e.fitted.job_find,
@@ -158,6 +163,9 @@ impl Report {
                 h.tree.depth()
             ));
             r.table(hours_tree_table(&h.tree, lang));
+            if let Some(v) = &h.validation {
+                r.table(super::tables::hours_validation_table(v, lang));
+            }
         }
         r
     }

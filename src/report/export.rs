@@ -15,10 +15,11 @@ use super::disclosure::{
 };
 use super::document::{correction_text, uncertainty_text, Report};
 use super::format::Style;
+use super::model_files::{model_files, ModelFilesRequest};
 use super::table::OutputFormat;
 use super::tables::{correction_table, results_table};
 use crate::error::{Error, Result};
-use crate::estimate::{Diagnostics, Estimates, ScoredPopulation, SensitivityTable};
+use crate::estimate::{Diagnostics, Estimates, Provenance, ScoredPopulation, SensitivityTable};
 use crate::model::{Feature, FeatureSet, FittedModel, SplitRule, ThresholdGrid};
 use crate::schema::Population;
 
@@ -64,6 +65,8 @@ pub struct Export {
     pub warnings: Vec<String>,
     /// SVG plots: file name and content.
     pub plots: Vec<(String, String)>,
+    /// The saved models' files (`--save-models`): file name and content, checked.
+    pub models: Vec<(String, String)>,
     /// The check of all of it.
     pub check: CheckReport,
 }
@@ -73,6 +76,17 @@ impl ExportRequest<'_> {
     /// open finding, a person_id in any output or a correction factor that had to be
     /// suppressed is an error, and nothing is written.
     pub fn build(&self) -> Result<Export> {
+        self.build_inner(None)
+    }
+
+    /// As [`Self::build`], with the run's fitted models as files too
+    /// ([`crate::estimate::SavedModels`]), each number of them a checked cell (see
+    /// `report::model_files`): written into [`Targets::models`].
+    pub fn build_with_models(&self, provenance: &Provenance) -> Result<Export> {
+        self.build_inner(Some(provenance))
+    }
+
+    fn build_inner(&self, provenance: Option<&Provenance>) -> Result<Export> {
         self.rules.check(self.mode)?;
         check_sections(
             self.format,
@@ -102,6 +116,10 @@ impl ExportRequest<'_> {
             let mut beside = Report::new(Style::report(lang));
             beside.parameters(correction_text(&self.estimates.fitted.correction, lang));
             beside.table(correction_table(&self.estimates.fitted.correction, lang));
+            if let Some(s) = &self.estimates.selection {
+                beside.parameters(super::sections::selection_text(s, lang));
+                beside.table(super::sections::selection_table(s, lang));
+            }
             for line in uncertainty_text(&self.estimates.uncertainty, lang) {
                 beside.parameters(line);
             }
@@ -143,6 +161,21 @@ impl ExportRequest<'_> {
         };
         self.check_thresholds(&mut check);
         let plots = self.plots(&mut check, &mut scans)?;
+        let models = match provenance {
+            Some(provenance) => {
+                let request = ModelFilesRequest {
+                    fitted: &self.estimates.fitted,
+                    population: self.population,
+                    provenance,
+                    mode: self.mode,
+                    rules: &self.rules,
+                };
+                let (files, scan) = model_files(&request, &mut check)?;
+                scans.push(scan);
+                files
+            }
+            None => Vec::new(),
+        };
         if self.mode != DisclosureMode::Off {
             check.scan(&scans, self.population.person_ids().iter());
         }
@@ -152,6 +185,7 @@ impl ExportRequest<'_> {
             notes,
             warnings: self.warnings(),
             plots,
+            models,
             check,
         })
     }
@@ -179,13 +213,16 @@ impl ExportRequest<'_> {
     /// the feature, never the threshold (it would be the individual value).
     fn check_thresholds(&self, check: &mut CheckReport) {
         let fitted = &self.estimates.fitted;
-        let trees: Vec<_> = [&fitted.comparability, &fitted.job_find, &fitted.job_keep]
+        let mut trees: Vec<_> = [&fitted.comparability, &fitted.job_find, &fitted.job_keep]
             .into_iter()
             .filter_map(|s| match &s.model {
-                FittedModel::Tree(t) => Some((s.name, t)),
+                FittedModel::Tree(t) => Some((s.name, t.nodes())),
                 FittedModel::Logistic(_) => None,
             })
             .collect();
+        if let Some(h) = &fitted.hours {
+            trees.push(("hours", h.tree.nodes()));
+        }
         if trees.is_empty() || self.mode == DisclosureMode::Off {
             return;
         }
@@ -208,8 +245,8 @@ impl ExportRequest<'_> {
                  EstimationParams::for_strict_export, as --disclosure strict does)",
             ));
         }
-        for (name, tree) in trees {
-            for s in tree.nodes().iter().filter_map(|n| n.split()) {
+        for (name, nodes) in trees {
+            for s in nodes.iter().filter_map(|n| n.split()) {
                 let SplitRule::AtMost(t) = s.rule else {
                     continue;
                 };
@@ -453,6 +490,8 @@ pub struct Targets {
     pub check_report: Option<PathBuf>,
     /// The directory of the plots.
     pub plots: Option<PathBuf>,
+    /// The directory of the saved models' files.
+    pub models: Option<PathBuf>,
 }
 
 /// The path of the check report's JSON twin: the Markdown path with extension `json`
@@ -529,6 +568,12 @@ impl Export {
             std::fs::create_dir_all(dir).map_err(|e| Error::io(dir.display(), e))?;
             for (name, svg) in &self.plots {
                 files.push(Pending::new(dir.join(name), svg.clone().into_bytes()));
+            }
+        }
+        if let Some(dir) = &targets.models {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir.display(), e))?;
+            for (name, content) in &self.models {
+                files.push(Pending::new(dir.join(name), content.clone().into_bytes()));
             }
         }
         guard(&files, &targets.inputs)?;

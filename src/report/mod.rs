@@ -29,6 +29,7 @@ pub mod document;
 pub mod export;
 pub mod format;
 pub mod lang;
+mod model_files;
 pub mod monitor;
 #[cfg(feature = "plots")]
 #[cfg_attr(docsrs, doc(cfg(feature = "plots")))]
@@ -56,7 +57,7 @@ pub use sections::{diagnostics_tables, sensitivity_table};
 pub use table::{Basis, Cell, Checked, OutputFormat, Status, Table, Value};
 pub use tables::{
     breakdown_table, calibration_table, correction_table, counts_table, hours_tree_table,
-    logistic_table, results_table, stage_tables, training_table, tree_table, uncertainty_table,
-    validation_table, BreakdownKind, CORRECTION_TABLE_ID,
+    hours_validation_table, logistic_table, results_table, stage_tables, training_table,
+    tree_table, uncertainty_table, validation_table, BreakdownKind, CORRECTION_TABLE_ID,
 };
 pub use text::{render_stage, render_text};

@@ -336,6 +336,7 @@ impl MonitorExport<'_> {
             notes: Vec::new(),
             warnings: self.rules.warnings(),
             plots,
+            models: Vec::new(),
             check: out.check,
         })
     }

@@ -1,6 +1,7 @@
 //! SVG plots (feature `plots`): the distribution of comparability scores per population
 //! against the register members, the calibration curve of each model, and bars of the
-//! education and age distributions (gross, comparable, finds work, keeps work).
+//! education and age distributions (gross, comparable, finds work, keeps work), and,
+//! with an hours model, the expected banen per population with their bootstrap intervals.
 //!
 //! Every plot is drawn from a [`Table`], so disclosure control checks its numbers first
 //! and a plot shows only what the table publishes: a suppressed bin or bar is not drawn.
@@ -30,10 +31,10 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::format::Style;
 use super::lang::Lang;
 use super::scores::score_distribution_tables;
-use super::table::{html_escape, Status, Table, Value};
-use super::tables::{breakdown_table, calibration_table, BreakdownKind};
+use super::table::{html_escape, Cell, Status, Table, Value};
+use super::tables::{banen_cell, breakdown_table, calibration_table, BreakdownKind};
 use crate::error::{Error, Result};
-use crate::estimate::{Estimates, ScoredPopulation};
+use crate::estimate::{Estimates, PopulationEstimate, ScoredPopulation};
 use crate::schema::Population;
 
 /// An SVG document.
@@ -82,6 +83,8 @@ pub enum PlotKind {
     Calibration,
     /// Distribution bars (a [`breakdown_table`]).
     Breakdown,
+    /// Expected banen per population, with interval whiskers ([`banen_table`]).
+    Banen,
 }
 
 /// A plot's table and how to draw it.
@@ -96,7 +99,8 @@ pub struct PlotData {
 }
 
 /// The tables of every plot of a run: per population its score histogram (20 bins) and its
-/// education and age bars, and per model its calibration curve.
+/// education and age bars, per model its calibration curve, and with an hours model the
+/// banen of every population.
 pub fn plot_data(
     e: &Estimates,
     pop: &Population,
@@ -124,6 +128,13 @@ pub fn plot_data(
                 table: breakdown_table(p, kind, lang).with_id(format!("plot_{}_{key}", p.name)),
             });
         }
+    }
+    if e.populations.iter().any(|p| p.total.banen.is_some()) {
+        out.push(PlotData {
+            name: "banen".into(),
+            kind: PlotKind::Banen,
+            table: banen_table(&e.populations, lang).with_id("plot_banen"),
+        });
     }
     for stage in [
         &e.fitted.comparability,
@@ -182,6 +193,7 @@ impl PlotData {
                 PlotKind::Scores => draw_scores(&root, &self.table, style),
                 PlotKind::Calibration => draw_calibration(&root, &self.table, style),
                 PlotKind::Breakdown => draw_breakdown(&root, &self.table, style),
+                PlotKind::Banen => draw_banen(&root, &self.table, style),
             }?;
             root.present().map_err(plot_error)?;
         }
@@ -420,18 +432,29 @@ fn draw_breakdown(
         .border_style(BLACK)
         .draw()
         .map_err(plot_error)?;
-    // Category names under their groups of bars, placed in pixels below the axis and
-    // wrapped to the width of a group so that neighbours do not run into each other.
+    let at = |x: f64| chart.backend_coord(&(x, 0.0));
+    let labels: Vec<String> = rows.iter().map(|&r| t.row_label(r)).collect();
+    category_labels(root, &labels, at)
+}
+
+/// Category names under their groups (group `i` spans `i .. i + 1` on the x axis; `at`
+/// gives a point's pixel on the x axis), placed in pixels below the axis and wrapped to
+/// the width of a group so that neighbours do not run into each other.
+fn category_labels(
+    root: &DrawingArea<SVGBackend<'_>, Shift>,
+    labels: &[String],
+    at: impl Fn(f64) -> (i32, i32),
+) -> Result<()> {
     let label_style = ("sans-serif", LABEL_SIZE)
         .into_font()
         .color(&BLACK)
         .pos(Pos::new(HPos::Center, VPos::Top));
-    let (left, _) = chart.backend_coord(&(0.0, 0.0));
-    let (right, _) = chart.backend_coord(&(n as f64, 0.0));
+    let n = labels.len().max(1);
+    let ((left, _), (right, _)) = (at(0.0), at(n as f64));
     let group_px = f64::from(right - left) / n as f64 * 0.95;
-    for (i, &r) in rows.iter().enumerate() {
-        let (px, py) = chart.backend_coord(&(i as f64 + 0.5, 0.0));
-        let lines = wrap_label(&t.row_label(r), group_px, f64::from(LABEL_SIZE));
+    for (i, label) in labels.iter().enumerate() {
+        let (px, py) = at(i as f64 + 0.5);
+        let lines = wrap_label(label, group_px, f64::from(LABEL_SIZE));
         for (k, line) in lines.iter().enumerate() {
             let y = py + 8 + LABEL_LINE * k as i32;
             root.draw(&Text::new(line.as_str(), (px, y), label_style.clone()))
@@ -439,4 +462,105 @@ fn draw_breakdown(
         }
     }
     Ok(())
+}
+
+/// The banen plot's table: per population its expected banen and, with the bootstrap,
+/// the interval's bounds, each resting on the persons behind banen (checked like the
+/// counts tables' banen).
+pub fn banen_table(populations: &[PopulationEstimate], lang: Lang) -> Table {
+    let (low, high) = (
+        lang.pick("95% low", "95% onder"),
+        lang.pick("95% high", "95% boven"),
+    );
+    let mut t = Table::new(
+        lang.pick(
+            "Expected banen (25.5 paid hours a week) per population",
+            "Verwachte banen (25,5 verloonde uren per week) per populatie",
+        ),
+        [
+            lang.pick("population", "Populatie"),
+            lang.pick("banen", "Banen"),
+            low,
+            high,
+        ],
+    )
+    .with_keys(["population", "banen", "banen_low", "banen_high"]);
+    for p in populations {
+        let c = &p.total;
+        let iv = c.intervals.and_then(|i| i.banen);
+        t.push_row([
+            Cell::text(p.label.clone()),
+            banen_cell(c, c.banen),
+            banen_cell(c, iv.map(|i| i.low)),
+            banen_cell(c, iv.map(|i| i.high)),
+        ]);
+    }
+    t
+}
+
+/// The count in column `k` of row `r`, unless suppressed or not a count.
+fn count_at(t: &Table, r: usize, k: usize) -> Option<f64> {
+    let cell = t.rows.get(r)?.get(k)?;
+    match (cell.status, &cell.value) {
+        (Status::Suppressed, _) => None,
+        (_, Value::Count(x)) if x.is_finite() => Some(*x),
+        _ => None,
+    }
+}
+
+/// One bar per population (its expected banen) with a whisker from the interval's low to
+/// its high bound where the bootstrap gave one.
+fn draw_banen(root: &DrawingArea<SVGBackend<'_>, Shift>, t: &Table, style: &Style) -> Result<()> {
+    let n = t.rows.len().max(1);
+    let ymax = (0..t.rows.len())
+        .flat_map(|r| [count_at(t, r, 1), count_at(t, r, 3)])
+        .flatten()
+        .fold(0.0f64, f64::max)
+        .max(1.0)
+        * 1.15;
+    let mut chart = ChartBuilder::on(root)
+        .caption(&t.title, ("sans-serif", 14))
+        .margin(12)
+        .x_label_area_size((LABEL_LINE * 3 + 16) as u32)
+        .y_label_area_size(64)
+        .build_cartesian_2d(0f64..n as f64, 0f64..ymax)
+        .map_err(plot_error)?;
+    // Tick positions, not counts of persons: with the decimals their step needs (the
+    // report style's rounding to hundreds would print `100, 100, 0`).
+    let step = ymax / 10.0;
+    let decimals = if step >= 1.0 {
+        0
+    } else {
+        (-step.log10().floor()).clamp(0.0, 3.0) as usize
+    };
+    let fmt = |v: &f64| style.numbers.decimal(*v, decimals);
+    let mut mesh = chart.configure_mesh();
+    quiet_mesh(&mut mesh);
+    mesh.disable_x_mesh()
+        .x_labels(0)
+        .y_desc(style.lang.pick("banen", "banen"))
+        .y_label_formatter(&fmt)
+        .draw()
+        .map_err(plot_error)?;
+    let bars = (0..t.rows.len()).filter_map(|r| {
+        let y = count_at(t, r, 1).filter(|&y| y > 0.0)?;
+        let x0 = r as f64 + 0.25;
+        Some(Rectangle::new(
+            [(x0, 0.0), (x0 + 0.5, y)],
+            COLORS[2].filled(),
+        ))
+    });
+    chart.draw_series(bars).map_err(plot_error)?;
+    let whiskers = (0..t.rows.len()).filter_map(|r| {
+        let (lo, hi) = (count_at(t, r, 2)?, count_at(t, r, 3)?);
+        let x = r as f64 + 0.5;
+        Some(PathElement::new(
+            vec![(x, lo), (x, hi)],
+            BLACK.stroke_width(2),
+        ))
+    });
+    chart.draw_series(whiskers).map_err(plot_error)?;
+    let at = |x: f64| chart.backend_coord(&(x, 0.0));
+    let labels: Vec<String> = (0..t.rows.len()).map(|r| t.row_label(r)).collect();
+    category_labels(root, &labels, at)
 }

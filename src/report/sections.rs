@@ -287,3 +287,68 @@ fn balance_tables(b: &Balance, lang: Lang) -> Vec<Table> {
         })
         .collect()
 }
+
+/// The `--select` grid: one row per tree and candidate setting (depth, minimum leaf
+/// size), the fitted tree's leaves, its validation log loss (resting on the validation
+/// rows and their positives and negatives) and which setting was chosen.
+pub fn selection_table(s: &crate::estimate::Selection, lang: Lang) -> Table {
+    let mut t = Table::new(
+        lang.pick(
+            "Model selection: each tree's depth and minimum leaf size by validation log loss",
+            "Modelkeuze: diepte en minimale bladgrootte van elke boom op de log loss van de validatie",
+        ),
+        [
+            lang.pick("model", "Model"),
+            lang.pick("max depth", "Max. diepte"),
+            lang.pick("min leaf", "Min. blad"),
+            lang.pick("leaves", "Bladeren"),
+            lang.pick("validation log loss", "Log loss validatie"),
+            lang.pick("chosen", "Gekozen"),
+        ],
+    )
+    .with_id("model_selection")
+    .with_keys(["model", "max_depth", "min_leaf", "leaves", "log_loss", "chosen"]);
+    for c in &s.candidates {
+        let (n, pos) = (c.n_validate as u64, c.validate_positives as u64);
+        t.push_row([
+            Cell::text(c.stage),
+            // Settings and a tree's size: parameters, not counts of persons.
+            Cell::number(c.max_depth as f64, 0),
+            Cell::number(c.min_leaf as f64, 0),
+            Cell::number(c.leaves as f64, 0),
+            Cell::number(c.log_loss, 5)
+                .on("validation rows", n)
+                .on("positives", pos)
+                .on("negatives", n - pos),
+            Cell::text(if c.chosen { lang.pick("yes", "ja") } else { "" }),
+        ]);
+    }
+    t
+}
+
+/// What `--select` chose, as a parameters line (settings, printed as given).
+pub fn selection_text(s: &crate::estimate::Selection, lang: Lang) -> String {
+    let chosen: Vec<String> = s
+        .candidates
+        .iter()
+        .filter(|c| c.chosen)
+        .map(|c| {
+            format!(
+                "{} {} {}, {} {}",
+                c.stage,
+                lang.pick("depth", "diepte"),
+                c.max_depth,
+                lang.pick("min leaf", "min. blad"),
+                c.min_leaf
+            )
+        })
+        .collect();
+    format!(
+        "{} {}",
+        lang.pick(
+            "Chosen by validation log loss (--select):",
+            "Gekozen op log loss van de validatie (--select):"
+        ),
+        chosen.join("; ")
+    )
+}

@@ -9,7 +9,8 @@ use super::disclosure::RESIDUAL_DOF;
 use super::lang::Lang;
 use super::table::{Cell, Table};
 use crate::estimate::{
-    Breakdown, ConfidenceLevel, Correction, CorrectionFactor, ExpectedCounts, FittedStage, Measure,
+    Breakdown, ConfidenceLevel, Correction, CorrectionFactor, ExpectedCounts, FittedStage,
+    HoursValidation, Measure,
     PopulationEstimate, RESULT_COLUMNS,
 };
 use crate::model::{
@@ -59,7 +60,7 @@ fn measure_cell(c: &ExpectedCounts, m: Measure) -> Cell {
 
 /// The banen cell of a group: a count resting on the persons without work (those behind
 /// finds and keeps); empty without an hours model.
-fn banen_cell(c: &ExpectedCounts, value: Option<f64>) -> Cell {
+pub(super) fn banen_cell(c: &ExpectedCounts, value: Option<f64>) -> Cell {
     match (c.banen, value) {
         (Some(_), Some(v)) => Cell::count(v).on("persons without work", c.persons - c.employed),
         _ => Cell::empty(),
@@ -156,7 +157,8 @@ pub fn counts_table(e: &PopulationEstimate, lang: Lang) -> Table {
 }
 
 /// The uncertainty of one population's expected counts, total and sub-groups: the 95%
-/// intervals of comparable, finds work and keeps work, the analytic leaf-rate standard
+/// intervals of comparable, finds work and keeps work (and of banen, when the bootstrap
+/// computed them with an hours model), the analytic leaf-rate standard
 /// error of comparable (trees) and the realised-count standard deviation sqrt(sum of
 /// c (1 - c)). `None` when no intervals were computed. Interval bounds are counts (rounded
 /// and checked like the counts they bound); the two standard deviations are whole numbers.
@@ -219,6 +221,14 @@ pub fn uncertainty_table(e: &PopulationEstimate, lang: Lang) -> Option<Table> {
         "leaf_rate_sd",
         "realised_sd",
     ]);
+    // Banen (schema v1.1, bootstrap): three more columns.
+    let banen = e.total.intervals.and_then(|i| i.banen).is_some();
+    if banen {
+        t.columns
+            .extend([lang.pick("banen", "Banen"), low, high].map(String::from));
+        t.keys
+            .extend(["banen", "banen_low", "banen_high"].map(String::from));
+    }
     let mut row = |name: &str, c: &ExpectedCounts| {
         let bound = |x: f64, m: Measure| Cell {
             value: super::table::Value::Count(x),
@@ -240,6 +250,13 @@ pub fn uncertainty_table(e: &PopulationEstimate, lang: Lang) -> Option<Table> {
             None => Cell::empty(),
         });
         cells.push(Cell::number(c.realised_sd(), 0).on("persons", c.persons));
+        if banen {
+            // The bounds rest on the persons behind banen, as the count does.
+            let iv = i.banen;
+            cells.push(banen_cell(c, c.banen));
+            cells.push(banen_cell(c, iv.map(|b| b.low)));
+            cells.push(banen_cell(c, iv.map(|b| b.high)));
+        }
         t.push_row(cells)
     };
     row(lang.total(), &e.total);
@@ -669,14 +686,53 @@ pub fn hours_tree_table(tree: &RegressionTree, lang: Lang) -> Table {
     t
 }
 
+/// The hours model's validation on the held-out job keepers with hours: its mean absolute
+/// error against that of predicting the training keepers' mean, and R² (1 - its squared
+/// error over the mean's). Every cell rests on the held-out keepers.
+pub fn hours_validation_table(v: &HoursValidation, lang: Lang) -> Table {
+    let on = |c: Cell| c.on("held-out job keepers", v.n as u64);
+    Table::new(
+        lang.pick(
+            "hours: validation on the held-out job keepers",
+            "uren: validatie op de achtergehouden baanbehouders",
+        ),
+        [lang.pick("metric", "Maat"), lang.pick("value", "Waarde")],
+    )
+    .with_id("hours_validation")
+    .with_keys(["metric", "value"])
+    .with_row([
+        Cell::text(lang.pick("held-out job keepers", "achtergehouden baanbehouders")),
+        on(Cell::persons(v.n as u64)),
+    ])
+    .with_row([
+        Cell::text(lang.pick(
+            "mean absolute error (hours per week)",
+            "gemiddelde absolute fout (uren per week)",
+        )),
+        on(Cell::number(v.mae, 2)),
+    ])
+    .with_row([
+        Cell::text(lang.pick(
+            "mean absolute error of the mean",
+            "gemiddelde absolute fout van het gemiddelde",
+        )),
+        on(Cell::number(v.mae_mean, 2)),
+    ])
+    .with_row([Cell::text("R²"), on(Cell::number(v.r2, 3))])
+}
+
 /// The tables of one fitted model: training design, validation, calibration and, for a
-/// tree, its leaves (with their rates' Wilson intervals at `level`).
+/// tree, its leaves (with their rates' Wilson intervals at `level`). A model given rather than fitted here (read from files, a published tree) has no
+/// training or validation rows: only its leaves or coefficients.
 pub fn stage_tables(stage: &FittedStage, level: ConfidenceLevel, lang: Lang) -> Vec<Table> {
-    let mut out = vec![
-        training_table(stage, lang),
-        validation_table(stage.name, &stage.validation, lang),
-        calibration_table(stage.name, &stage.validation, lang),
-    ];
+    let mut out = Vec::new();
+    if stage.n_train > 0 {
+        out.extend([
+            training_table(stage, lang),
+            validation_table(stage.name, &stage.validation, lang),
+            calibration_table(stage.name, &stage.validation, lang),
+        ]);
+    }
     match &stage.model {
         FittedModel::Tree(tree) => out.push(tree_table(stage.name, tree, level, lang)),
         FittedModel::Logistic(m) => out.push(logistic_table(stage.name, m, lang)),

@@ -30,8 +30,9 @@ fn small_run_plots(lang: Lang) -> Vec<banenafspraak::report::plots::PlotData> {
 #[test]
 fn every_plot_is_valid_svg_with_its_elements() {
     let data = small_run_plots(Lang::Nl);
-    // Four score histograms, eight breakdowns, three calibration curves.
-    assert_eq!(data.len(), 15);
+    // Four score histograms, eight breakdowns, three calibration curves, banen (the
+    // synthetic file has job_hours_per_week).
+    assert_eq!(data.len(), 16);
     let style = Style::report(Lang::Nl);
     for d in &data {
         let svg = d.render(&style).unwrap();
@@ -64,6 +65,8 @@ fn every_plot_is_valid_svg_with_its_elements() {
                     assert!(texts.contains(&"50 jaar of ouder"), "{texts:?}");
                 }
             }
+            // Checked in tests/it/banen_plot.rs.
+            PlotKind::Banen => assert!(rects(&svg.content) > 1),
             PlotKind::Calibration => {
                 let circles = doc
                     .descendants()

@@ -126,6 +126,7 @@ fn strict_export_runs_every_format_and_output_kind() {
         let output = dir.path().join(format!("out.{format}"));
         let check = dir.path().join(format!("check_{format}.md"));
         let plots = dir.path().join(format!("plots_{format}"));
+        let models = dir.path().join(format!("models_{format}"));
         let mut args = vec![
             "estimate",
             "--input",
@@ -141,6 +142,8 @@ fn strict_export_runs_every_format_and_output_kind() {
             output.to_str().unwrap(),
             "--check-report",
             check.to_str().unwrap(),
+            "--save-models",
+            models.to_str().unwrap(),
         ];
         args.extend(SMALL);
         if cfg!(feature = "plots") {
@@ -197,6 +200,7 @@ fn strict_export_runs_every_format_and_output_kind() {
             );
             assert!(body.contains("banen"), "{format}");
         }
+        assert_strict_model_files(&models, &md);
         if cfg!(feature = "plots") {
             let svgs = std::fs::read_dir(&plots).unwrap().count();
             assert!(svgs >= 10, "{format}: {svgs} plots");
@@ -209,6 +213,7 @@ fn strict_export_runs_every_format_and_output_kind() {
         no_temporary_files(dir.path());
     }
     // The logistic model's summary is a checked table too: no unrounded training counts.
+    let logistic_models = dir.path().join("models_logistic");
     let out = run(&[
         &[
             "estimate",
@@ -223,17 +228,74 @@ fn strict_export_runs_every_format_and_output_kind() {
             "none",
             "--features",
             FEATURES,
+            "--save-models",
+            logistic_models.to_str().unwrap(),
         ][..],
         &SMALL,
     ]
     .concat());
     assert!(out.status.success(), "{}", text(&out.stderr));
+    // The region `island` of 3 persons: its coefficient is left out of the model file.
+    let manifest = std::fs::read_to_string(logistic_models.join("models.json")).unwrap();
+    assert!(
+        manifest.contains("category level(s) with too few persons left out"),
+        "{manifest}"
+    );
+    let comparability =
+        std::fs::read_to_string(logistic_models.join("comparability.json")).unwrap();
+    assert!(!comparability.contains("region=island"), "{comparability}");
+    assert!(comparability.contains("region=south") || comparability.contains("region=north"));
     let body = text(&out.stdout);
     assert!(
         body.contains("comparability: logistic coefficients"),
         "{body}"
     );
     assert!(!body.contains(" training rows, "), "{body}");
+}
+
+/// The model files under strict: each a checked table of the account, every leaf's
+/// persons rounded to hundreds and resting on at least 10 persons, positives and
+/// non-positives (smaller leaves merged into their parents), no id anywhere, and the
+/// files read back as models.
+fn assert_strict_model_files(dir: &Path, md: &str) {
+    for id in [
+        "model_file_comparability",
+        "model_file_job-find",
+        "model_file_hours",
+    ] {
+        assert!(
+            md.contains(&format!("`{id}`")),
+            "{id} not in the account: {md}"
+        );
+    }
+    for e in std::fs::read_dir(dir).unwrap() {
+        let content = std::fs::read_to_string(e.unwrap().path()).unwrap();
+        assert!(!holds_an_id(&content), "an id in a model file");
+        let json: serde_json::Value = serde_json::from_str(&content).unwrap();
+        let mut leaves = Vec::new();
+        collect_counts(&json, &mut leaves);
+        for (n, positives) in leaves {
+            assert_eq!(n % 100, 0, "unrounded leaf persons {n}");
+            assert_eq!(positives % 100, 0, "unrounded leaf positives {positives}");
+        }
+    }
+    banenafspraak::estimate::SavedModels::load(dir).expect("the strict files read back");
+    no_temporary_files(dir);
+}
+
+/// Every `counts` object `{n, positives}` in a JSON value.
+fn collect_counts(v: &serde_json::Value, out: &mut Vec<(u64, u64)>) {
+    match v {
+        serde_json::Value::Object(m) => {
+            if let Some(c) = m.get("counts").and_then(|c| c.as_object()) {
+                let get = |k: &str| c.get(k).and_then(serde_json::Value::as_u64).unwrap();
+                out.push((get("n"), get("positives")));
+            }
+            m.values().for_each(|x| collect_counts(x, out));
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|x| collect_counts(x, out)),
+        _ => {}
+    }
 }
 
 /// Results table v2 under strict: every column, a `disclosure` on every row, counts

@@ -220,6 +220,88 @@ impl FittedLogistic {
             .collect()
     }
 
+    /// The model as a checked table publishes it: the intercept and each coefficient
+    /// with its standard error replaced by the published `(estimate, se)`, the one-hot
+    /// columns in `suppressed` removed (their levels then score as the reference level
+    /// does), the training counts replaced by `counts` (rows, positives; e.g. rounded)
+    /// and, unless `level_rows`, the level counts left out.
+    ///
+    /// # Errors
+    /// [`crate::Error::InvalidParameter`] (`model`) when the lengths disagree or a
+    /// suppressed column is not a category level's.
+    pub fn published(
+        &self,
+        intercept: (f64, f64),
+        coefficients: &[(f64, f64)],
+        suppressed: &[usize],
+        counts: (usize, usize),
+        level_rows: bool,
+    ) -> Result<FittedLogistic> {
+        self.check_shape()?;
+        if coefficients.len() != self.coefficients.len() {
+            return Err(invalid(
+                "model",
+                format!("{} published coefficients", coefficients.len()),
+                format!("the model has {}", self.coefficients.len()),
+            ));
+        }
+        let mut m = self.clone();
+        (m.intercept, m.intercept_se) = intercept;
+        (m.coefficients, m.std_errors) = coefficients.iter().copied().unzip();
+        (m.n_train, m.positives) = counts;
+        if !level_rows {
+            m.level_rows = vec![None; m.coefficients.len()];
+        }
+        m.level_rows.resize(m.coefficients.len(), None);
+        // Highest column first, so earlier indices stay valid.
+        let mut cols = suppressed.to_vec();
+        cols.sort_unstable_by(|a, b| b.cmp(a));
+        cols.dedup();
+        for j in cols {
+            m.remove_level_column(j)?;
+        }
+        Ok(m)
+    }
+
+    /// Removes design column `j`, which must be a one-hot level's; an encoding left
+    /// without levels is dropped.
+    fn remove_level_column(&mut self, j: usize) -> Result<()> {
+        let mut offset = 0;
+        for e in 0..self.features.len() {
+            let width = self.features[e].n_columns();
+            if j < offset + width {
+                let FeatureEncoding::OneHot {
+                    levels, feature, ..
+                } = &mut self.features[e]
+                else {
+                    return Err(invalid(
+                        "model",
+                        self.names[j].clone(),
+                        "only a category level's coefficient can be left out".to_string(),
+                    ));
+                };
+                levels.remove(j - offset);
+                if levels.is_empty() {
+                    let feature = feature.clone();
+                    self.features.remove(e);
+                    self.dropped.push(feature);
+                }
+                for v in [&mut self.coefficients, &mut self.std_errors] {
+                    v.remove(j);
+                }
+                self.names.remove(j);
+                self.level_rows.remove(j);
+                return Ok(());
+            }
+            offset += width;
+        }
+        Err(invalid(
+            "model",
+            format!("column {j}"),
+            format!("the model has {offset} columns"),
+        ))
+    }
+
     /// Guards against a deserialised model whose parts disagree, so prediction cannot index
     /// out of bounds.
     fn check_shape(&self) -> Result<()> {

@@ -4,7 +4,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::display::condition_text;
-use super::nodes::{Condition, Leaf, Node, NodeKind, NodeSpec, Split, SplitRule, TreeFeature};
+use super::nodes::{
+    Condition, Counts, Leaf, Node, NodeKind, NodeSpec, Split, SplitRule, TreeFeature,
+};
 use crate::error::{Error, Result};
 use crate::model::FeatureKind;
 
@@ -68,7 +70,7 @@ struct TreeData {
 impl TryFrom<TreeData> for ClassificationTree {
     type Error = Error;
     fn try_from(d: TreeData) -> Result<Self> {
-        ClassificationTree::assemble(d.features, d.nodes)
+        ClassificationTree::assemble(d.features, d.nodes, 1.0)
     }
 }
 
@@ -133,11 +135,17 @@ impl ClassificationTree {
                 kind,
             });
         }
-        Self::assemble(features, built)
+        Self::assemble(features, built, 1.0)
     }
 
-    /// Validates nodes into a tree and sets their depths (for hand-built and deserialised trees).
-    fn assemble(features: Vec<TreeFeature>, mut nodes: Vec<Node>) -> Result<Self> {
+    /// Validates nodes into a tree and sets their depths (for hand-built and deserialised
+    /// trees). Leaf values must lie in `0 ..= max_leaf` (1 for probabilities; a regression
+    /// tree's leaves hold means).
+    pub(super) fn assemble(
+        features: Vec<TreeFeature>,
+        mut nodes: Vec<Node>,
+        max_leaf: f64,
+    ) -> Result<Self> {
         if nodes.is_empty() {
             return Err(bad_nodes("[]".into(), "a tree needs at least one node"));
         }
@@ -151,7 +159,7 @@ impl ClassificationTree {
         }
         let mut parent: Vec<Option<usize>> = vec![None; nodes.len()];
         for (id, node) in nodes.iter().enumerate() {
-            check_node(&features, id, node, &mut parent)?;
+            check_node(&features, id, node, max_leaf, &mut parent)?;
         }
         set_depths(&mut nodes)?;
         Ok(ClassificationTree { features, nodes })
@@ -215,6 +223,101 @@ impl ClassificationTree {
         out
     }
 
+    /// The same tree with every split that has a leaf child for which `refused` holds
+    /// turned into a leaf of its own training rows (its rate as probability), repeated
+    /// until no refused leaf is left below a split: how a leaf too small to publish is
+    /// suppressed without leaving its sibling to give it away by differencing. Returns the
+    /// tree and the number of splits removed; a root refused as a single leaf stays (the
+    /// caller refuses the tree). Leaves without counts are never refused.
+    pub fn pruned(&self, refused: impl Fn(&Counts) -> bool) -> Result<(ClassificationTree, usize)> {
+        let mut tree = self.clone();
+        let mut removed = 0;
+        loop {
+            let leaf_refused = |id: usize| {
+                let n = &tree.nodes[id];
+                n.is_leaf() && n.counts.is_some_and(|c| refused(&c))
+            };
+            let collapse: Vec<usize> = (0..tree.nodes.len())
+                .filter(|&id| match tree.nodes[id].split() {
+                    Some(s) => {
+                        tree.nodes[id].counts.is_some()
+                            && (leaf_refused(s.left) || leaf_refused(s.right))
+                    }
+                    None => false,
+                })
+                .collect();
+            if collapse.is_empty() {
+                return Ok((tree, removed));
+            }
+            removed += collapse.len();
+            tree = tree.collapsed(&collapse)?;
+        }
+    }
+
+    /// The tree with the given split nodes made leaves (their subtrees dropped), node
+    /// ids renumbered in pre-order.
+    fn collapsed(&self, ids: &[usize]) -> Result<ClassificationTree> {
+        let mut nodes: Vec<Node> = Vec::new();
+        // (old id, slot in the parent to patch: (new parent id, left?))
+        let mut stack: Vec<(usize, Option<(usize, bool)>)> = vec![(0, None)];
+        while let Some((old, parent)) = stack.pop() {
+            let new = nodes.len();
+            let mut node = self.nodes[old].clone();
+            if ids.contains(&old) {
+                let rate = node.counts.map_or(0.0, |c| c.rate());
+                node.kind = NodeKind::Leaf { probability: rate };
+            }
+            if let NodeKind::Split(s) = &node.kind {
+                stack.push((s.right, Some((new, false))));
+                stack.push((s.left, Some((new, true))));
+            }
+            nodes.push(node);
+            if let Some((p, left)) = parent {
+                if let NodeKind::Split(s) = &mut nodes[p].kind {
+                    if left {
+                        s.left = new;
+                    } else {
+                        s.right = new;
+                    }
+                }
+            }
+        }
+        Self::assemble(self.features.clone(), nodes, 1.0)
+    }
+
+    /// The same tree with each leaf's value and counts replaced by `f(node id, leaf)`, in
+    /// node order (e.g. the values a checked table publishes), and the inner nodes'
+    /// counts kept only if `inner_counts`. Leaf values stay within `0 ..= max_leaf`.
+    pub(super) fn map_leaves(
+        &self,
+        max_leaf: f64,
+        inner_counts: bool,
+        mut f: impl FnMut(usize, &Node) -> (f64, Option<Counts>),
+    ) -> Result<ClassificationTree> {
+        let mut nodes = self.nodes.clone();
+        for (id, node) in nodes.iter_mut().enumerate() {
+            if node.is_leaf() {
+                let (value, counts) = f(id, &self.nodes[id]);
+                node.kind = NodeKind::Leaf { probability: value };
+                node.counts = counts;
+            } else if !inner_counts {
+                node.counts = None;
+            }
+        }
+        Self::assemble(self.features.clone(), nodes, max_leaf)
+    }
+
+    /// The same tree with each leaf's probability and counts replaced by `f(node id,
+    /// leaf)` (e.g. the values a checked table publishes); the inner nodes' counts are
+    /// kept only if `inner_counts`.
+    pub fn with_leaf_values(
+        &self,
+        inner_counts: bool,
+        f: impl FnMut(usize, &Node) -> (f64, Option<Counts>),
+    ) -> Result<ClassificationTree> {
+        self.map_leaves(1.0, inner_counts, f)
+    }
+
     fn condition(&self, s: &Split, holds: bool) -> Condition {
         Condition {
             feature: s.feature,
@@ -232,6 +335,7 @@ fn check_node(
     features: &[TreeFeature],
     id: usize,
     node: &Node,
+    max_leaf: f64,
     parent: &mut [Option<usize>],
 ) -> Result<()> {
     let at = || format!("node {id}");
@@ -247,10 +351,10 @@ fn check_node(
         }
     }
     let s = match &node.kind {
-        NodeKind::Leaf { probability } if !(0.0..=1.0).contains(probability) => {
+        NodeKind::Leaf { probability } if !(0.0..=max_leaf).contains(probability) => {
             return Err(bad_nodes(
                 at(),
-                format!("leaf probability {probability} is not in [0, 1]"),
+                format!("leaf value {probability} is not in [0, {max_leaf}]"),
             ));
         }
         NodeKind::Leaf { .. } => return Ok(()),

@@ -6,10 +6,12 @@
 use std::fmt;
 use std::ops::{AddAssign, SubAssign};
 
+use serde::{Deserialize, Serialize};
+
 use super::build::ClassificationTree;
 use super::display::write_tree;
 use super::fit::Target;
-use super::nodes::{Condition, Counts, TreeFeature};
+use super::nodes::{Condition, Counts, Node, TreeFeature};
 use super::params::{row_ids, TreeParams};
 use super::{input, TIE_TOL};
 use crate::error::Result;
@@ -104,12 +106,37 @@ impl Target for SquaredError {
 /// assert!(tree.to_string().starts_with("disability_pct <= 10"));
 /// # Ok::<(), banenafspraak::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Serialised as a classification tree is (`features`, `nodes`), each leaf's
+/// `probability` holding its mean; deserialising validates.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(try_from = "RegressionData")]
 pub struct RegressionTree {
     /// The splits and per-node training rows; a leaf's `probability` holds its mean, so
     /// that the classification tree's scoring returns means (never exposed as a
     /// classification tree).
     shape: ClassificationTree,
+}
+
+/// The serialised form, validated into a tree on deserialisation.
+#[derive(Deserialize)]
+struct RegressionData {
+    features: Vec<TreeFeature>,
+    nodes: Vec<Node>,
+}
+
+impl TryFrom<RegressionData> for RegressionTree {
+    type Error = crate::Error;
+    fn try_from(d: RegressionData) -> Result<Self> {
+        let shape = ClassificationTree::assemble(d.features, d.nodes, MAX_OUTCOME)?;
+        Ok(RegressionTree { shape })
+    }
+}
+
+impl Serialize for RegressionTree {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        self.shape.serialize(s)
+    }
 }
 
 /// A leaf of a regression tree with the conditions that lead to it.
@@ -180,6 +207,28 @@ impl RegressionTree {
     /// Number of leaves.
     pub fn n_leaves(&self) -> usize {
         self.shape.n_leaves()
+    }
+
+    /// All nodes (node ids are indices); a leaf's `probability` holds its mean.
+    pub fn nodes(&self) -> &[Node] {
+        self.shape.nodes()
+    }
+
+    /// The same tree with each leaf's mean and counts replaced by `f(node id, leaf)` (e.g.
+    /// the values a checked table publishes); the inner nodes' counts are kept only if
+    /// `inner_counts`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) for a mean outside
+    /// `0 ..= 1e6` or counts with `n = 0`.
+    pub fn with_leaf_means(
+        &self,
+        inner_counts: bool,
+        f: impl FnMut(usize, &Node) -> (f64, Option<Counts>),
+    ) -> Result<RegressionTree> {
+        Ok(RegressionTree {
+            shape: self.shape.map_leaves(MAX_OUTCOME, inner_counts, f)?,
+        })
     }
 
     /// The largest leaf depth (0 for a single leaf).

@@ -801,3 +801,35 @@ fn the_regression_tree_keeps_the_leaf_rules_and_refuses_bad_outcomes() {
     assert!(is_input(params.fit_regression(&x, &y, &rows)));
     assert!(is_input(params.fit_regression(&x, &y[..10], &rows)));
 }
+
+#[test]
+fn pruning_merges_a_refused_leaf_with_its_sibling_into_their_parent() {
+    // Four groups: value 0 (rate 0.02), 1 (0.1), 2 (0.6), 3 (0.9), 500 rows each; the
+    // root splits at 1, each child once more.
+    let (v, y) = groups(&[(0, 500, 10), (1, 500, 50), (2, 500, 300), (3, 500, 450)]);
+    let x = matrix(vec![numeric("v", 3, v)]);
+    let params = TreeParams {
+        max_depth: 2,
+        min_leaf: 100,
+        ..TreeParams::default()
+    };
+    let tree = params.fit(&x, &y, &all(&x)).unwrap();
+    assert_eq!(tree.n_leaves(), 4, "{tree}");
+    // Refuse leaves with fewer than 20 positives: only value 0's leaf (10 positives).
+    let (pruned, removed) = tree.pruned(|c| c.positives < 20).unwrap();
+    assert_eq!(removed, 1);
+    assert_eq!(pruned.n_leaves(), 3);
+    let leaves = pruned.leaves();
+    assert!(leaves.iter().all(|l| l.counts.unwrap().positives >= 20));
+    let n: u64 = leaves.iter().map(|l| l.counts.unwrap().n).sum();
+    assert_eq!(n, 2000);
+    // Values 0 and 1 now share their parent's rate, (10 + 50) / 1000; 2 and 3 keep theirs.
+    let p = proba(&pruned, &x);
+    assert_eq!(p[0], 0.06);
+    assert_eq!(p[500], 0.06);
+    assert_eq!(p[1000], 0.6);
+    assert_eq!(p[1500], 0.9);
+    // Nothing refused: the same tree; everything refused: one leaf.
+    assert_eq!(tree.pruned(|_| false).unwrap(), (tree.clone(), 0));
+    assert_eq!(tree.pruned(|_| true).unwrap().0.n_leaves(), 1);
+}
