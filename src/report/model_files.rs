@@ -306,8 +306,15 @@ fn published_hours(
     checked(&mut t);
     let mut published = Vec::new();
     for (leaf, row) in leaves.iter().zip(&t.rows) {
+        // A count that rounds to 0 is left out; the mean still rests on its keepers.
         match (number(&row[1], count_to), number(&row[2], count_to)) {
-            (Some(n), Some(mean)) if n >= 1.0 => published.push((leaf.node, n as u64, mean)),
+            (n, Some(mean)) if row[1].status != Status::Suppressed => {
+                let counts = n.filter(|&n| n >= 1.0).map(|n| Counts {
+                    n: n as u64,
+                    positives: 0,
+                });
+                published.push((leaf.node, counts, mean));
+            }
             _ => {
                 return Err(refuse(
                     "hours.json",
@@ -322,7 +329,7 @@ fn published_hours(
     let tree: RegressionTree = h.tree.with_leaf_means(inner, |id, node| {
         published.iter().find(|(n, ..)| *n == id).map_or(
             (node.probability().unwrap_or(0.0), node.counts),
-            |&(_, n, mean)| (mean, Some(Counts { n, positives: 0 })),
+            |&(_, counts, mean)| (mean, counts),
         )
     })?;
     Ok(HoursModel {

@@ -153,6 +153,11 @@ fn strict_export_runs_every_format_and_output_kind() {
         if !machine {
             args.extend(["--sensitivity", "--diagnostics"]);
         }
+        // The --select grid: a checked table (beside CSV on standard error).
+        let select = matches!(format, "csv" | "markdown");
+        if select {
+            args.push("--select");
+        }
         let out = run(&args);
         let stderr = text(&out.stderr);
         // Numeric ids 1, 3, ... and the id `x` do not block the export: counts, thresholds
@@ -201,6 +206,11 @@ fn strict_export_runs_every_format_and_output_kind() {
             assert!(body.contains("banen"), "{format}");
         }
         assert_strict_model_files(&models, &md);
+        if select {
+            assert!(md.contains("`model_selection`"), "{md}");
+            let chosen = if machine { &stderr } else { &body };
+            assert!(chosen.contains("Chosen by validation log loss"), "{format}");
+        }
         if cfg!(feature = "plots") {
             let svgs = std::fs::read_dir(&plots).unwrap().count();
             assert!(svgs >= 10, "{format}: {svgs} plots");
