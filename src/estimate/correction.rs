@@ -89,6 +89,7 @@ pub struct LabellingRate {
     /// Interval of c.
     pub interval: Interval,
     /// The confidence level of the interval.
+    #[serde(default)]
     pub level: ConfidenceLevel,
     /// How the interval was computed.
     pub interval_method: LabellingInterval,

@@ -29,6 +29,7 @@ use serde::{Deserialize, Serialize};
 use super::correction::CorrectionFactor;
 use super::fitted::{FittedPipeline, FittedStage};
 use super::hours::HoursModel;
+use super::level::ConfidenceLevel;
 use super::pipeline::Estimates;
 use super::populations::ScoredPopulation;
 use super::uncertainty::{Intervals, UncertaintySummary};
@@ -308,7 +309,7 @@ impl SavedModels {
             notes,
             uncertainty: UncertaintySummary {
                 intervals: Intervals::None,
-                level: 0.95,
+                level: ConfidenceLevel::DEFAULT,
                 seed: p.seed,
                 leaf_rate_variance: false,
             },

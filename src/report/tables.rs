@@ -10,8 +10,7 @@ use super::lang::Lang;
 use super::table::{Cell, Table};
 use crate::estimate::{
     Breakdown, ConfidenceLevel, Correction, CorrectionFactor, ExpectedCounts, FittedStage,
-    HoursValidation, Measure,
-    PopulationEstimate, RESULT_COLUMNS,
+    HoursValidation, Measure, PopulationEstimate, RESULT_COLUMNS,
 };
 use crate::model::{
     ClassificationTree, FeatureEncoding, FittedLogistic, FittedModel, NodeKind, RegressionTree,
