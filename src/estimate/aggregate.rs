@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::level::ConfidenceLevel;
+use super::level::{ConfidenceLevel, Interval};
 
 use crate::schema::{AgeBand, EducationLevel, Person};
 
@@ -27,34 +27,6 @@ pub struct PersonScores {
 /// Paid hours per week of one baan (the jobs agreement's unit, report lines 1097 and
 /// 2638-2640); smaller and larger jobs count pro rata.
 pub const BAAN_HOURS: f64 = 25.5;
-
-/// A two-sided interval, `low <= high`.
-///
-/// ```
-/// use banenafspraak::estimate::Interval;
-/// let i = Interval { low: 3_800.0, high: 4_300.0 };
-/// assert!(i.contains(4_000.0));
-/// assert_eq!(i.width(), 500.0);
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
-pub struct Interval {
-    /// Lower end.
-    pub low: f64,
-    /// Upper end.
-    pub high: f64,
-}
-
-impl Interval {
-    /// Whether `x` lies in `[low, high]`.
-    pub fn contains(&self, x: f64) -> bool {
-        self.low <= x && x <= self.high
-    }
-
-    /// `high - low`.
-    pub fn width(&self) -> f64 {
-        self.high - self.low
-    }
-}
 
 /// 95% intervals of the three expected counts of a group. What they cover depends on how
 /// they were computed (see [`crate::estimate::Intervals`]): the bootstrap and the analytic

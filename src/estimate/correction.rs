@@ -16,8 +16,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use super::aggregate::Interval;
-use super::level::ConfidenceLevel;
+use super::level::{ConfidenceLevel, Interval};
 use crate::error::{Error, Result};
 use crate::schema::Population;
 

@@ -27,8 +27,8 @@ use std::fmt;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::aggregate::Interval;
 use super::fitted::FittedPipeline;
+use super::level::Interval;
 use super::pipeline::EstimationParams;
 use super::sensitivity::{whole, write_table};
 use crate::error::Result;

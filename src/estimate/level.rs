@@ -1,12 +1,40 @@
-//! The confidence level of every interval a run reports (`--level`, 95% by default), the
-//! normal quantile it implies, and the two binomial intervals of a leaf's rate (Wilson and
-//! Clopper-Pearson). Quantiles come from statrs. Uses nothing else of the stage.
+//! Intervals and their confidence level: the [`Interval`] type, the level of every interval
+//! a run reports (`--level`, 95% by default), the normal quantile it implies, and the two
+//! binomial intervals of a leaf's rate (Wilson and Clopper-Pearson). Quantiles come from
+//! statrs. Uses nothing else of the stage.
 
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{Beta, ContinuousCDF, Normal};
 
-use super::aggregate::Interval;
 use crate::error::{Error, Result};
+
+/// A two-sided interval, `low <= high`.
+///
+/// ```
+/// use banenafspraak::estimate::Interval;
+/// let i = Interval { low: 3_800.0, high: 4_300.0 };
+/// assert!(i.contains(4_000.0));
+/// assert_eq!(i.width(), 500.0);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct Interval {
+    /// Lower end.
+    pub low: f64,
+    /// Upper end.
+    pub high: f64,
+}
+
+impl Interval {
+    /// Whether `x` lies in `[low, high]`.
+    pub fn contains(&self, x: f64) -> bool {
+        self.low <= x && x <= self.high
+    }
+
+    /// `high - low`.
+    pub fn width(&self) -> f64 {
+        self.high - self.low
+    }
+}
 
 /// A two-sided confidence level, strictly between 0.5 and 1 (checked once, when made).
 ///

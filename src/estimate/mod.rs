@@ -9,8 +9,8 @@
 //! **Order inside the stage.** Data flows one way: each module uses only modules listed
 //! before it, never one after it.
 //!
-//! 0. `progress`: the steps a run reports to its front end. `level`: the confidence
-//!    level of intervals, its normal quantile, binomial intervals of a rate.
+//! 0. `progress`: the steps a run reports to its front end. `level`: intervals and their
+//!    confidence level, its normal quantile, binomial intervals of a rate.
 //! 1. `expr`, `populations`, `scenario`: who is scored (rules, populations, sub-groups).
 //! 2. `aggregate`, `correction`, `results`: expected counts, the correction factor, the
 //!    results table.
@@ -46,8 +46,8 @@ pub mod training;
 pub mod uncertainty;
 
 pub use aggregate::{
-    Accumulator, Breakdown, CountIntervals, CountVariances, ExpectedCounts, Interval, Measure,
-    PersonScores, PopulationEstimate, SubgroupCounts, BAAN_HOURS,
+    Accumulator, Breakdown, CountIntervals, CountVariances, ExpectedCounts, Measure, PersonScores,
+    PopulationEstimate, SubgroupCounts, BAAN_HOURS,
 };
 pub use correction::{Correction, CorrectionFactor, LabellingInterval, LabellingRate};
 pub use diagnostics::{
@@ -57,7 +57,7 @@ pub use diagnostics::{
 pub use expr::{Extras, PopulationRule, RuleError};
 pub use fitted::{FittedPipeline, FittedStage};
 pub use hours::{HoursModel, HoursValidation};
-pub use level::ConfidenceLevel;
+pub use level::{ConfidenceLevel, Interval};
 pub use pipeline::{Estimates, EstimationParams};
 pub use populations::{in_scope, ScoredPopulation, Subgroup};
 pub use progress::Step;

@@ -147,7 +147,8 @@ pub const RESULT_COLUMNS: [&str; 17] = [
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::estimate::aggregate::{Accumulator, CountIntervals, Interval, PopulationEstimate};
+    use crate::estimate::aggregate::{Accumulator, CountIntervals, PopulationEstimate};
+    use crate::estimate::level::Interval;
     use crate::estimate::{ConfidenceLevel, PersonScores};
     use crate::schema::Person;
 

@@ -36,13 +36,11 @@
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::aggregate::{
-    CountIntervals, CountVariances, ExpectedCounts, Interval, PopulationEstimate,
-};
+use super::aggregate::{CountIntervals, CountVariances, ExpectedCounts, PopulationEstimate};
 use super::bootstrap::{FitAndScore, Replicate, Resampling};
 use super::correction::{Correction, LabellingInterval};
 use super::fitted::{FittedPipeline, Scorer};
-use super::level::ConfidenceLevel;
+use super::level::{ConfidenceLevel, Interval};
 use super::plan::ScoringPlan;
 use super::populations::ScoredPopulation;
 use super::progress::Step;
