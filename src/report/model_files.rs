@@ -163,7 +163,7 @@ fn published_tree(
             let p = number(&t.rows[0][3], count_to);
             t.has_status(Status::Suppressed) || p.is_none_or(|p| p <= 0.0 || p >= 1.0)
         };
-        let (pruned, removed) = tree.pruned(&suppressed)?;
+        let (pruned, removed) = tree.pruned(suppressed)?;
         if let (1, Some(c)) = (pruned.n_leaves(), pruned.root().counts) {
             if suppressed(&c) {
                 return Err(refuse(
