@@ -3,7 +3,8 @@
 //! probability or mean hours; each coefficient and its standard error; the correction),
 //! checked like the report's tables, and the files are written from the published
 //! cells. Under `--disclosure strict` a classification tree's leaf that would be
-//! suppressed is merged with its sibling into their parent (a leaf left out while its
+//! suppressed (or whose probability from rounded counts is 0 or 1) is merged with its
+//! sibling into their parent (a leaf left out while its
 //! sibling stays could be recovered by differencing), a category level's coefficient that
 //! would be suppressed is left out (the level then scores as the reference level), and a
 //! model that cannot be published that way is refused. Called by [`super::export`].
@@ -157,13 +158,28 @@ fn published_tree(
                     std::iter::once(Cell::text("leaf")).chain(leaf_cells(Some(*c), c.rate())),
                 );
             apply(&mut t, DisclosureMode::Strict, r.rules, count_to);
-            t.has_status(Status::Suppressed)
+            // A probability from rounded counts of 0 or 1 says "none" or "all", which is
+            // false and would score every person in the leaf so: merged too.
+            let p = number(&t.rows[0][3], count_to);
+            t.has_status(Status::Suppressed) || p.is_none_or(|p| p <= 0.0 || p >= 1.0)
         };
         let (pruned, removed) = tree.pruned(suppressed)?;
+        if let (1, Some(c)) = (pruned.n_leaves(), pruned.root().counts) {
+            if suppressed(&c) {
+                return Err(refuse(
+                    &format!("{name}.json"),
+                    format!(
+                        "the {name} tree cannot be published even as one leaf under \
+                         --disclosure strict: its positives or non-positives are too few, \
+                         or round to none"
+                    ),
+                ));
+            }
+        }
         if removed > 0 {
             notes.push(format!(
-                "{name}: {removed} split(s) merged into one leaf under --disclosure strict (a leaf \
-                 rested on too few persons); the saved tree is coarser than the fitted one"
+                "{name}: {removed} split(s) with a leaf too small to publish turned into leaves under \
+                 --disclosure strict; the saved tree is coarser than the fitted one"
             ));
         }
         pruned

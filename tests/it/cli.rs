@@ -618,8 +618,9 @@ fn estimate_writes_svg_plots() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names.len(), 15, "{names:?}");
+    assert_eq!(names.len(), 16, "{names:?}");
     for name in [
+        "banen.svg",
         "ww_scores.svg",
         "ww_education.svg",
         "nug_age.svg",

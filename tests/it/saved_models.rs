@@ -90,6 +90,22 @@ fn saved_then_reused_models_reproduce_the_results_table_exactly() {
     let refused = estimate(&input, &["--models", m, "--intervals", "bootstrap"]);
     assert_eq!(refused.status.code(), Some(1));
     assert!(text(&refused.stderr).contains("intervals need refitting"));
+    // A manifest of an unknown format version: exit 1, the file named, nothing written.
+    let manifest_path = models.join("models.json");
+    let text_of = std::fs::read_to_string(&manifest_path).unwrap();
+    std::fs::write(
+        &manifest_path,
+        text_of.replacen("\"format_version\": 1", "\"format_version\": 2", 1),
+    )
+    .unwrap();
+    let refused = estimate(&input, &["--models", m]);
+    let stderr = text(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("models.json") && stderr.contains("format version 2 is not known"),
+        "{stderr}"
+    );
+    assert!(refused.stdout.is_empty());
     // Another seed fits other models: the comparison above could fail.
     let other = estimate(&input, &["--intervals", "none", "--seed", "8"]);
     assert_ne!(text(&other.stdout), text(&fitted.stdout));

@@ -142,8 +142,6 @@ fn strict_export_runs_every_format_and_output_kind() {
             output.to_str().unwrap(),
             "--check-report",
             check.to_str().unwrap(),
-            "--save-models",
-            models.to_str().unwrap(),
         ];
         args.extend(SMALL);
         if cfg!(feature = "plots") {
@@ -157,6 +155,20 @@ fn strict_export_runs_every_format_and_output_kind() {
         let select = matches!(format, "csv" | "markdown");
         if select {
             args.push("--select");
+        }
+        if format == "text" {
+            // The job cohorts of this small file are too small for any publishable tree:
+            // saving the models is refused, and nothing is written.
+            let mut save = args.clone();
+            save.extend(["--save-models", models.to_str().unwrap()]);
+            let out = run(&save);
+            let stderr = text(&out.stderr);
+            assert_eq!(out.status.code(), Some(1), "{stderr}");
+            assert!(
+                stderr.contains("cannot be published even as one leaf"),
+                "{stderr}"
+            );
+            assert!(!models.exists() && !output.exists(), "written anyway");
         }
         let out = run(&args);
         let stderr = text(&out.stderr);
@@ -205,7 +217,6 @@ fn strict_export_runs_every_format_and_output_kind() {
             );
             assert!(body.contains("banen"), "{format}");
         }
-        assert_strict_model_files(&models, &md);
         if select {
             assert!(md.contains("`model_selection`"), "{md}");
             let chosen = if machine { &stderr } else { &body };
@@ -255,6 +266,7 @@ fn strict_export_runs_every_format_and_output_kind() {
         std::fs::read_to_string(logistic_models.join("comparability.json")).unwrap();
     assert!(!comparability.contains("region=island"), "{comparability}");
     assert!(comparability.contains("region=south") || comparability.contains("region=north"));
+    assert_strict_model_files(&logistic_models);
     let body = text(&out.stdout);
     assert!(
         body.contains("comparability: logistic coefficients"),
@@ -263,11 +275,47 @@ fn strict_export_runs_every_format_and_output_kind() {
     assert!(!body.contains(" training rows, "), "{body}");
 }
 
-/// The model files under strict: each a checked table of the account, every leaf's
-/// persons rounded to hundreds and resting on at least 10 persons, positives and
-/// non-positives (smaller leaves merged into their parents), no id anywhere, and the
-/// files read back as models.
-fn assert_strict_model_files(dir: &Path, md: &str) {
+/// `--save-models` under strict on a file large enough for publishable trees (400,000
+/// persons): the files hold only published cells, in the account, and pruned trees say so.
+#[test]
+fn strict_model_files_hold_only_published_cells() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("persons.csv");
+    let out = run(&[
+        "synth",
+        "--persons",
+        "400000",
+        "--seed",
+        "4",
+        "--output",
+        input.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let models = dir.path().join("models");
+    let check = dir.path().join("check.md");
+    let out = run(&[
+        "estimate",
+        "--input",
+        input.to_str().unwrap(),
+        "--quiet",
+        "--disclosure",
+        "strict",
+        "--intervals",
+        "none",
+        "--min-leaf",
+        "400",
+        "--job-min-leaf",
+        "40",
+        "--check-report",
+        check.to_str().unwrap(),
+        "--save-models",
+        models.to_str().unwrap(),
+        "--output",
+        dir.path().join("out.txt").to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let md = std::fs::read_to_string(&check).unwrap();
+    assert!(md.contains("## Summary: every table passes"), "{md}");
     for id in [
         "model_file_comparability",
         "model_file_job-find",
@@ -278,6 +326,17 @@ fn assert_strict_model_files(dir: &Path, md: &str) {
             "{id} not in the account: {md}"
         );
     }
+    assert_strict_model_files(&models);
+    let manifest = std::fs::read_to_string(models.join("models.json")).unwrap();
+    assert!(
+        manifest.contains("turned into leaves under --disclosure strict"),
+        "{manifest}"
+    );
+}
+
+/// The model files under strict: every count in them rounded to hundreds (smaller
+/// leaves merged into their parents), no id anywhere, and the files read back.
+fn assert_strict_model_files(dir: &Path) {
     for e in std::fs::read_dir(dir).unwrap() {
         let content = std::fs::read_to_string(e.unwrap().path()).unwrap();
         assert!(!holds_an_id(&content), "an id in a model file");
