@@ -227,9 +227,35 @@ impl fmt::Display for Month {
     }
 }
 
+/// A time in UTC as `YYYY-MM-DDTHH:MM:SS` (ACRO's `datetime.isoformat()`): the day from
+/// [`Date::ymd`], the time of day from the seconds left over.
+pub(crate) fn utc_timestamp(t: std::time::SystemTime) -> String {
+    let secs = t
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (days, rest) = (secs / 86_400, secs % 86_400);
+    let (year, month, day) = Date(days as i32).ymd();
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}",
+        rest / 3_600,
+        rest % 3_600 / 60,
+        rest % 60
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn timestamps_are_iso_dates_in_utc() {
+        use std::time::{Duration, UNIX_EPOCH};
+        assert_eq!(utc_timestamp(UNIX_EPOCH), "1970-01-01T00:00:00");
+        let t = UNIX_EPOCH + Duration::from_secs(1_709_210_096); // 2024-02-29 12:34:56
+        assert_eq!(utc_timestamp(t), "2024-02-29T12:34:56");
+        let t = UNIX_EPOCH + Duration::from_secs(4_102_444_799); // 2099-12-31 23:59:59
+        assert_eq!(utc_timestamp(t), "2099-12-31T23:59:59");
+    }
 
     #[test]
     fn day_numbers_round_trip_through_the_calendar() {

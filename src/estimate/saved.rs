@@ -394,27 +394,11 @@ fn check_features(path: &Path, used: &[String], set: &FeatureSet) -> Result<()> 
     }
 }
 
-/// Now in UTC as `YYYY-MM-DDTHH:MM:SSZ` (days to a civil date after Howard Hinnant's
-/// algorithm; no time-zone crate needed for UTC).
+/// Now in UTC as `YYYY-MM-DDTHH:MM:SSZ` (RFC 3339).
 fn utc_now() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let (days, rem) = (secs / 86_400, secs % 86_400);
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
     format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
+        "{}Z",
+        crate::calendar::utc_timestamp(std::time::SystemTime::now())
     )
 }
 

@@ -205,7 +205,7 @@ impl CheckReport {
     /// outputs of type `custom`. Every output names at least one file (the viewer refuses
     /// an output without).
     pub fn to_acro_json(&self) -> J {
-        let timestamp = utc_timestamp(std::time::SystemTime::now());
+        let timestamp = crate::calendar::utc_timestamp(std::time::SystemTime::now());
         let mut results = Map::new();
         for t in &self.tables {
             results.insert(t.id.clone(), self.table_output(t, &timestamp));
@@ -542,43 +542,4 @@ fn outcome(t: &TableCheck) -> J {
         outcome.insert(key.clone(), J::Object(column));
     }
     J::Object(outcome)
-}
-
-/// A time as ACRO writes it (`datetime.isoformat()`, here in UTC): `2026-12-01T11:55:00`.
-fn utc_timestamp(t: std::time::SystemTime) -> String {
-    let secs = t
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let (days, rest) = (secs / 86_400, secs % 86_400);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}",
-        rest / 3_600,
-        rest % 3_600 / 60,
-        rest % 60
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::utc_timestamp;
-    use std::time::{Duration, UNIX_EPOCH};
-
-    #[test]
-    fn timestamps_are_iso_dates_in_utc() {
-        assert_eq!(utc_timestamp(UNIX_EPOCH), "1970-01-01T00:00:00");
-        let t = UNIX_EPOCH + Duration::from_secs(1_709_210_096); // 2024-02-29 12:34:56
-        assert_eq!(utc_timestamp(t), "2024-02-29T12:34:56");
-        let t = UNIX_EPOCH + Duration::from_secs(4_102_444_799); // 2099-12-31 23:59:59
-        assert_eq!(utc_timestamp(t), "2099-12-31T23:59:59");
-    }
 }

@@ -7,7 +7,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::estimate::Measure;
+use crate::estimate::{ConfidenceLevel, Measure};
 use crate::schema::{AgeBand, EducationLevel};
 
 /// The language of labels, titles and notes.
@@ -34,6 +34,16 @@ impl Lang {
             Lang::En => en,
             Lang::Nl => nl,
         }
+    }
+
+    /// The column labels of an interval's two ends at `level`: `95% low`, `95% high`
+    /// (`95% onder`, `95% boven`).
+    pub fn interval_ends(self, level: ConfidenceLevel) -> [String; 2] {
+        let pct = level.percent();
+        [
+            format!("{pct} {}", self.pick("low", "onder")),
+            format!("{pct} {}", self.pick("high", "boven")),
+        ]
     }
 
     /// `en` or `nl`.

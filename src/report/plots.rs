@@ -34,7 +34,7 @@ use super::scores::score_distribution_tables;
 use super::table::{html_escape, Cell, Status, Table, Value};
 use super::tables::{banen_cell, breakdown_table, calibration_table, BreakdownKind};
 use crate::error::{Error, Result};
-use crate::estimate::{Estimates, PopulationEstimate, ScoredPopulation};
+use crate::estimate::{ConfidenceLevel, Estimates, PopulationEstimate, ScoredPopulation};
 use crate::schema::Population;
 
 /// An SVG document.
@@ -468,10 +468,13 @@ fn category_labels(
 /// the interval's bounds, each resting on the persons behind banen (checked like the
 /// counts tables' banen).
 pub fn banen_table(populations: &[PopulationEstimate], lang: Lang) -> Table {
-    let (low, high) = (
-        lang.pick("95% low", "95% onder"),
-        lang.pick("95% high", "95% boven"),
-    );
+    // The run's level: every population's intervals come from the same run.
+    let level = populations
+        .iter()
+        .find_map(|p| p.total.intervals)
+        .map_or(ConfidenceLevel::DEFAULT, |i| i.level);
+    let [low, high] = lang.interval_ends(level);
+    let (low, high) = (low.as_str(), high.as_str());
     let mut t = Table::new(
         lang.pick(
             "Expected banen (25.5 paid hours a week) per population",

@@ -178,15 +178,13 @@ pub fn counts_table(e: &PopulationEstimate, lang: Lang) -> Table {
 /// assert!(t.to_text(&Style::exact(Lang::En)).contains("25"));
 /// ```
 pub fn uncertainty_table(e: &PopulationEstimate, lang: Lang) -> Option<Table> {
-    let pct = e.total.intervals?.level.percent();
+    let level = e.total.intervals?.level;
+    let pct = level.percent();
     let title = match lang {
         Lang::En => format!("{}: {pct} intervals of the expected counts", e.label),
         Lang::Nl => format!("{}: {pct}-intervallen van de verwachte aantallen", e.label),
     };
-    let (low, high) = (
-        format!("{pct} {}", lang.pick("low", "onder")),
-        format!("{pct} {}", lang.pick("high", "boven")),
-    );
+    let [low, high] = lang.interval_ends(level);
     let (low, high) = (low.as_str(), high.as_str());
     let mut t = Table::new(
         title,
@@ -533,14 +531,15 @@ pub fn tree_table(
     lang: Lang,
 ) -> Table {
     let pct = level.percent();
+    let [low, high] = lang.interval_ends(level);
     let mut t = Table::new(
         format!("{name}: {}", lang.pick("classification tree", "beslisboom")),
         [
             lang.pick("condition", "Conditie").to_string(),
             lang.pick("persons", "Personen").to_string(),
             lang.pick("probability", "Kans").to_string(),
-            format!("{pct} {}", lang.pick("low", "onder")),
-            format!("{pct} {}", lang.pick("high", "boven")),
+            low,
+            high,
         ],
     )
     .with_id(format!("{name}_tree"))
@@ -793,15 +792,9 @@ pub fn correction_table(c: &CorrectionFactor, lang: Lang) -> Table {
             Cell::text(lang.pick("labelling rate c", "labelkans c")),
             on(rate.c),
         ]);
-        let pct = rate.level.percent();
-        t.push_row([
-            Cell::text(format!("c, {pct} {}", lang.pick("low", "onder"))),
-            on(rate.interval.low),
-        ]);
-        t.push_row([
-            Cell::text(format!("c, {pct} {}", lang.pick("high", "boven"))),
-            on(rate.interval.high),
-        ]);
+        let [low, high] = lang.interval_ends(rate.level);
+        t.push_row([Cell::text(format!("c, {low}")), on(rate.interval.low)]);
+        t.push_row([Cell::text(format!("c, {high}")), on(rate.interval.high)]);
         t.push_row([
             Cell::text(lang.pick("held-out register members", "achtergehouden registerleden")),
             Cell::persons(held_out).on("held-out register members", held_out),
