@@ -1,5 +1,5 @@
 //! One bootstrap replicate, fitted and scored: the three models refitted on their
-//! resampled training rows, the Elkan-Noto rate re-estimated on resampled held-out
+//! resampled training rows (drawn as counts over patterns of identical rows), the Elkan-Noto rate re-estimated on resampled held-out
 //! register members, and the scoring plan's cell sums under the refitted pipeline.
 //!
 //! This is the fit-and-score function that the uncertainty module runs once per
@@ -9,6 +9,7 @@
 use super::correction::Correction;
 use super::fitted::{FittedPipeline, FittedStage, Scorer};
 use super::plan::{CellSums, ScoringPlan};
+use super::resample::Patterns;
 use super::training::TrainingData;
 use crate::error::{Error, Result};
 use crate::model::{FeatureMatrix, ModelSpec, PreparedFeatures};
@@ -41,6 +42,8 @@ pub(crate) struct FitAndScore<'a> {
     job_features: PreparedFeatures,
     /// The held-out register members' features (Elkan-Noto only).
     held_out: Option<FeatureMatrix>,
+    /// Each stage's training part grouped into patterns, once for all replicates.
+    patterns: [Patterns; 3],
 }
 
 impl<'a> FitAndScore<'a> {
@@ -60,6 +63,7 @@ impl<'a> FitAndScore<'a> {
             job_features: fitted.job_features().prepare(pop)?,
             held_out: (fitted.correction.correction == Correction::ElkanNoto)
                 .then(|| comparability.select(&comparability.held_out_positives())),
+            patterns: std::array::from_fn(|k| Patterns::of(&resampling.data[k])),
         })
     }
 
@@ -67,7 +71,8 @@ impl<'a> FitAndScore<'a> {
     /// on threads or on other replicates).
     pub fn replicate(&self, r: u64) -> Result<Replicate> {
         let Resampling { data, specs, seed } = self.resampling;
-        let fit = |k: usize| data[k].refit(specs[k], &data[k].bootstrap_rows(seed, r));
+        let counts: [_; 3] = std::array::from_fn(|k| self.patterns[k].counts(&data[k], seed, r));
+        let fit = |k: usize| self.patterns[k].refit(specs[k], &data[k], &counts[k], (seed, r));
         let (comparability, find, keep) = (fit(0)?, fit(1)?, fit(2)?);
         let (correction, labelling) = match &self.held_out {
             Some(x) => {
@@ -90,8 +95,8 @@ impl<'a> FitAndScore<'a> {
         // The hours model is refitted on the keepers with hours in the job-keep resample.
         let hours = match &self.fitted.hours {
             Some(h) => {
-                let rows = data[2].bootstrap_rows(seed, r);
-                Some(h.refit(self.pop, data[2].keep_rows(), &rows)?)
+                let keepers = self.patterns[2].rows(&data[2], &counts[2], (seed, r), true);
+                Some(h.refit(self.pop, data[2].keep_rows(), &keepers)?)
             }
             None => None,
         };

@@ -70,6 +70,35 @@ impl Target for Classes<'_> {
     }
 }
 
+/// The classification target over weighted rows: each row stands for `n` training rows,
+/// `positives` of them with the outcome, packed as [`Classes`] packs one row (a bootstrap
+/// replicate's counts over patterns of identical rows).
+pub(super) struct WeightedClasses(pub(super) Vec<u64>);
+
+impl Target for WeightedClasses {
+    type Bin = u64;
+    const GAIN_UNIT: f64 = 1.0;
+    #[inline]
+    fn bin(&self, row: u32) -> u64 {
+        self.0[row as usize]
+    }
+    fn rows(bin: u64) -> u64 {
+        Classes::rows(bin)
+    }
+    fn score(bin: u64) -> f64 {
+        Classes::score(bin)
+    }
+    fn splittable(bin: u64) -> bool {
+        Classes::splittable(bin)
+    }
+    fn tolerance(bin: u64) -> f64 {
+        Classes::tolerance(bin)
+    }
+    fn node(bin: u64) -> (Counts, f64) {
+        Classes::node(bin)
+    }
+}
+
 /// Per feature, the bins of its values at one node.
 type Hist<B> = Vec<Vec<B>>;
 

@@ -4,9 +4,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::build::ClassificationTree;
-use super::fit::{Classes, Fitter, Target};
+use super::fit::{Classes, Fitter, Target, WeightedClasses};
 use super::grid::ThresholdGrid;
-use super::nodes::{Node, TreeFeature};
+use super::nodes::{Counts, Node, TreeFeature};
 use super::{input, MAX_DEPTH_LIMIT};
 use crate::error::{Error, Result};
 use crate::model::{FeatureKind, FeatureMatrix};
@@ -119,7 +119,73 @@ impl TreeParams {
         let row_ids = row_ids(x, rows)?;
         let positives: u64 = rows.iter().map(|&r| u64::from(y[r])).sum();
         let stat = rows.len() as u64 | (positives << 32);
-        let (features, nodes) = self.grow(x, row_ids, Classes(y), stat);
+        let (features, nodes) = self.grow(x, row_ids, Classes(y), stat, &holders);
+        Ok(ClassificationTree { features, nodes })
+    }
+
+    /// Fits a tree to weighted rows: row `r` of `x` stands for `counts[r].n` training rows,
+    /// `counts[r].positives` of them positive (rows with `n = 0` take no part). The same
+    /// tree as [`TreeParams::fit`] on the rows expanded, each repeated `n` times with its
+    /// labels, but in time of the distinct rows: a bootstrap replicate fits on the counts
+    /// of patterns of identical rows. `persons[r]` is the number of distinct persons row
+    /// `r` stands for, which a coarse [`TreeParams::threshold_grid`] counts as holders of
+    /// its values (so a replicate keeps the grid of the sample, not of its resample).
+    ///
+    /// ```
+    /// use banenafspraak::model::{Counts, FeatureColumn, FeatureMatrix, TreeParams};
+    /// let x = FeatureMatrix::from_columns(vec![FeatureColumn::numeric("age", 9, vec![1, 5, 9])])?;
+    /// let counts = [Counts { n: 3, positives: 0 }, Counts { n: 0, positives: 0 }, Counts { n: 2, positives: 2 }];
+    /// let params = TreeParams { min_leaf: 2, ..TreeParams::default() };
+    /// let tree = params.fit_counts(&x, &counts, &[3, 1, 2])?;
+    /// assert_eq!(tree.try_predict_proba(&x)?, [0.0, 0.0, 1.0]);
+    /// # Ok::<(), banenafspraak::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`TreeParams::fit`]; also when `counts` or `persons` do not have one entry per
+    /// row of `x`, a count has more positives than rows, or no row has a count.
+    pub fn fit_counts(
+        &self,
+        x: &FeatureMatrix,
+        counts: &[Counts],
+        persons: &[u64],
+    ) -> Result<ClassificationTree> {
+        self.check()?;
+        if counts.len() != x.n_rows() || persons.len() != x.n_rows() {
+            return Err(input(format!(
+                "{} counts and {} person counts for a matrix of {} rows",
+                counts.len(),
+                persons.len(),
+                x.n_rows()
+            )));
+        }
+        if let Some(r) = counts.iter().position(|c| c.positives > c.n) {
+            return Err(input(format!(
+                "row {r} has {} positives among {} rows",
+                counts[r].positives, counts[r].n
+            )));
+        }
+        let rows: Vec<usize> = (0..x.n_rows()).filter(|&r| counts[r].n > 0).collect();
+        let n: u64 = counts.iter().map(|c| c.n).sum();
+        if rows.is_empty() || n > u64::from(u32::MAX) {
+            return Err(input(format!(
+                "{n} rows to fit on; a tree needs between 1 and {} rows",
+                u32::MAX
+            )));
+        }
+        let row_ids = row_ids(x, &rows)?;
+        let positives: u64 = counts.iter().map(|c| c.positives).sum();
+        // n < 2^32, so neither half of a packed bin overflows into the other.
+        let packed = counts.iter().map(|c| c.n | (c.positives << 32)).collect();
+        let holders = |values: &[u16], row_ids: &[u32]| {
+            let mut held = vec![0u64; 1 << 16];
+            for &r in row_ids {
+                held[usize::from(values[r as usize])] += persons[r as usize];
+            }
+            held
+        };
+        let stat = n | (positives << 32);
+        let (features, nodes) = self.grow(x, row_ids, WeightedClasses(packed), stat, &holders);
         Ok(ClassificationTree { features, nodes })
     }
 
@@ -131,6 +197,7 @@ impl TreeParams {
         row_ids: Vec<u32>,
         target: T,
         stat: T::Bin,
+        holders: &dyn Fn(&[u16], &[u32]) -> Vec<u64>,
     ) -> (Vec<TreeFeature>, Vec<Node>) {
         let columns = x.columns();
         let features: Vec<TreeFeature> = columns
@@ -161,7 +228,7 @@ impl TreeParams {
             names: features.iter().map(|f| f.name.clone()).collect(),
             allowed,
             target,
-            total: row_ids.len() as f64,
+            total: T::rows(stat) as f64,
             rows: row_ids,
             scratch: Vec::new(),
             nodes: Vec::new(),
@@ -188,7 +255,7 @@ pub(super) fn row_ids(x: &FeatureMatrix, rows: &[usize]) -> Result<Vec<u32>> {
 }
 
 /// Per value, the number of distinct rows among `rows` that hold it.
-fn holders(values: &[u16], rows: &[u32]) -> Vec<u64> {
+pub(super) fn holders(values: &[u16], rows: &[u32]) -> Vec<u64> {
     let mut distinct = rows.to_vec();
     distinct.sort_unstable();
     distinct.dedup();

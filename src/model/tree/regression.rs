@@ -164,7 +164,7 @@ impl TreeParams {
             acc += target.bin(r);
             acc
         });
-        let (features, nodes) = self.grow(x, ids, target, stat);
+        let (features, nodes) = self.grow(x, ids, target, stat, &super::params::holders);
         Ok(RegressionTree {
             shape: ClassificationTree { features, nodes },
         })
