@@ -7,7 +7,7 @@
 //! the scoring plan) and knows nothing of the run's parameters.
 
 use super::correction::Correction;
-use super::fitted::{FittedPipeline, FittedStage, Scorer};
+use super::fitted::{EncodedRows, FittedPipeline, FittedStage, Scorer};
 use super::plan::{CellSums, ScoringPlan};
 use super::resample::Patterns;
 use super::training::TrainingData;
@@ -36,14 +36,23 @@ pub(crate) struct FitAndScore<'a> {
     pop: &'a Population,
     fitted: &'a FittedPipeline,
     plan: &'a ScoringPlan,
-    // The full feature sets, prepared once: each replicate's trees split on other
-    // features, and extra columns are costly to prepare.
-    comparability_features: PreparedFeatures,
-    job_features: PreparedFeatures,
+    scoring: Scoring,
     /// The held-out register members' features (Elkan-Noto only).
     held_out: Option<FeatureMatrix>,
     /// Each stage's training part grouped into patterns, once for all replicates.
     patterns: [Patterns; 3],
+}
+
+/// What replicates score with, prepared once: each replicate's models read other
+/// features, and extra columns are costly to prepare.
+enum Scoring {
+    /// Trees: the plan's rows encoded once under every feature.
+    Encoded(EncodedRows),
+    /// Other models: the full feature sets, encoded per replicate.
+    Prepared {
+        comparability: PreparedFeatures,
+        job: PreparedFeatures,
+    },
 }
 
 impl<'a> FitAndScore<'a> {
@@ -59,8 +68,18 @@ impl<'a> FitAndScore<'a> {
             pop,
             fitted,
             plan,
-            comparability_features: fitted.comparability_features().prepare(pop)?,
-            job_features: fitted.job_features().prepare(pop)?,
+            scoring: if resampling
+                .specs
+                .iter()
+                .all(|s| matches!(s, ModelSpec::Tree(_)))
+            {
+                Scoring::Encoded(EncodedRows::new(fitted, pop, &plan.rows)?)
+            } else {
+                Scoring::Prepared {
+                    comparability: fitted.comparability_features().prepare(pop)?,
+                    job: fitted.job_features().prepare(pop)?,
+                }
+            },
             held_out: (fitted.correction.correction == Correction::ElkanNoto)
                 .then(|| comparability.select(&comparability.held_out_positives())),
             patterns: std::array::from_fn(|k| Patterns::of(&resampling.data[k])),
@@ -109,16 +128,22 @@ impl<'a> FitAndScore<'a> {
             self.fitted.job_features().clone(),
         )
         .with_hours(hours);
-        let scorer = Scorer::from_prepared(
-            &replicate,
-            self.pop,
-            &self.comparability_features,
-            &self.job_features,
-        )?;
-        Ok(Replicate {
-            cells: self.plan.cell_sums(self.pop, &scorer)?,
-            labelling,
-        })
+        let encoded = match &self.scoring {
+            Scoring::Encoded(rows) => rows.scorer(&replicate)?,
+            Scoring::Prepared { .. } => None,
+        };
+        let cells = match (encoded, &self.scoring) {
+            (Some(scorer), _) => self.plan.cell_sums_encoded(self.pop, &scorer)?,
+            (None, Scoring::Prepared { comparability, job }) => {
+                let scorer = Scorer::from_prepared(&replicate, self.pop, comparability, job)?;
+                self.plan.cell_sums(self.pop, &scorer)?
+            }
+            (None, Scoring::Encoded(_)) => {
+                let scorer = Scorer::new(&replicate, self.pop)?;
+                self.plan.cell_sums(self.pop, &scorer)?
+            }
+        };
+        Ok(Replicate { cells, labelling })
     }
 
     /// Replicates run at once: two per thread keep both cores busy through the serial
