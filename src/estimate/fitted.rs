@@ -19,6 +19,9 @@ use crate::schema::Population;
 /// stay in the core's cache.
 const SCORE_CHUNK: usize = 1 << 13;
 
+/// Rows walked down a tree together when scoring.
+const LANES: usize = 4;
+
 /// A fitted model with how it was trained and how it validated.
 #[derive(Debug, Clone, Serialize)]
 pub struct FittedStage {
@@ -277,20 +280,56 @@ impl<'a> Scorer<'a> {
         })
     }
 
-    /// The scores of one person from its encoded rows under the comparability and the
-    /// job layout, for tree models (`trees` and `hours` bound to those layouts).
-    #[inline]
-    fn score_row(
+    /// The scores of persons from their encoded rows under the comparability layout
+    /// (`comparability`, `wc` values a row) and the job layout (`job`, `wj` a row), for
+    /// tree models (`trees` and `hours` bound to those layouts). Rows go down the trees
+    /// [`LANES`] at a time.
+    fn score_rows(
         correction: &CorrectionFactor,
         [c, find, keep]: &[RowScorer; 3],
         hours: Option<&RowScorer>,
-        (rc, rj): (&[u16], &[u16]),
-    ) -> PersonScores {
-        PersonScores {
-            comparable: correction.apply(c.predict(rc)),
-            find: find.predict(rj),
-            keep: keep.predict(rj),
-            hours: hours.map(|h| h.predict(rj)),
+        (comparability, wc): (&[u16], usize),
+        (job, wj): (&[u16], usize),
+        out: &mut [PersonScores],
+    ) {
+        let person = |p: f64, q: f64, k: f64, h: Option<f64>| PersonScores {
+            comparable: correction.apply(p),
+            find: q,
+            keep: k,
+            hours: h,
+        };
+        let done = out.len() - out.len() % LANES;
+        let mut blocks = out.chunks_exact_mut(LANES);
+        for (b, block) in blocks.by_ref().enumerate() {
+            let rc: [&[u16]; LANES] = std::array::from_fn(|l| {
+                let i = b * LANES + l;
+                &comparability[i * wc..(i + 1) * wc]
+            });
+            let rj: [&[u16]; LANES] = std::array::from_fn(|l| {
+                let i = b * LANES + l;
+                &job[i * wj..(i + 1) * wj]
+            });
+            let (p, q, k) = (
+                c.predict_many(rc),
+                find.predict_many(rj),
+                keep.predict_many(rj),
+            );
+            let h = hours.map(|h| h.predict_many(rj));
+            for (l, o) in block.iter_mut().enumerate() {
+                *o = person(p[l], q[l], k[l], h.map(|h| h[l]));
+            }
+        }
+        for (i, o) in out.iter_mut().enumerate().skip(done) {
+            let (rc, rj) = (
+                &comparability[i * wc..(i + 1) * wc],
+                &job[i * wj..(i + 1) * wj],
+            );
+            *o = person(
+                c.predict(rc),
+                find.predict(rj),
+                keep.predict(rj),
+                hours.map(|h| h.predict(rj)),
+            );
         }
     }
 
@@ -310,10 +349,14 @@ impl<'a> Scorer<'a> {
                 // A width of 0 (single-leaf trees) is read as one column of zeros.
                 b.comparability.resize(chunk.len() * wc, 0);
                 b.job.resize(chunk.len() * wj, 0);
-                let rows = b.comparability.chunks_exact(wc).zip(b.job.chunks_exact(wj));
-                for (o, row) in out.iter_mut().zip(rows) {
-                    *o = Self::score_row(&f.correction, trees, self.hours.as_ref(), row);
-                }
+                Self::score_rows(
+                    &f.correction,
+                    trees,
+                    self.hours.as_ref(),
+                    (&b.comparability, wc),
+                    (&b.job, wj),
+                    &mut out[..chunk.len()],
+                );
             }
             None => {
                 let xc = self.comparability.encode(self.pop, chunk)?;
@@ -431,13 +474,13 @@ impl EncodedScorer<'_> {
     pub(crate) fn score_range(&self, start: usize, out: &mut [PersonScores]) {
         let w = self.rows.width;
         let values = &self.rows.values[start * w..(start + out.len()) * w];
-        for (o, row) in out.iter_mut().zip(values.chunks_exact(w)) {
-            *o = Scorer::score_row(
-                &self.correction,
-                &self.trees,
-                self.hours.as_ref(),
-                (row, row),
-            );
-        }
+        Scorer::score_rows(
+            &self.correction,
+            &self.trees,
+            self.hours.as_ref(),
+            (values, w),
+            (values, w),
+            out,
+        );
     }
 }

@@ -196,10 +196,18 @@ fn multinomial(cumulative: &[u64], size: u64, rng: &mut ChaCha8Rng) -> Vec<u64> 
         return vec![0; cells];
     }
     // Poisson counts with means summing to `size`; given their total, a multinomial.
+    // Most cells hold a few units, so their means take a few values: those are drawn by
+    // inversion of a table, the rest by `poisson`.
     let scale = size as f64 / units as f64;
+    let tables: Vec<PoissonTable> = (0..=TABLED_UNITS)
+        .map(|m| PoissonTable::new(m as f64 * scale))
+        .collect();
     let mut counts: Vec<u64> = cumulative
         .windows(2)
-        .map(|w| poisson(rng, (w[1] - w[0]) as f64 * scale))
+        .map(|w| match tables.get((w[1] - w[0]) as usize) {
+            Some(t) => t.draw(rng),
+            None => poisson(rng, (w[1] - w[0]) as f64 * scale),
+        })
         .collect();
     let total: u64 = counts.iter().sum();
     if total < size {
@@ -232,6 +240,52 @@ fn multinomial(cumulative: &[u64], size: u64, rng: &mut ChaCha8Rng) -> Vec<u64> 
         }
     }
     counts
+}
+
+/// Cells of up to this many units draw their Poisson counts from a table.
+const TABLED_UNITS: usize = 16;
+
+/// The distribution function of a Poisson distribution over its likely values, for
+/// drawing by inversion with one uniform.
+struct PoissonTable {
+    lambda: f64,
+    /// `cdf[k]` = P(X <= k); the last entry's tail is below 1e-16.
+    cdf: Vec<f64>,
+}
+
+impl PoissonTable {
+    fn new(lambda: f64) -> PoissonTable {
+        let mut cdf = Vec::new();
+        let (mut p, mut sum, mut k) = ((-lambda).exp(), 0.0, 0.0);
+        loop {
+            sum += p;
+            cdf.push(sum);
+            k += 1.0;
+            p *= lambda / k;
+            if k > lambda && p < 1e-17 {
+                break;
+            }
+        }
+        PoissonTable { lambda, cdf }
+    }
+
+    /// Inversion: the first k with u < P(X <= k), continued term by term past the table
+    /// (which a uniform reaches with probability below 1e-16).
+    fn draw(&self, rng: &mut ChaCha8Rng) -> u64 {
+        let u: f64 = rng.gen();
+        if let Some(k) = self.cdf.iter().position(|&c| u < c) {
+            return k as u64;
+        }
+        let mut k = self.cdf.len() - 1;
+        let mut sum = self.cdf[k];
+        let mut p = sum - if k > 0 { self.cdf[k - 1] } else { 0.0 };
+        while u >= sum && p > 0.0 {
+            k += 1;
+            p *= self.lambda / k as f64;
+            sum += p;
+        }
+        k as u64
+    }
 }
 
 /// A Poisson deviate with mean `lambda` (>= 0): by multiplying uniforms below 10, by
@@ -461,6 +515,27 @@ mod tests {
             .filter(|_| poisson(&mut rng, 12.0) == 12)
             .count();
         assert!((twelves as f64 / 40_000.0 - 0.114_37).abs() < 0.008);
+    }
+
+    #[test]
+    fn poisson_tables_draw_the_poisson_distribution() {
+        let mut rng = ChaCha8Rng::seed_from_u64(11);
+        for lambda in [0.0, 0.05, 1.0, 3.7, 16.0] {
+            let t = PoissonTable::new(lambda);
+            let n = 40_000;
+            let draws: Vec<f64> = (0..n).map(|_| t.draw(&mut rng) as f64).collect();
+            let mean = draws.iter().sum::<f64>() / n as f64;
+            let var = draws.iter().map(|d| (d - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+            let se = (lambda / n as f64).sqrt();
+            assert!((mean - lambda).abs() <= 5.0 * se, "{lambda}: mean {mean}");
+            assert!(
+                (var - lambda).abs() <= 0.05 * lambda,
+                "{lambda}: variance {var}"
+            );
+        }
+        let t = PoissonTable::new(1.0);
+        let zeros = (0..40_000).filter(|_| t.draw(&mut rng) == 0).count();
+        assert!((zeros as f64 / 40_000.0 - (-1f64).exp()).abs() < 0.01);
     }
 
     #[test]

@@ -99,13 +99,24 @@ impl Target for WeightedClasses {
     }
 }
 
-/// Per feature, the bins of its values at one node.
-type Hist<B> = Vec<Vec<B>>;
+/// Rows per parallel task of a histogram pass; smaller nodes are counted in one task.
+const HIST_CHUNK: usize = 1 << 15;
+
+/// The bins of every feature's values at one node, feature after feature: feature `j`'s
+/// bins are `bins[offsets[j]..offsets[j + 1]]` (the fitter's offsets).
+pub(super) struct Hist<B> {
+    bins: Vec<B>,
+}
 
 pub(super) struct Fitter<'a, T: Target> {
     pub(super) params: &'a TreeParams,
     pub(super) cols: Vec<&'a [u16]>,
-    pub(super) cards: Vec<usize>,
+    /// The matrix row-major (`width` values a row), so that one pass over a node's rows
+    /// counts every feature while each row's values share a cache line.
+    pub(super) matrix: Vec<u16>,
+    pub(super) width: usize,
+    /// Where each feature's bins start in a [`Hist`]; the last entry is the total.
+    pub(super) offsets: Vec<usize>,
     pub(super) categorical: Vec<bool>,
     /// Feature names, by index.
     pub(super) names: Vec<String>,
@@ -127,35 +138,54 @@ impl<T: Target> Fitter<'_, T> {
             && T::splittable(stat)
     }
 
-    /// Histograms of all features over `rows[start..end]`, one feature per rayon task.
-    /// Every value is below its feature's cardinality: the matrix was checked when built.
+    /// Histograms of all features over `rows[start..end]`: one pass over the rows, in
+    /// parallel over chunks of rows, whose bins are added (exactly: bins hold integers, so
+    /// the order of the additions does not matter). Every value is below its feature's
+    /// cardinality: the matrix was checked when built.
     pub(super) fn histogram(&self, start: usize, end: usize) -> Hist<T::Bin> {
         let rows = &self.rows[start..end];
-        // Gathered once per node rather than once per feature.
-        let inc: Vec<T::Bin> = rows.iter().map(|&r| self.target.bin(r)).collect();
-        self.cols
-            .par_iter()
-            .zip(self.cards.par_iter())
-            .map(|(col, &card)| {
-                let mut h = vec![T::Bin::default(); card];
-                for (&r, &add) in rows.iter().zip(&inc) {
-                    h[usize::from(col[r as usize])] += add;
+        let w = self.width;
+        let count = |rows: &[u32]| {
+            let mut bins = vec![T::Bin::default(); self.offsets[w]];
+            for &r in rows {
+                let add = self.target.bin(r);
+                let values = &self.matrix[r as usize * w..(r as usize + 1) * w];
+                for (&v, &o) in values.iter().zip(&self.offsets) {
+                    bins[o + usize::from(v)] += add;
                 }
-                h
-            })
-            .collect()
+            }
+            bins
+        };
+        let bins = if rows.len() <= HIST_CHUNK {
+            count(rows)
+        } else {
+            rows.par_chunks(HIST_CHUNK)
+                .map(count)
+                .reduce_with(|mut a, b| {
+                    for (x, &y) in a.iter_mut().zip(&b) {
+                        *x += y;
+                    }
+                    a
+                })
+                .unwrap_or_else(|| count(&[]))
+        };
+        Hist { bins }
+    }
+
+    /// Feature `j`'s bins in `hist`.
+    fn feature<'h>(&self, hist: &'h Hist<T::Bin>, j: usize) -> &'h [T::Bin] {
+        &hist.bins[self.offsets[j]..self.offsets[j + 1]]
     }
 
     /// The best split of a node with histogram `hist`, if it beats `min_split_gain`.
     fn best_split(&self, hist: &Hist<T::Bin>, stat: T::Bin) -> Option<(usize, SplitRule)> {
         let tol = T::tolerance(stat);
         let min_leaf = self.params.min_leaf as u64;
-        let per_feature: Vec<Option<(SplitRule, f64)>> = hist
-            .par_iter()
-            .zip(self.categorical.par_iter())
-            .zip(self.allowed.par_iter())
-            .map(|((h, &cat), allowed)| {
-                let allowed = allowed.as_deref();
+        let per_feature: Vec<Option<(SplitRule, f64)>> = (0..self.width)
+            .into_par_iter()
+            .map(|j| {
+                let (h, cat) = (self.feature(hist, j), self.categorical[j]);
+                let allowed = self.allowed[j].as_deref();
                 best_in_feature::<T>(h, cat, allowed, stat, min_leaf, tol)
             })
             .collect();
@@ -339,10 +369,8 @@ fn partition<T: Target>(
 /// `parent - child`, bin by bin, reusing the parent's memory. Exact: bins hold integers
 /// and each child's are at most the parent's.
 fn subtract<B: Copy + SubAssign>(mut parent: Hist<B>, child: &Hist<B>) -> Hist<B> {
-    for (p, c) in parent.iter_mut().zip(child) {
-        for (a, &b) in p.iter_mut().zip(c) {
-            *a -= b;
-        }
+    for (a, &b) in parent.bins.iter_mut().zip(&child.bins) {
+        *a -= b;
     }
     parent
 }

@@ -1,6 +1,7 @@
 //! The fit's parameters and its entry point: checks the input, then hands the rows to the
 //! histogram fitter.
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::build::ClassificationTree;
@@ -214,13 +215,28 @@ impl TreeParams {
                     .mask(&c.name, &c.kind, || holders(&c.values, &row_ids))
             })
             .collect();
+        let width = columns.len();
+        let mut offsets = vec![0];
+        for c in columns {
+            offsets.push(offsets[offsets.len() - 1] + c.kind.cardinality().min(1 << 16));
+        }
+        let mut matrix = vec![0u16; x.n_rows() * width];
+        matrix
+            .par_chunks_mut(width.max(1) << 12)
+            .enumerate()
+            .for_each(|(k, chunk)| {
+                for (i, row) in chunk.chunks_exact_mut(width).enumerate() {
+                    for (v, c) in row.iter_mut().zip(columns) {
+                        *v = c.values[(k << 12) + i];
+                    }
+                }
+            });
         let mut fitter = Fitter {
             params: self,
             cols: columns.iter().map(|c| c.values.as_slice()).collect(),
-            cards: columns
-                .iter()
-                .map(|c| c.kind.cardinality().min(1 << 16))
-                .collect(),
+            matrix,
+            width,
+            offsets,
             categorical: columns
                 .iter()
                 .map(|c| matches!(c.kind, FeatureKind::Categorical { .. }))
