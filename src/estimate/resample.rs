@@ -26,7 +26,7 @@ use rayon::prelude::*;
 
 use super::training::TrainingData;
 use crate::error::Result;
-use crate::model::{Counts, FeatureMatrix, FittedModel, ModelSpec};
+use crate::model::{Counts, CountsMatrix, FittedModel, ModelSpec};
 
 /// The random stream (within a replicate and stage) that spreads pattern counts over rows
 /// for the hours model; the counts use stream 0, the held-out resample 4.
@@ -35,10 +35,9 @@ const ROWS_STREAM: u64 = 1;
 /// One stage's training part grouped into patterns of identical encoded features.
 #[derive(Debug, Clone)]
 pub struct Patterns {
-    /// One row per pattern: the features every row of the pattern has.
-    pub x: FeatureMatrix,
-    /// Training rows per pattern (the persons a coarse threshold grid counts).
-    pub persons: Vec<u64>,
+    /// One row per pattern (the features every row of the pattern has), with the
+    /// training rows of each (the persons a coarse threshold grid counts).
+    pub x: CountsMatrix,
     /// Matrix rows sorted by pattern, within a pattern negatives first.
     order: Vec<u32>,
     /// Pattern `p`'s rows are `order[start[p]..start[p + 1]]`, its positives from
@@ -100,8 +99,9 @@ impl Patterns {
             }
         }
         Patterns {
-            x: data.x.select_rows(&representatives),
-            persons,
+            // The pattern count is below n_train, itself below u32::MAX (a u32 row id each).
+            x: CountsMatrix::new(data.x.select_rows(&representatives), persons)
+                .expect("one person count per pattern"),
             order,
             start,
             first_positive,
@@ -111,12 +111,12 @@ impl Patterns {
 
     /// Number of patterns.
     pub fn len(&self) -> usize {
-        self.persons.len()
+        self.x.persons().len()
     }
 
     /// Whether there are no patterns (no training rows).
     pub fn is_empty(&self) -> bool {
-        self.persons.is_empty()
+        self.x.persons().is_empty()
     }
 
     /// Replicate `replicate`'s counts per pattern: the class sizes of
@@ -140,7 +140,8 @@ impl Patterns {
 
     /// Matrix rows of `data` resampled as `counts` says: each pattern's count of a class
     /// spread uniformly at random over its rows of that class (a row drawn k times appears
-    /// k times), for models that need rows. Only the positives when `positives_only`.
+    /// k times), for models that need rows; pattern by pattern, not sorted. Only the
+    /// positives when `positives_only`.
     pub fn rows(
         &self,
         data: &TrainingData,
@@ -163,7 +164,6 @@ impl Patterns {
                 }
             }
         }
-        rows.sort_unstable();
         rows
     }
 
@@ -177,11 +177,7 @@ impl Patterns {
         replicate: (u64, u64),
     ) -> Result<FittedModel> {
         match spec {
-            ModelSpec::Tree(p) => Ok(FittedModel::Tree(p.fit_counts(
-                &self.x,
-                counts,
-                &self.persons,
-            )?)),
+            ModelSpec::Tree(p) => Ok(FittedModel::Tree(p.fit_counts(&self.x, counts)?)),
             ModelSpec::Logistic(_) => data.refit(spec, &self.rows(data, counts, replicate, false)),
         }
     }
@@ -205,6 +201,8 @@ fn multinomial(cumulative: &[u64], size: u64, rng: &mut ChaCha8Rng) -> Vec<u64> 
     let mut counts: Vec<u64> = cumulative
         .windows(2)
         .map(|w| match tables.get((w[1] - w[0]) as usize) {
+            // A cell without units of this class draws nothing.
+            Some(_) if w[1] == w[0] => 0,
             Some(t) => t.draw(rng),
             None => poisson(rng, (w[1] - w[0]) as f64 * scale),
         })
@@ -383,7 +381,10 @@ mod tests {
         let data = comparability_data(8_000);
         let patterns = Patterns::of(&data);
         assert!(patterns.len() < data.n_train, "{} patterns", patterns.len());
-        assert_eq!(patterns.persons.iter().sum::<u64>(), data.n_train as u64);
+        assert_eq!(
+            patterns.x.persons().iter().sum::<u64>(),
+            data.n_train as u64
+        );
         for p in 0..patterns.len() {
             let (s, f, e) = (
                 patterns.start[p] as usize,
@@ -393,14 +394,21 @@ mod tests {
             for (i, &r) in patterns.order[s..e].iter().enumerate() {
                 let r = r as usize;
                 assert_eq!(data.labels[r], s + i >= f, "pattern {p}, row {r}");
-                for (c, pc) in data.x.columns().iter().zip(patterns.x.columns()) {
+                for (c, pc) in data.x.columns().iter().zip(patterns.x.matrix().columns()) {
                     assert_eq!(c.values[r], pc.values[p]);
                 }
             }
         }
         // Distinct patterns: no two representatives are equal.
-        let key =
-            |p: usize| -> Vec<u16> { patterns.x.columns().iter().map(|c| c.values[p]).collect() };
+        let key = |p: usize| -> Vec<u16> {
+            patterns
+                .x
+                .matrix()
+                .columns()
+                .iter()
+                .map(|c| c.values[p])
+                .collect()
+        };
         let mut keys: Vec<Vec<u16>> = (0..patterns.len()).map(key).collect();
         keys.dedup();
         assert_eq!(keys.len(), patterns.len());
@@ -415,12 +423,15 @@ mod tests {
             assert_eq!(counts.iter().map(|c| c.n).sum::<u64>(), data.n_train as u64);
             patterns.rows(data, &counts, (seed, r), false)
         };
-        let a = rows(&data, 1, 0);
-        assert_eq!(a, rows(&data, 1, 0));
+        let sorted = |mut rows: Vec<usize>| {
+            rows.sort_unstable();
+            rows
+        };
+        let a = sorted(rows(&data, 1, 0));
+        assert_eq!(a, sorted(rows(&data, 1, 0)));
         assert_ne!(a, rows(&data, 1, 1));
         assert_ne!(a, rows(&data, 2, 0));
         assert_eq!(a.len(), data.n_train);
-        assert!(a.windows(2).all(|w| w[0] <= w[1]));
         // The whole population is the sample (phi = 1): the positives vary as in an
         // ordinary bootstrap, sd sqrt(n s (1 - s)).
         assert_eq!(data.sampling_fraction, 1.0);
@@ -470,9 +481,7 @@ mod tests {
             let counts = patterns.counts(&data, 9, r);
             let rows = patterns.rows(&data, &counts, (9, r), false);
             let on_rows = params.fit(&data.x, &data.labels, &rows).unwrap();
-            let on_counts = params
-                .fit_counts(&patterns.x, &counts, &patterns.persons)
-                .unwrap();
+            let on_counts = params.fit_counts(&patterns.x, &counts).unwrap();
             assert_eq!(on_rows, on_counts, "replicate {r}");
             assert!(on_rows.n_leaves() > 1);
         }

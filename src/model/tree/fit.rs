@@ -113,7 +113,7 @@ pub(super) struct Fitter<'a, T: Target> {
     pub(super) cols: Vec<&'a [u16]>,
     /// The matrix row-major (`width` values a row), so that one pass over a node's rows
     /// counts every feature while each row's values share a cache line.
-    pub(super) matrix: Vec<u16>,
+    pub(super) matrix: &'a [u16],
     pub(super) width: usize,
     /// Where each feature's bins start in a [`Hist`]; the last entry is the total.
     pub(super) offsets: Vec<usize>,

@@ -120,44 +120,42 @@ impl TreeParams {
         let row_ids = row_ids(x, rows)?;
         let positives: u64 = rows.iter().map(|&r| u64::from(y[r])).sum();
         let stat = rows.len() as u64 | (positives << 32);
-        let (features, nodes) = self.grow(x, row_ids, Classes(y), stat, &holders);
+        let matrix = row_major(x);
+        let (features, nodes) = self.grow((x, &matrix), row_ids, Classes(y), stat, &holders);
         Ok(ClassificationTree { features, nodes })
     }
 
     /// Fits a tree to weighted rows: row `r` of `x` stands for `counts[r].n` training rows,
     /// `counts[r].positives` of them positive (rows with `n = 0` take no part). The same
     /// tree as [`TreeParams::fit`] on the rows expanded, each repeated `n` times with its
-    /// labels, but in time of the distinct rows: a bootstrap replicate fits on the counts
-    /// of patterns of identical rows. `persons[r]` is the number of distinct persons row
-    /// `r` stands for, which a coarse [`TreeParams::threshold_grid`] counts as holders of
-    /// its values (so a replicate keeps the grid of the sample, not of its resample).
+    /// labels, but in the time of the distinct rows: a bootstrap replicate fits on the
+    /// counts of patterns of identical rows. A coarse [`TreeParams::threshold_grid`] counts
+    /// the persons of [`CountsMatrix::persons`] as the holders of a value (so a replicate
+    /// keeps the grid of the sample, not of its resample).
     ///
     /// ```
-    /// use banenafspraak::model::{Counts, FeatureColumn, FeatureMatrix, TreeParams};
+    /// use banenafspraak::model::{Counts, CountsMatrix, FeatureColumn, FeatureMatrix, TreeParams};
     /// let x = FeatureMatrix::from_columns(vec![FeatureColumn::numeric("age", 9, vec![1, 5, 9])])?;
+    /// let x = CountsMatrix::new(x, vec![3, 1, 2])?;
     /// let counts = [Counts { n: 3, positives: 0 }, Counts { n: 0, positives: 0 }, Counts { n: 2, positives: 2 }];
     /// let params = TreeParams { min_leaf: 2, ..TreeParams::default() };
-    /// let tree = params.fit_counts(&x, &counts, &[3, 1, 2])?;
-    /// assert_eq!(tree.try_predict_proba(&x)?, [0.0, 0.0, 1.0]);
+    /// let tree = params.fit_counts(&x, &counts)?;
+    /// // The split is at an observed value, 1: the row without a count goes right.
+    /// assert_eq!(tree.try_predict_proba(x.matrix())?, [0.0, 1.0, 1.0]);
     /// # Ok::<(), banenafspraak::Error>(())
     /// ```
     ///
     /// # Errors
-    /// As [`TreeParams::fit`]; also when `counts` or `persons` do not have one entry per
-    /// row of `x`, a count has more positives than rows, or no row has a count.
-    pub fn fit_counts(
-        &self,
-        x: &FeatureMatrix,
-        counts: &[Counts],
-        persons: &[u64],
-    ) -> Result<ClassificationTree> {
+    /// As [`TreeParams::fit`]; also when `counts` does not have one entry per row, a count
+    /// has more positives than rows, or no row has a count.
+    pub fn fit_counts(&self, x: &CountsMatrix, counts: &[Counts]) -> Result<ClassificationTree> {
         self.check()?;
-        if counts.len() != x.n_rows() || persons.len() != x.n_rows() {
+        let (matrix, persons) = (&x.x, &x.persons);
+        if counts.len() != matrix.n_rows() {
             return Err(input(format!(
-                "{} counts and {} person counts for a matrix of {} rows",
+                "{} counts for a matrix of {} rows",
                 counts.len(),
-                persons.len(),
-                x.n_rows()
+                matrix.n_rows()
             )));
         }
         if let Some(r) = counts.iter().position(|c| c.positives > c.n) {
@@ -166,15 +164,17 @@ impl TreeParams {
                 counts[r].positives, counts[r].n
             )));
         }
-        let rows: Vec<usize> = (0..x.n_rows()).filter(|&r| counts[r].n > 0).collect();
         let n: u64 = counts.iter().map(|c| c.n).sum();
-        if rows.is_empty() || n > u64::from(u32::MAX) {
+        if n == 0 || n > u64::from(u32::MAX) {
             return Err(input(format!(
                 "{n} rows to fit on; a tree needs between 1 and {} rows",
                 u32::MAX
             )));
         }
-        let row_ids = row_ids(x, &rows)?;
+        // In range: the matrix has fewer than 2^32 rows (checked when it was made).
+        let row_ids: Vec<u32> = (0..counts.len() as u32)
+            .filter(|&r| counts[r as usize].n > 0)
+            .collect();
         let positives: u64 = counts.iter().map(|c| c.positives).sum();
         // n < 2^32, so neither half of a packed bin overflows into the other.
         let packed = counts.iter().map(|c| c.n | (c.positives << 32)).collect();
@@ -186,15 +186,18 @@ impl TreeParams {
             held
         };
         let stat = n | (positives << 32);
-        let (features, nodes) = self.grow(x, row_ids, WeightedClasses(packed), stat, &holders);
+        let target = WeightedClasses(packed);
+        let (features, nodes) = self.grow((matrix, &x.row_major), row_ids, target, stat, &holders);
         Ok(ClassificationTree { features, nodes })
     }
 
     /// Grows a tree for `target` over the (checked) training rows whose summed
-    /// statistic is `stat`: the histogram fit both trees share.
+    /// statistic is `stat`: the histogram fit both trees share. `matrix` is `x` row-major
+    /// ([`row_major`]); `holders(values, rows)` counts the persons holding each value (for
+    /// a coarse threshold grid).
     pub(super) fn grow<T: Target>(
         &self,
-        x: &FeatureMatrix,
+        (x, matrix): (&FeatureMatrix, &[u16]),
         row_ids: Vec<u32>,
         target: T,
         stat: T::Bin,
@@ -220,17 +223,6 @@ impl TreeParams {
         for c in columns {
             offsets.push(offsets[offsets.len() - 1] + c.kind.cardinality().min(1 << 16));
         }
-        let mut matrix = vec![0u16; x.n_rows() * width];
-        matrix
-            .par_chunks_mut(width.max(1) << 12)
-            .enumerate()
-            .for_each(|(k, chunk)| {
-                for (i, row) in chunk.chunks_exact_mut(width).enumerate() {
-                    for (v, c) in row.iter_mut().zip(columns) {
-                        *v = c.values[(k << 12) + i];
-                    }
-                }
-            });
         let mut fitter = Fitter {
             params: self,
             cols: columns.iter().map(|c| c.values.as_slice()).collect(),
@@ -252,6 +244,67 @@ impl TreeParams {
         let n = fitter.rows.len();
         fitter.grow(0, n, stat, 0, None);
         (features, fitter.nodes)
+    }
+}
+
+/// `x` row-major: row `r`'s values are `[r * width .. (r + 1) * width]`, in column order.
+pub(super) fn row_major(x: &FeatureMatrix) -> Vec<u16> {
+    let columns = x.columns();
+    let width = columns.len();
+    let mut matrix = vec![0u16; x.n_rows() * width];
+    const ROWS: usize = 1 << 12;
+    matrix
+        .par_chunks_mut(width.max(1) * ROWS)
+        .enumerate()
+        .for_each(|(k, chunk)| {
+            for (i, row) in chunk.chunks_exact_mut(width).enumerate() {
+                for (v, c) in row.iter_mut().zip(columns) {
+                    *v = c.values[k * ROWS + i];
+                }
+            }
+        });
+    matrix
+}
+
+/// Distinct rows to fit many trees on with different counts ([`TreeParams::fit_counts`]):
+/// the matrix, laid out for fitting once, and the persons each row stands for.
+#[derive(Debug, Clone)]
+pub struct CountsMatrix {
+    x: FeatureMatrix,
+    row_major: Vec<u16>,
+    persons: Vec<u64>,
+}
+
+impl CountsMatrix {
+    /// The rows of `x`, row `r` standing for `persons[r]` distinct persons.
+    ///
+    /// # Errors
+    /// [`Error::ModelInput`] when `persons` does not have one entry per row or the matrix
+    /// has `u32::MAX` rows or more.
+    pub fn new(x: FeatureMatrix, persons: Vec<u64>) -> Result<CountsMatrix> {
+        if persons.len() != x.n_rows() || u32::try_from(x.n_rows()).is_err() {
+            return Err(input(format!(
+                "{} person counts for a matrix of {} rows (at most {})",
+                persons.len(),
+                x.n_rows(),
+                u32::MAX - 1
+            )));
+        }
+        Ok(CountsMatrix {
+            row_major: row_major(&x),
+            x,
+            persons,
+        })
+    }
+
+    /// The matrix.
+    pub fn matrix(&self) -> &FeatureMatrix {
+        &self.x
+    }
+
+    /// The persons each row stands for.
+    pub fn persons(&self) -> &[u64] {
+        &self.persons
     }
 }
 

@@ -164,7 +164,9 @@ impl TreeParams {
             acc += target.bin(r);
             acc
         });
-        let (features, nodes) = self.grow(x, ids, target, stat, &super::params::holders);
+        let matrix = super::params::row_major(x);
+        let holders = &super::params::holders;
+        let (features, nodes) = self.grow((x, &matrix), ids, target, stat, holders);
         Ok(RegressionTree {
             shape: ClassificationTree { features, nodes },
         })
