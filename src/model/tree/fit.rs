@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use super::nodes::{Counts, Node, NodeKind, Split, SplitRule};
 use super::params::TreeParams;
 use super::TIE_TOL;
+use crate::model::FeatureMatrix;
 
 /// What a tree learns: the statistic a histogram bin sums, and the node score a split
 /// maximises over its two children (`n` times the node's impurity is `C - score` for a
@@ -102,6 +103,69 @@ impl Target for WeightedClasses {
 /// Rows per parallel task of a histogram pass; smaller nodes are counted in one task.
 const HIST_CHUNK: usize = 1 << 15;
 
+/// A matrix's nonzero values row by row, each as its bin in a [`Hist`] (the feature's
+/// offset plus the value): row `r`'s are `bins[start[r]..start[r + 1]]`.
+#[derive(Debug, Clone, Default)]
+pub(super) struct SparseRows {
+    start: Vec<usize>,
+    bins: Vec<u32>,
+}
+
+impl SparseRows {
+    /// The nonzero values of `x` (whose feature `j` has its bins from `offsets[j]`).
+    pub(super) fn of_matrix(x: &FeatureMatrix, offsets: &[usize]) -> SparseRows {
+        const ROWS: usize = 1 << 12;
+        let columns = x.columns();
+        let starts: Vec<usize> = (0..x.n_rows()).step_by(ROWS).collect();
+        let parts: Vec<(Vec<usize>, Vec<u32>)> = starts
+            .par_iter()
+            .map(|&from| {
+                let to = (from + ROWS).min(x.n_rows());
+                let (mut lens, mut bins) = (Vec::with_capacity(to - from), Vec::new());
+                for r in from..to {
+                    let before = bins.len();
+                    for (c, &o) in columns.iter().zip(offsets) {
+                        let v = c.values[r];
+                        if v != 0 {
+                            // Below the total number of bins, which fits u32 (< 65 536 a feature).
+                            bins.push((o + usize::from(v)) as u32);
+                        }
+                    }
+                    lens.push(bins.len() - before);
+                }
+                (lens, bins)
+            })
+            .collect();
+        let mut sparse = SparseRows {
+            start: Vec::with_capacity(x.n_rows() + 1),
+            bins: Vec::with_capacity(parts.iter().map(|p| p.1.len()).sum()),
+        };
+        sparse.start.push(0);
+        for (lens, bins) in parts {
+            for l in lens {
+                let last = sparse.start[sparse.start.len() - 1];
+                sparse.start.push(last + l);
+            }
+            sparse.bins.extend(bins);
+        }
+        sparse
+    }
+
+    #[inline]
+    fn of(&self, r: u32) -> &[u32] {
+        &self.bins[self.start[r as usize]..self.start[r as usize + 1]]
+    }
+}
+
+/// Where each feature's bins start in a [`Hist`] of `x`, and (last) the total.
+pub(super) fn bin_offsets(x: &FeatureMatrix) -> Vec<usize> {
+    let mut offsets = vec![0];
+    for c in x.columns() {
+        offsets.push(offsets[offsets.len() - 1] + c.kind.cardinality().min(1 << 16));
+    }
+    offsets
+}
+
 /// The bins of every feature's values at one node, feature after feature: feature `j`'s
 /// bins are `bins[offsets[j]..offsets[j + 1]]` (the fitter's offsets).
 pub(super) struct Hist<B> {
@@ -111,9 +175,9 @@ pub(super) struct Hist<B> {
 pub(super) struct Fitter<'a, T: Target> {
     pub(super) params: &'a TreeParams,
     pub(super) cols: Vec<&'a [u16]>,
-    /// The matrix row-major (`width` values a row), so that one pass over a node's rows
-    /// counts every feature while each row's values share a cache line.
-    pub(super) matrix: &'a [u16],
+    /// The matrix's nonzero values by row, as bins of a [`Hist`], so that one pass over
+    /// a node's rows counts every feature and skips the (many) zeros.
+    pub(super) sparse: &'a SparseRows,
     pub(super) width: usize,
     /// Where each feature's bins start in a [`Hist`]; the last entry is the total.
     pub(super) offsets: Vec<usize>,
@@ -138,37 +202,46 @@ impl<T: Target> Fitter<'_, T> {
             && T::splittable(stat)
     }
 
-    /// Histograms of all features over `rows[start..end]`: one pass over the rows, in
-    /// parallel over chunks of rows, whose bins are added (exactly: bins hold integers, so
-    /// the order of the additions does not matter). Every value is below its feature's
-    /// cardinality: the matrix was checked when built.
+    /// Histograms of all features over `rows[start..end]`: one pass over the rows' nonzero
+    /// values, in parallel over chunks of rows, whose bins are added; each feature's bin
+    /// of 0 is then the node's statistic minus its other bins. All exact: bins hold
+    /// integers, so the order of the additions does not matter.
     pub(super) fn histogram(&self, start: usize, end: usize) -> Hist<T::Bin> {
         let rows = &self.rows[start..end];
-        let w = self.width;
+        let sparse = self.sparse;
         let count = |rows: &[u32]| {
-            let mut bins = vec![T::Bin::default(); self.offsets[w]];
+            let mut bins = vec![T::Bin::default(); self.offsets[self.width]];
+            let mut node = T::Bin::default();
             for &r in rows {
                 let add = self.target.bin(r);
-                let values = &self.matrix[r as usize * w..(r as usize + 1) * w];
-                for (&v, &o) in values.iter().zip(&self.offsets) {
-                    bins[o + usize::from(v)] += add;
+                node += add;
+                for &b in sparse.of(r) {
+                    bins[b as usize] += add;
                 }
             }
-            bins
+            (bins, node)
         };
-        let bins = if rows.len() <= HIST_CHUNK {
+        let (mut bins, node) = if rows.len() <= HIST_CHUNK {
             count(rows)
         } else {
             rows.par_chunks(HIST_CHUNK)
                 .map(count)
-                .reduce_with(|mut a, b| {
+                .reduce_with(|(mut a, mut n), (b, m)| {
                     for (x, &y) in a.iter_mut().zip(&b) {
                         *x += y;
                     }
-                    a
+                    n += m;
+                    (a, n)
                 })
                 .unwrap_or_else(|| count(&[]))
         };
+        for w in self.offsets.windows(2) {
+            let mut zero = node;
+            for &b in &bins[w[0] + 1..w[1]] {
+                zero -= b;
+            }
+            bins[w[0]] = zero;
+        }
         Hist { bins }
     }
 

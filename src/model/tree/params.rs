@@ -1,11 +1,10 @@
 //! The fit's parameters and its entry point: checks the input, then hands the rows to the
 //! histogram fitter.
 
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::build::ClassificationTree;
-use super::fit::{Classes, Fitter, Target, WeightedClasses};
+use super::fit::{bin_offsets, Classes, Fitter, SparseRows, Target, WeightedClasses};
 use super::grid::ThresholdGrid;
 use super::nodes::{Counts, Node, TreeFeature};
 use super::{input, MAX_DEPTH_LIMIT};
@@ -120,8 +119,8 @@ impl TreeParams {
         let row_ids = row_ids(x, rows)?;
         let positives: u64 = rows.iter().map(|&r| u64::from(y[r])).sum();
         let stat = rows.len() as u64 | (positives << 32);
-        let matrix = row_major(x);
-        let (features, nodes) = self.grow((x, &matrix), row_ids, Classes(y), stat, &holders);
+        let sparse = SparseRows::of_matrix(x, &bin_offsets(x));
+        let (features, nodes) = self.grow((x, &sparse), row_ids, Classes(y), stat, &holders);
         Ok(ClassificationTree { features, nodes })
     }
 
@@ -187,17 +186,17 @@ impl TreeParams {
         };
         let stat = n | (positives << 32);
         let target = WeightedClasses(packed);
-        let (features, nodes) = self.grow((matrix, &x.row_major), row_ids, target, stat, &holders);
+        let (features, nodes) = self.grow((matrix, &x.sparse), row_ids, target, stat, &holders);
         Ok(ClassificationTree { features, nodes })
     }
 
     /// Grows a tree for `target` over the (checked) training rows whose summed
-    /// statistic is `stat`: the histogram fit both trees share. `matrix` is `x` row-major
-    /// ([`row_major`]); `holders(values, rows)` counts the persons holding each value (for
+    /// statistic is `stat`: the histogram fit both trees share. `sparse` holds `x`'s
+    /// nonzero values; `holders(values, rows)` counts the persons holding each value (for
     /// a coarse threshold grid).
     pub(super) fn grow<T: Target>(
         &self,
-        (x, matrix): (&FeatureMatrix, &[u16]),
+        (x, sparse): (&FeatureMatrix, &SparseRows),
         row_ids: Vec<u32>,
         target: T,
         stat: T::Bin,
@@ -219,16 +218,12 @@ impl TreeParams {
             })
             .collect();
         let width = columns.len();
-        let mut offsets = vec![0];
-        for c in columns {
-            offsets.push(offsets[offsets.len() - 1] + c.kind.cardinality().min(1 << 16));
-        }
         let mut fitter = Fitter {
             params: self,
             cols: columns.iter().map(|c| c.values.as_slice()).collect(),
-            matrix,
+            sparse,
             width,
-            offsets,
+            offsets: bin_offsets(x),
             categorical: columns
                 .iter()
                 .map(|c| matches!(c.kind, FeatureKind::Categorical { .. }))
@@ -247,31 +242,13 @@ impl TreeParams {
     }
 }
 
-/// `x` row-major: row `r`'s values are `[r * width .. (r + 1) * width]`, in column order.
-pub(super) fn row_major(x: &FeatureMatrix) -> Vec<u16> {
-    let columns = x.columns();
-    let width = columns.len();
-    let mut matrix = vec![0u16; x.n_rows() * width];
-    const ROWS: usize = 1 << 12;
-    matrix
-        .par_chunks_mut(width.max(1) * ROWS)
-        .enumerate()
-        .for_each(|(k, chunk)| {
-            for (i, row) in chunk.chunks_exact_mut(width).enumerate() {
-                for (v, c) in row.iter_mut().zip(columns) {
-                    *v = c.values[k * ROWS + i];
-                }
-            }
-        });
-    matrix
-}
-
 /// Distinct rows to fit many trees on with different counts ([`TreeParams::fit_counts`]):
-/// the matrix, laid out for fitting once, and the persons each row stands for.
+/// the matrix, its nonzero values laid out for fitting once, and the persons each row
+/// stands for.
 #[derive(Debug, Clone)]
 pub struct CountsMatrix {
     x: FeatureMatrix,
-    row_major: Vec<u16>,
+    sparse: SparseRows,
     persons: Vec<u64>,
 }
 
@@ -291,7 +268,7 @@ impl CountsMatrix {
             )));
         }
         Ok(CountsMatrix {
-            row_major: row_major(&x),
+            sparse: SparseRows::of_matrix(&x, &bin_offsets(&x)),
             x,
             persons,
         })

@@ -8,7 +8,7 @@ use std::ops::{AddAssign, SubAssign};
 
 use super::build::ClassificationTree;
 use super::display::write_tree;
-use super::fit::Target;
+use super::fit::{bin_offsets, SparseRows, Target};
 use super::nodes::{Condition, Counts, TreeFeature};
 use super::params::{row_ids, TreeParams};
 use super::{input, TIE_TOL};
@@ -164,9 +164,9 @@ impl TreeParams {
             acc += target.bin(r);
             acc
         });
-        let matrix = super::params::row_major(x);
+        let sparse = SparseRows::of_matrix(x, &bin_offsets(x));
         let holders = &super::params::holders;
-        let (features, nodes) = self.grow((x, &matrix), ids, target, stat, holders);
+        let (features, nodes) = self.grow((x, &sparse), ids, target, stat, holders);
         Ok(RegressionTree {
             shape: ClassificationTree { features, nodes },
         })
