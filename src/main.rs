@@ -14,7 +14,7 @@ use banenafspraak::report::export::{
 };
 use banenafspraak::report::{DisclosureMode, DisclosureRules, Lang, OutputFormat, Style};
 use banenafspraak::schema::{
-    read_path, read_path_with_progress, Population, ReadOptions, RegisterBasis,
+    read_path, read_path_with_progress, CacheMode, Population, ReadOptions, RegisterBasis,
 };
 #[cfg(feature = "synth")]
 use banenafspraak::synth::SynthParams;
@@ -42,6 +42,12 @@ enum Command {
         /// How many problems to list in full.
         #[arg(long, default_value_t = 100)]
         max_problems: usize,
+        /// Keep the valid file's columns in a cache beside it (`FILE.banenafspraak-cache`)
+        /// and use that cache on the next read when it matches the file exactly (size,
+        /// modification time, content hash, reader version, reference year); a CSV input is
+        /// never written over. CSV only.
+        #[arg(long)]
+        cache: bool,
     },
     /// Fit the comparability, job-find and job-keep models and estimate the expected
     /// comparable persons, job finders and keepers per population (the report's tables).
@@ -237,6 +243,12 @@ struct EstimateArgs {
     /// No progress on standard error.
     #[arg(long)]
     quiet: bool,
+    /// Keep the valid file's columns in a cache beside it (`FILE.banenafspraak-cache`)
+    /// and use that cache on the next read when it matches the file exactly (size,
+    /// modification time, content hash, reader version, reference year); a CSV input is
+    /// never written over. CSV only.
+    #[arg(long)]
+    cache: bool,
     /// A population to score instead of the report's four, as `NAME: RULE` in the rule
     /// language (repeatable), e.g. `--population 'ww_young: ww = 1 and age < 27'`; see
     /// scenarios/README.md. Ages 16-66 outside the register, as the report's.
@@ -325,6 +337,15 @@ impl PrepareArgs {
     }
 }
 
+/// `--cache` as the reader's cache mode.
+fn cache_mode(cache: bool) -> CacheMode {
+    if cache {
+        CacheMode::ReadWrite
+    } else {
+        CacheMode::Off
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -332,11 +353,12 @@ fn main() -> ExitCode {
             input,
             reference_year,
             max_problems,
+            cache,
         } => {
             let opts = ReadOptions {
                 reference_year,
                 max_problems,
-                ..ReadOptions::default()
+                cache: cache_mode(cache),
             };
             read_path(&input, &opts).and_then(|pop| {
                 use std::io::Write;
@@ -679,6 +701,7 @@ fn estimate(args: &EstimateArgs) -> Result<()> {
     progress.stage(&format!("reading {}", args.input.display()));
     let opts = ReadOptions {
         reference_year: args.reference_year,
+        cache: cache_mode(args.cache),
         ..ReadOptions::default()
     };
     let pop = read_path_with_progress(&args.input, &opts, &mut |done, total| {
