@@ -579,11 +579,21 @@ fn cache_serves_a_second_read_and_is_ignored_when_the_input_changes() {
     let written = std::fs::metadata(&cache).unwrap().modified().unwrap();
     // The second read uses the cache (not rewritten) and says the same; the input is untouched.
     assert_eq!(check(true), plain);
-    assert_eq!(std::fs::metadata(&cache).unwrap().modified().unwrap(), written);
+    assert_eq!(
+        std::fs::metadata(&cache).unwrap().modified().unwrap(),
+        written
+    );
     assert_eq!(std::fs::read(&input).unwrap(), original);
     // estimate --cache reads the same persons.
     let estimate = |cached: bool| {
-        let mut args = vec!["estimate", "--input", path, "--intervals", "none", "--quiet"];
+        let mut args = vec![
+            "estimate",
+            "--input",
+            path,
+            "--intervals",
+            "none",
+            "--quiet",
+        ];
         args.extend(SMALL_TREES);
         args.extend(["--format", "csv"]);
         if cached {

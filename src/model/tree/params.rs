@@ -200,7 +200,7 @@ impl TreeParams {
         row_ids: Vec<u32>,
         target: T,
         stat: T::Bin,
-        holders: &dyn Fn(&[u16], &[u32]) -> Vec<u64>,
+        holders: &Holders<'_>,
     ) -> (Vec<TreeFeature>, Vec<Node>) {
         let columns = x.columns();
         let features: Vec<TreeFeature> = columns
@@ -241,6 +241,9 @@ impl TreeParams {
         (features, fitter.nodes)
     }
 }
+
+/// `holders(values, rows)`: per value of a column, the persons among `rows` holding it.
+pub(super) type Holders<'h> = dyn Fn(&[u16], &[u32]) -> Vec<u64> + 'h;
 
 /// Distinct rows to fit many trees on with different counts ([`TreeParams::fit_counts`]):
 /// the matrix, its nonzero values laid out for fitting once, and the persons each row
