@@ -29,8 +29,9 @@ use crate::error::Result;
 use crate::model::{Counts, CountsMatrix, FittedModel, ModelSpec};
 
 /// The random stream (within a replicate and stage) that spreads pattern counts over rows
-/// for the hours model; the counts use stream 0, the held-out resample 4.
-const ROWS_STREAM: u64 = 1;
+/// for the logistic and the hours model; the counts use stream 0, the held-out resample 4
+/// (streams of different stages never coincide: see `TrainingData::bootstrap_rng`).
+const ROWS_STREAM: u64 = 8;
 
 /// One stage's training part grouped into patterns of identical encoded features.
 #[derive(Debug, Clone)]
@@ -467,6 +468,25 @@ mod tests {
         let h = data.bootstrap_held_out(1, 0, m);
         assert_eq!(h.len(), m);
         assert!(h.iter().all(|&i| i < m));
+    }
+
+    #[test]
+    fn no_two_draws_of_a_run_share_a_random_stream() {
+        let data = comparability_data(8_000);
+        let mut streams = Vec::new();
+        for stage in 0..3 {
+            let mut d = data.clone();
+            d.stream = stage;
+            for r in 0..3 {
+                for sub in [0, 4, ROWS_STREAM] {
+                    streams.push(d.bootstrap_rng(1, r, sub).get_stream());
+                }
+            }
+        }
+        let n = streams.len();
+        streams.sort_unstable();
+        streams.dedup();
+        assert_eq!(streams.len(), n);
     }
 
     #[test]

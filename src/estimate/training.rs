@@ -36,9 +36,10 @@ use crate::schema::{Person, Population};
 /// coincide with the streams of the sample and split (which use the seed itself).
 const BOOTSTRAP_SEED_OFFSET: u64 = 0x626f_6f74_7374_7270;
 
-/// Streams per replicate: a stage's training resample uses `stage`, its held-out resample
-/// `stage + 4`.
-const STREAMS_PER_REPLICATE: u64 = 8;
+/// Streams per replicate: stage `stage` (0, 1, 2) uses `stage + sub` with `sub` 0 for its
+/// training resample, 4 for its held-out resample and 8 to spread a resample's pattern
+/// counts over rows, so no two draws of a replicate share a stream.
+const STREAMS_PER_REPLICATE: u64 = 12;
 
 /// One model's sample, split and encoded features.
 ///
@@ -217,9 +218,9 @@ impl TrainingData {
         expand(&times)
     }
 
-    /// The random stream `sub` (0..4) of this stage in replicate `replicate`: seeded by
-    /// (`seed`, stage, replicate) only, so a replicate does not depend on threads or on
-    /// other replicates. The class sizes and counts use `sub` 0.
+    /// The random stream `sub` (0, 4 or 8) of this stage in replicate `replicate`: seeded
+    /// by (`seed`, stage, replicate) only, so a replicate does not depend on threads or on
+    /// other replicates. The class sizes and counts use `sub` 0, the held-out resample 4.
     pub fn bootstrap_rng(&self, seed: u64, replicate: u64, sub: u64) -> ChaCha8Rng {
         let mut rng = ChaCha8Rng::seed_from_u64(seed.wrapping_add(BOOTSTRAP_SEED_OFFSET));
         rng.set_stream(replicate * STREAMS_PER_REPLICATE + self.stream + sub);
