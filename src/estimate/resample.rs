@@ -454,15 +454,21 @@ mod tests {
         distinct.dedup();
         let share = distinct.len() as f64 / a.len() as f64;
         assert!((share - 0.632).abs() < 0.03, "{share}");
-        // Each row is drawn about once on average (a multinomial over rows, not over patterns).
-        let mut times = vec![0.0f64; data.n_train];
+        // Each row is drawn once on average with variance about 1, as in a multinomial over
+        // rows (spreading a pattern's count over fewer of its rows would raise it).
+        let (mut sum, mut squares) = (0.0f64, 0.0f64);
         for r in 0..100 {
+            let mut times = vec![0.0f64; data.n_train];
             for i in rows(&data, 3, r) {
-                times[i] += 0.01;
+                times[i] += 1.0;
             }
+            sum += times.iter().sum::<f64>();
+            squares += times.iter().map(|t| t * t).sum::<f64>();
         }
-        let mean_times = times.iter().sum::<f64>() / n;
-        assert!((mean_times - 1.0).abs() < 1e-9);
+        let mean = sum / (100.0 * n);
+        let variance = squares / (100.0 * n) - mean * mean;
+        assert!((mean - 1.0).abs() < 1e-9);
+        assert!((variance - 1.0).abs() < 0.03, "{variance}");
         let m = data.held_out_positives().len();
         assert!(m > 0);
         let h = data.bootstrap_held_out(1, 0, m);
