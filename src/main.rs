@@ -9,7 +9,7 @@ use banenafspraak::estimate::{ScoredPopulation, Step};
 use banenafspraak::model::design::{job_find_outcome, job_keep_outcome};
 use banenafspraak::report::export::{strict_error, strict_note, Targets};
 use banenafspraak::report::{DisclosureMode, DisclosureRules, Lang, OutputFormat};
-use banenafspraak::schema::{read_path, Population, ReadOptions, RegisterBasis};
+use banenafspraak::schema::{read_path, CacheMode, Population, ReadOptions, RegisterBasis};
 #[cfg(feature = "synth")]
 use banenafspraak::synth::SynthParams;
 use banenafspraak::{Error, Result};
@@ -36,6 +36,12 @@ enum Command {
         /// How many problems to list in full.
         #[arg(long, default_value_t = 100)]
         max_problems: usize,
+        /// Keep the valid file's columns in a cache beside it (`FILE.banenafspraak-cache`)
+        /// and use that cache on the next read when it matches the file exactly (size,
+        /// modification time, content hash, reader version, reference year); a CSV input is
+        /// never written over. CSV only.
+        #[arg(long)]
+        cache: bool,
     },
     /// Fit the comparability, job-find and job-keep models and estimate the expected
     /// comparable persons, job finders and keepers per population (the report's tables).
@@ -214,6 +220,15 @@ impl PrepareArgs {
     }
 }
 
+/// `--cache` as the reader's cache mode.
+fn cache_mode(cache: bool) -> CacheMode {
+    if cache {
+        CacheMode::ReadWrite
+    } else {
+        CacheMode::Off
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -221,11 +236,12 @@ fn main() -> ExitCode {
             input,
             reference_year,
             max_problems,
+            cache,
         } => {
             let opts = ReadOptions {
                 reference_year,
                 max_problems,
-                ..ReadOptions::default()
+                cache: cache_mode(cache),
             };
             read_path(&input, &opts).and_then(|pop| {
                 use std::io::Write;

@@ -120,6 +120,12 @@ pub(crate) struct EstimateArgs {
     /// No progress on standard error.
     #[arg(long)]
     quiet: bool,
+    /// Keep the valid file's columns in a cache beside it (`FILE.banenafspraak-cache`)
+    /// and use that cache on the next read when it matches the file exactly (size,
+    /// modification time, content hash, reader version, reference year); a CSV input is
+    /// never written over. CSV only.
+    #[arg(long)]
+    cache: bool,
     /// A population to score instead of the report's four, as `NAME: RULE` in the rule
     /// language (repeatable), e.g. `--population 'ww_young: ww = 1 and age < 27'`; see
     /// scenarios/README.md. Ages 16-66 outside the register, as the report's.
@@ -253,6 +259,7 @@ pub(crate) fn estimate(args: &EstimateArgs) -> Result<()> {
     progress.stage(&format!("reading {}", args.input.display()));
     let opts = ReadOptions {
         reference_year: args.reference_year,
+        cache: crate::cache_mode(args.cache),
         ..ReadOptions::default()
     };
     let pop = read_path_with_progress(&args.input, &opts, &mut |done, total| {

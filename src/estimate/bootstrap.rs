@@ -1,5 +1,5 @@
 //! One bootstrap replicate, fitted and scored: the three models refitted on their
-//! resampled training rows, the Elkan-Noto rate re-estimated on resampled held-out
+//! resampled training rows (drawn as counts over patterns of identical rows), the Elkan-Noto rate re-estimated on resampled held-out
 //! register members, and the scoring plan's cell sums under the refitted pipeline.
 //!
 //! This is the fit-and-score function that the uncertainty module runs once per
@@ -7,8 +7,9 @@
 //! the scoring plan) and knows nothing of the run's parameters.
 
 use super::correction::Correction;
-use super::fitted::{FittedPipeline, FittedStage, Scorer};
+use super::fitted::{EncodedRows, FittedPipeline, FittedStage, Scorer};
 use super::plan::{CellSums, ScoringPlan};
+use super::resample::Patterns;
 use super::training::TrainingData;
 use crate::error::{Error, Result};
 use crate::model::{FeatureMatrix, ModelSpec, PreparedFeatures};
@@ -35,12 +36,23 @@ pub(crate) struct FitAndScore<'a> {
     pop: &'a Population,
     fitted: &'a FittedPipeline,
     plan: &'a ScoringPlan,
-    // The full feature sets, prepared once: each replicate's trees split on other
-    // features, and extra columns are costly to prepare.
-    comparability_features: PreparedFeatures,
-    job_features: PreparedFeatures,
+    scoring: Scoring,
     /// The held-out register members' features (Elkan-Noto only).
     held_out: Option<FeatureMatrix>,
+    /// Each stage's training part grouped into patterns, once for all replicates.
+    patterns: [Patterns; 3],
+}
+
+/// What replicates score with, prepared once: each replicate's models read other
+/// features, and extra columns are costly to prepare.
+enum Scoring {
+    /// Trees: the plan's rows encoded once under every feature.
+    Encoded(EncodedRows),
+    /// Other models: the full feature sets, encoded per replicate.
+    Prepared {
+        comparability: PreparedFeatures,
+        job: PreparedFeatures,
+    },
 }
 
 impl<'a> FitAndScore<'a> {
@@ -56,10 +68,21 @@ impl<'a> FitAndScore<'a> {
             pop,
             fitted,
             plan,
-            comparability_features: fitted.comparability_features().prepare(pop)?,
-            job_features: fitted.job_features().prepare(pop)?,
+            scoring: if resampling
+                .specs
+                .iter()
+                .all(|s| matches!(s, ModelSpec::Tree(_)))
+            {
+                Scoring::Encoded(EncodedRows::new(fitted, pop, &plan.rows)?)
+            } else {
+                Scoring::Prepared {
+                    comparability: fitted.comparability_features().prepare(pop)?,
+                    job: fitted.job_features().prepare(pop)?,
+                }
+            },
             held_out: (fitted.correction.correction == Correction::ElkanNoto)
                 .then(|| comparability.select(&comparability.held_out_positives())),
+            patterns: std::array::from_fn(|k| Patterns::of(&resampling.data[k])),
         })
     }
 
@@ -67,7 +90,8 @@ impl<'a> FitAndScore<'a> {
     /// on threads or on other replicates).
     pub fn replicate(&self, r: u64) -> Result<Replicate> {
         let Resampling { data, specs, seed } = self.resampling;
-        let fit = |k: usize| data[k].refit(specs[k], &data[k].bootstrap_rows(seed, r));
+        let counts: [_; 3] = std::array::from_fn(|k| self.patterns[k].counts(&data[k], seed, r));
+        let fit = |k: usize| self.patterns[k].refit(specs[k], &data[k], &counts[k], (seed, r));
         let (comparability, find, keep) = (fit(0)?, fit(1)?, fit(2)?);
         let (correction, labelling) = match &self.held_out {
             Some(x) => {
@@ -90,8 +114,8 @@ impl<'a> FitAndScore<'a> {
         // The hours model is refitted on the keepers with hours in the job-keep resample.
         let hours = match &self.fitted.hours {
             Some(h) => {
-                let rows = data[2].bootstrap_rows(seed, r);
-                Some(h.refit(self.pop, data[2].keep_rows(), &rows)?)
+                let keepers = self.patterns[2].rows(&data[2], &counts[2], (seed, r), true);
+                Some(h.refit(self.pop, data[2].keep_rows(), &keepers)?)
             }
             None => None,
         };
@@ -104,16 +128,22 @@ impl<'a> FitAndScore<'a> {
             self.fitted.job_features().clone(),
         )
         .with_hours(hours);
-        let scorer = Scorer::from_prepared(
-            &replicate,
-            self.pop,
-            &self.comparability_features,
-            &self.job_features,
-        )?;
-        Ok(Replicate {
-            cells: self.plan.cell_sums(self.pop, &scorer)?,
-            labelling,
-        })
+        let encoded = match &self.scoring {
+            Scoring::Encoded(rows) => rows.scorer(&replicate)?,
+            Scoring::Prepared { .. } => None,
+        };
+        let cells = match (encoded, &self.scoring) {
+            (Some(scorer), _) => self.plan.cell_sums_encoded(self.pop, &scorer)?,
+            (None, Scoring::Prepared { comparability, job }) => {
+                let scorer = Scorer::from_prepared(&replicate, self.pop, comparability, job)?;
+                self.plan.cell_sums(self.pop, &scorer)?
+            }
+            (None, Scoring::Encoded(_)) => {
+                let scorer = Scorer::new(&replicate, self.pop)?;
+                self.plan.cell_sums(self.pop, &scorer)?
+            }
+        };
+        Ok(Replicate { cells, labelling })
     }
 
     /// Replicates run at once: two per thread keep both cores busy through the serial

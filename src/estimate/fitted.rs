@@ -19,6 +19,9 @@ use crate::schema::Population;
 /// stay in the core's cache.
 const SCORE_CHUNK: usize = 1 << 13;
 
+/// Rows walked down a tree together when scoring.
+const LANES: usize = 4;
+
 /// A fitted model with how it was trained and how it validated.
 #[derive(Debug, Clone, Serialize)]
 pub struct FittedStage {
@@ -277,21 +280,68 @@ impl<'a> Scorer<'a> {
         })
     }
 
+    /// The scores of persons from their encoded rows under the comparability layout
+    /// (`comparability`, `wc` values a row) and the job layout (`job`, `wj` a row), for
+    /// tree models (`trees` and `hours` bound to those layouts). Rows go down the trees
+    /// [`LANES`] at a time.
+    fn score_rows(
+        correction: &CorrectionFactor,
+        [c, find, keep]: &[RowScorer; 3],
+        hours: Option<&RowScorer>,
+        (comparability, wc): (&[u16], usize),
+        (job, wj): (&[u16], usize),
+        out: &mut [PersonScores],
+    ) {
+        let person = |p: f64, q: f64, k: f64, h: Option<f64>| PersonScores {
+            comparable: correction.apply(p),
+            find: q,
+            keep: k,
+            hours: h,
+        };
+        let done = out.len() - out.len() % LANES;
+        let mut blocks = out.chunks_exact_mut(LANES);
+        for (b, block) in blocks.by_ref().enumerate() {
+            let rc: [&[u16]; LANES] = std::array::from_fn(|l| {
+                let i = b * LANES + l;
+                &comparability[i * wc..(i + 1) * wc]
+            });
+            let rj: [&[u16]; LANES] = std::array::from_fn(|l| {
+                let i = b * LANES + l;
+                &job[i * wj..(i + 1) * wj]
+            });
+            let (p, q, k) = (
+                c.predict_many(rc),
+                find.predict_many(rj),
+                keep.predict_many(rj),
+            );
+            let h = hours.map(|h| h.predict_many(rj));
+            for (l, o) in block.iter_mut().enumerate() {
+                *o = person(p[l], q[l], k[l], h.map(|h| h[l]));
+            }
+        }
+        for (i, o) in out.iter_mut().enumerate().skip(done) {
+            let (rc, rj) = (
+                &comparability[i * wc..(i + 1) * wc],
+                &job[i * wj..(i + 1) * wj],
+            );
+            *o = person(
+                c.predict(rc),
+                find.predict(rj),
+                keep.predict(rj),
+                hours.map(|h| h.predict(rj)),
+            );
+        }
+    }
+
     pub(crate) fn score_chunk(
         &self,
         chunk: &[usize],
         b: &mut Buffers,
         out: &mut [PersonScores],
     ) -> Result<()> {
-        let correct = |p: f64, q: f64, k: f64, h: Option<f64>| PersonScores {
-            comparable: self.fitted.correction.apply(p),
-            find: q,
-            keep: k,
-            hours: h,
-        };
         let f = self.fitted;
         match &self.trees {
-            Some([c, find, keep]) => {
+            Some(trees) => {
                 let (wc, wj) = (self.comparability.width().max(1), self.job.width().max(1));
                 self.comparability
                     .encode_rows(self.pop, chunk, &mut b.comparability)?;
@@ -299,11 +349,14 @@ impl<'a> Scorer<'a> {
                 // A width of 0 (single-leaf trees) is read as one column of zeros.
                 b.comparability.resize(chunk.len() * wc, 0);
                 b.job.resize(chunk.len() * wj, 0);
-                let rows = b.comparability.chunks_exact(wc).zip(b.job.chunks_exact(wj));
-                for (o, (rc, rj)) in out.iter_mut().zip(rows) {
-                    let h = self.hours.as_ref().map(|h| h.predict(rj));
-                    *o = correct(c.predict(rc), find.predict(rj), keep.predict(rj), h);
-                }
+                Self::score_rows(
+                    &f.correction,
+                    trees,
+                    self.hours.as_ref(),
+                    (&b.comparability, wc),
+                    (&b.job, wj),
+                    &mut out[..chunk.len()],
+                );
             }
             None => {
                 let xc = self.comparability.encode(self.pop, chunk)?;
@@ -318,10 +371,116 @@ impl<'a> Scorer<'a> {
                 for (j, (o, ((&p, &q), &k))) in
                     out.iter_mut().zip(p.iter().zip(&q).zip(&k)).enumerate()
                 {
-                    *o = correct(p, q, k, h.as_ref().map(|h| h[j]));
+                    *o = PersonScores {
+                        comparable: f.correction.apply(p),
+                        find: q,
+                        keep: k,
+                        hours: h.as_ref().map(|h| h[j]),
+                    };
                 }
             }
         }
         Ok(())
+    }
+}
+
+/// Rows of a population encoded once, row-major, in one layout holding every feature of
+/// both feature sets: bootstrap replicates score the same rows with many pipelines, whose
+/// trees split on different features, and need not encode them again each time.
+pub(crate) struct EncodedRows {
+    layout: PreparedFeatures,
+    width: usize,
+    values: Vec<u16>,
+}
+
+impl EncodedRows {
+    /// Encodes `rows` under the union of `fitted`'s feature sets.
+    pub(crate) fn new(
+        fitted: &FittedPipeline,
+        pop: &Population,
+        rows: &[usize],
+    ) -> Result<EncodedRows> {
+        let union = FeatureSet::new(
+            fitted
+                .comparability_features
+                .features()
+                .iter()
+                .chain(fitted.job_features.features())
+                .cloned(),
+        );
+        let layout = union.prepare(pop)?;
+        // A width of 0 is read as one column of zeros, as in `Scorer::score_chunk`.
+        let width = layout.width().max(1);
+        let mut values = vec![0u16; rows.len() * width];
+        values
+            .par_chunks_mut(SCORE_CHUNK * width)
+            .zip(rows.par_chunks(SCORE_CHUNK))
+            .try_for_each_init(Vec::new, |buf, (out, chunk)| -> Result<()> {
+                layout.encode_rows(pop, chunk, buf)?;
+                if layout.width() > 0 {
+                    out.copy_from_slice(buf);
+                }
+                Ok(())
+            })?;
+        Ok(EncodedRows {
+            layout,
+            width,
+            values,
+        })
+    }
+
+    /// A scorer of these rows under `fitted`, when all its models are trees (`None`
+    /// otherwise: other models score whole matrices, see [`Scorer`]).
+    pub(crate) fn scorer<'e>(
+        &'e self,
+        fitted: &'e FittedPipeline,
+    ) -> Result<Option<EncodedScorer<'e>>> {
+        let template = self.layout.template();
+        let (Some(c), Some(f), Some(k)) = (
+            fitted.comparability.model.as_tree(),
+            fitted.job_find.model.as_tree(),
+            fitted.job_keep.model.as_tree(),
+        ) else {
+            return Ok(None);
+        };
+        let trees = [
+            c.row_scorer(&template)?,
+            f.row_scorer(&template)?,
+            k.row_scorer(&template)?,
+        ];
+        let hours = match &fitted.hours {
+            Some(h) => Some(h.tree.row_scorer(&template)?),
+            None => None,
+        };
+        Ok(Some(EncodedScorer {
+            rows: self,
+            correction: fitted.correction,
+            trees,
+            hours,
+        }))
+    }
+}
+
+/// Tree models bound to the layout of [`EncodedRows`].
+pub(crate) struct EncodedScorer<'e> {
+    rows: &'e EncodedRows,
+    correction: CorrectionFactor,
+    trees: [RowScorer; 3],
+    hours: Option<RowScorer>,
+}
+
+impl EncodedScorer<'_> {
+    /// The scores of rows `start..start + out.len()` of the encoded rows.
+    pub(crate) fn score_range(&self, start: usize, out: &mut [PersonScores]) {
+        let w = self.rows.width;
+        let values = &self.rows.values[start * w..(start + out.len()) * w];
+        Scorer::score_rows(
+            &self.correction,
+            &self.trees,
+            self.hours.as_ref(),
+            (values, w),
+            (values, w),
+            out,
+        );
     }
 }

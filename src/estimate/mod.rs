@@ -17,7 +17,8 @@
 //! 3. `hours`: the hours model of banen (on the job-keep rows; schema v1.1).
 //!    `fitted`: the fitted models bound together and the scoring of populations.
 //! 4. `plan`: the groups each scored person counts in, for repeated scoring.
-//! 5. `training`: the rows a model learns from and their bootstrap resamples.
+//! 5. `training`: the rows a model learns from and their bootstrap class sizes.
+//!    `resample`: a replicate's resample as counts over patterns of identical rows.
 //! 6. `bootstrap`: one replicate fitted and scored (the fit-and-score function).
 //! 7. `uncertainty`: intervals (the bootstrap run over replicates, the leaf-rate variance).
 //! 8. `pipeline`: the run's parameters ([`EstimationParams`]) and the run itself;
@@ -37,6 +38,7 @@ pub mod pipeline;
 mod plan;
 pub mod populations;
 pub mod progress;
+pub mod resample;
 pub mod results;
 pub mod saved;
 pub mod scenario;

@@ -7,7 +7,7 @@
 use rayon::prelude::*;
 
 use super::aggregate::{PersonScores, PopulationEstimate};
-use super::fitted::{Buffers, Scorer};
+use super::fitted::{Buffers, EncodedScorer, Scorer};
 use super::populations::ScoredPopulation;
 use crate::error::Result;
 use crate::schema::{AgeBand, EducationLevel, Population};
@@ -90,16 +90,46 @@ impl ScoringPlan {
     /// Per cell: the sums of comparable, had work, finds work and keeps work under the
     /// scorer's models and correction.
     pub fn cell_sums(&self, pop: &Population, scorer: &Scorer<'_>) -> Result<Vec<CellSums>> {
+        self.sums_with(pop, Buffers::default, |b, (_, chunk), scores| {
+            scorer.score_chunk(chunk, b, scores)
+        })
+    }
+
+    /// As [`ScoringPlan::cell_sums`], for tree models over the plan's rows encoded once
+    /// ([`EncodedRows`](super::fitted::EncodedRows) of [`ScoringPlan::rows`], in order).
+    pub fn cell_sums_encoded(
+        &self,
+        pop: &Population,
+        scorer: &EncodedScorer<'_>,
+    ) -> Result<Vec<CellSums>> {
+        self.sums_with(
+            pop,
+            || (),
+            |_, (k, _), scores| {
+                scorer.score_range(k * PLAN_CHUNK, scores);
+                Ok(())
+            },
+        )
+    }
+
+    /// The cell sums of the scores `score(buffers, (chunk number, chunk), out)` gives each
+    /// chunk of the plan's rows, added chunk by chunk in order.
+    fn sums_with<B>(
+        &self,
+        pop: &Population,
+        buffers: impl Fn() -> B + Sync + Send,
+        score: impl Fn(&mut B, (usize, &[usize]), &mut [PersonScores]) -> Result<()> + Sync + Send,
+    ) -> Result<Vec<CellSums>> {
         let employed = pop.employed();
         let partials = self
             .rows
             .par_chunks(PLAN_CHUNK)
             .enumerate()
             .map_init(
-                || (Buffers::default(), Vec::new()),
+                || (buffers(), Vec::new()),
                 |(b, scores), (k, chunk)| -> Result<Vec<CellSums>> {
                     scores.resize(chunk.len(), PersonScores::default());
-                    scorer.score_chunk(chunk, b, scores)?;
+                    score(b, (k, chunk), scores)?;
                     let mut sums = vec![[0.0; 5]; self.n_cells];
                     for (j, (&row, s)) in chunk.iter().zip(scores.iter()).enumerate() {
                         let add = person_sums(s, employed[row]);
@@ -168,6 +198,7 @@ fn merge_in_order(n_cells: usize, partials: &[Vec<CellSums>]) -> Vec<CellSums> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::estimate::fitted::EncodedRows;
     use crate::estimate::EstimationParams;
     use crate::model::design::SampleSize;
     use crate::synth::SynthParams;
@@ -189,6 +220,10 @@ mod tests {
         let plan = ScoringPlan::new(&pop, &params.populations);
         let scorer = Scorer::new(&fitted, &pop).unwrap();
         let sums = plan.cell_sums(&pop, &scorer).unwrap();
+        // The rows encoded once (as bootstrap replicates score them) give the same sums.
+        let encoded = EncodedRows::new(&fitted, &pop, &plan.rows).unwrap();
+        let once = encoded.scorer(&fitted).unwrap().expect("trees");
+        assert_eq!(plan.cell_sums_encoded(&pop, &once).unwrap(), sums);
         let mut seen = 0;
         plan.for_each_group(&mut estimates, |cell, c| {
             seen += 1;

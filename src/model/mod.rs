@@ -19,7 +19,7 @@ pub use logistic::BinaryLabel;
 pub use logistic::{FeatureEncoding, FittedLogistic, LogisticParams, Solver};
 pub use metrics::{auc, brier, calibration, log_loss, CalibrationBin, Validation};
 pub use tree::{
-    ClassificationTree, Condition, Counts, DaysGrid, Leaf, Node, NodeKind, NodeSpec,
+    ClassificationTree, Condition, Counts, CountsMatrix, DaysGrid, Leaf, Node, NodeKind, NodeSpec,
     RegressionLeaf, RegressionTree, RowScorer, Split, SplitRule, ThresholdGrid, TreeFeature,
     TreeParams,
 };

@@ -631,3 +631,60 @@ fn estimate_writes_svg_plots() {
         assert!(svg.starts_with("<svg"), "{name}");
     }
 }
+
+#[test]
+fn cache_serves_a_second_read_and_is_ignored_when_the_input_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = synthetic(dir.path(), 40_000);
+    let original = std::fs::read(&input).unwrap();
+    let cache = dir.path().join("persons.csv.banenafspraak-cache");
+    let path = input.to_str().unwrap();
+    let check = |cached: bool| {
+        let mut args = vec!["check", "--input", path];
+        if cached {
+            args.push("--cache");
+        }
+        let out = run(&args);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    // Without --cache nothing is written beside the input.
+    let plain = check(false);
+    assert!(!cache.exists());
+    assert_eq!(check(true), plain);
+    assert!(cache.exists());
+    let written = std::fs::metadata(&cache).unwrap().modified().unwrap();
+    // The second read uses the cache (not rewritten) and says the same; the input is untouched.
+    assert_eq!(check(true), plain);
+    assert_eq!(
+        std::fs::metadata(&cache).unwrap().modified().unwrap(),
+        written
+    );
+    assert_eq!(std::fs::read(&input).unwrap(), original);
+    // estimate --cache reads the same persons.
+    let estimate = |cached: bool| {
+        let mut args = vec![
+            "estimate",
+            "--input",
+            path,
+            "--intervals",
+            "none",
+            "--quiet",
+        ];
+        args.extend(SMALL_TREES);
+        args.extend(["--format", "csv"]);
+        if cached {
+            args.push("--cache");
+        }
+        let out = run(&args);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        out.stdout
+    };
+    assert_eq!(estimate(true), estimate(false));
+    // A changed input (its last 50 persons gone) makes the cache stale: it is ignored.
+    let kept: Vec<&str> = std::str::from_utf8(&original).unwrap().lines().collect();
+    std::fs::write(&input, kept[..kept.len() - 50].join("\n") + "\n").unwrap();
+    let changed = check(true);
+    assert_ne!(changed, plain);
+    assert_eq!(check(false), changed);
+}

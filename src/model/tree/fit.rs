@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use super::nodes::{Counts, Node, NodeKind, Split, SplitRule};
 use super::params::TreeParams;
 use super::TIE_TOL;
+use crate::model::FeatureMatrix;
 
 /// What a tree learns: the statistic a histogram bin sums, and the node score a split
 /// maximises over its two children (`n` times the node's impurity is `C - score` for a
@@ -70,13 +71,116 @@ impl Target for Classes<'_> {
     }
 }
 
-/// Per feature, the bins of its values at one node.
-type Hist<B> = Vec<Vec<B>>;
+/// The classification target over weighted rows: each row stands for `n` training rows,
+/// `positives` of them with the outcome, packed as [`Classes`] packs one row (a bootstrap
+/// replicate's counts over patterns of identical rows).
+pub(super) struct WeightedClasses(pub(super) Vec<u64>);
+
+impl Target for WeightedClasses {
+    type Bin = u64;
+    const GAIN_UNIT: f64 = 1.0;
+    #[inline]
+    fn bin(&self, row: u32) -> u64 {
+        self.0[row as usize]
+    }
+    fn rows(bin: u64) -> u64 {
+        Classes::rows(bin)
+    }
+    fn score(bin: u64) -> f64 {
+        Classes::score(bin)
+    }
+    fn splittable(bin: u64) -> bool {
+        Classes::splittable(bin)
+    }
+    fn tolerance(bin: u64) -> f64 {
+        Classes::tolerance(bin)
+    }
+    fn node(bin: u64) -> (Counts, f64) {
+        Classes::node(bin)
+    }
+}
+
+/// Rows per parallel task of a histogram pass; smaller nodes are counted in one task.
+const HIST_CHUNK: usize = 1 << 15;
+
+/// A matrix's nonzero values row by row, each as its bin in a [`Hist`] (the feature's
+/// offset plus the value): row `r`'s are `bins[start[r]..start[r + 1]]`.
+#[derive(Debug, Clone, Default)]
+pub(super) struct SparseRows {
+    start: Vec<usize>,
+    bins: Vec<u32>,
+}
+
+impl SparseRows {
+    /// The nonzero values of `x` (whose feature `j` has its bins from `offsets[j]`).
+    pub(super) fn of_matrix(x: &FeatureMatrix, offsets: &[usize]) -> SparseRows {
+        const ROWS: usize = 1 << 12;
+        let columns = x.columns();
+        let starts: Vec<usize> = (0..x.n_rows()).step_by(ROWS).collect();
+        let parts: Vec<(Vec<usize>, Vec<u32>)> = starts
+            .par_iter()
+            .map(|&from| {
+                let to = (from + ROWS).min(x.n_rows());
+                let (mut lens, mut bins) = (Vec::with_capacity(to - from), Vec::new());
+                for r in from..to {
+                    let before = bins.len();
+                    for (c, &o) in columns.iter().zip(offsets) {
+                        let v = c.values[r];
+                        if v != 0 {
+                            // Below the total number of bins, which fits u32 (< 65 536 a feature).
+                            bins.push((o + usize::from(v)) as u32);
+                        }
+                    }
+                    lens.push(bins.len() - before);
+                }
+                (lens, bins)
+            })
+            .collect();
+        let mut sparse = SparseRows {
+            start: Vec::with_capacity(x.n_rows() + 1),
+            bins: Vec::with_capacity(parts.iter().map(|p| p.1.len()).sum()),
+        };
+        sparse.start.push(0);
+        for (lens, bins) in parts {
+            for l in lens {
+                let last = sparse.start[sparse.start.len() - 1];
+                sparse.start.push(last + l);
+            }
+            sparse.bins.extend(bins);
+        }
+        sparse
+    }
+
+    #[inline]
+    fn of(&self, r: u32) -> &[u32] {
+        &self.bins[self.start[r as usize]..self.start[r as usize + 1]]
+    }
+}
+
+/// Where each feature's bins start in a [`Hist`] of `x`, and (last) the total.
+pub(super) fn bin_offsets(x: &FeatureMatrix) -> Vec<usize> {
+    let mut offsets = vec![0];
+    for c in x.columns() {
+        offsets.push(offsets[offsets.len() - 1] + c.kind.cardinality().min(1 << 16));
+    }
+    offsets
+}
+
+/// The bins of every feature's values at one node, feature after feature: feature `j`'s
+/// bins are `bins[offsets[j]..offsets[j + 1]]` (the fitter's offsets).
+pub(super) struct Hist<B> {
+    bins: Vec<B>,
+}
 
 pub(super) struct Fitter<'a, T: Target> {
     pub(super) params: &'a TreeParams,
     pub(super) cols: Vec<&'a [u16]>,
-    pub(super) cards: Vec<usize>,
+    /// The matrix's nonzero values by row, as bins of a [`Hist`], so that one pass over
+    /// a node's rows counts every feature and skips the (many) zeros.
+    pub(super) sparse: &'a SparseRows,
+    pub(super) width: usize,
+    /// Where each feature's bins start in a [`Hist`]; the last entry is the total.
+    pub(super) offsets: Vec<usize>,
     pub(super) categorical: Vec<bool>,
     /// Feature names, by index.
     pub(super) names: Vec<String>,
@@ -98,35 +202,63 @@ impl<T: Target> Fitter<'_, T> {
             && T::splittable(stat)
     }
 
-    /// Histograms of all features over `rows[start..end]`, one feature per rayon task.
-    /// Every value is below its feature's cardinality: the matrix was checked when built.
+    /// Histograms of all features over `rows[start..end]`: one pass over the rows' nonzero
+    /// values, in parallel over chunks of rows, whose bins are added; each feature's bin
+    /// of 0 is then the node's statistic minus its other bins. All exact: bins hold
+    /// integers, so the order of the additions does not matter.
     pub(super) fn histogram(&self, start: usize, end: usize) -> Hist<T::Bin> {
         let rows = &self.rows[start..end];
-        // Gathered once per node rather than once per feature.
-        let inc: Vec<T::Bin> = rows.iter().map(|&r| self.target.bin(r)).collect();
-        self.cols
-            .par_iter()
-            .zip(self.cards.par_iter())
-            .map(|(col, &card)| {
-                let mut h = vec![T::Bin::default(); card];
-                for (&r, &add) in rows.iter().zip(&inc) {
-                    h[usize::from(col[r as usize])] += add;
+        let sparse = self.sparse;
+        let count = |rows: &[u32]| {
+            let mut bins = vec![T::Bin::default(); self.offsets[self.width]];
+            let mut node = T::Bin::default();
+            for &r in rows {
+                let add = self.target.bin(r);
+                node += add;
+                for &b in sparse.of(r) {
+                    bins[b as usize] += add;
                 }
-                h
-            })
-            .collect()
+            }
+            (bins, node)
+        };
+        let (mut bins, node) = if rows.len() <= HIST_CHUNK {
+            count(rows)
+        } else {
+            rows.par_chunks(HIST_CHUNK)
+                .map(count)
+                .reduce_with(|(mut a, mut n), (b, m)| {
+                    for (x, &y) in a.iter_mut().zip(&b) {
+                        *x += y;
+                    }
+                    n += m;
+                    (a, n)
+                })
+                .unwrap_or_else(|| count(&[]))
+        };
+        for w in self.offsets.windows(2) {
+            let mut zero = node;
+            for &b in &bins[w[0] + 1..w[1]] {
+                zero -= b;
+            }
+            bins[w[0]] = zero;
+        }
+        Hist { bins }
+    }
+
+    /// Feature `j`'s bins in `hist`.
+    fn feature<'h>(&self, hist: &'h Hist<T::Bin>, j: usize) -> &'h [T::Bin] {
+        &hist.bins[self.offsets[j]..self.offsets[j + 1]]
     }
 
     /// The best split of a node with histogram `hist`, if it beats `min_split_gain`.
     fn best_split(&self, hist: &Hist<T::Bin>, stat: T::Bin) -> Option<(usize, SplitRule)> {
         let tol = T::tolerance(stat);
         let min_leaf = self.params.min_leaf as u64;
-        let per_feature: Vec<Option<(SplitRule, f64)>> = hist
-            .par_iter()
-            .zip(self.categorical.par_iter())
-            .zip(self.allowed.par_iter())
-            .map(|((h, &cat), allowed)| {
-                let allowed = allowed.as_deref();
+        let per_feature: Vec<Option<(SplitRule, f64)>> = (0..self.width)
+            .into_par_iter()
+            .map(|j| {
+                let (h, cat) = (self.feature(hist, j), self.categorical[j]);
+                let allowed = self.allowed[j].as_deref();
                 best_in_feature::<T>(h, cat, allowed, stat, min_leaf, tol)
             })
             .collect();
@@ -310,10 +442,8 @@ fn partition<T: Target>(
 /// `parent - child`, bin by bin, reusing the parent's memory. Exact: bins hold integers
 /// and each child's are at most the parent's.
 fn subtract<B: Copy + SubAssign>(mut parent: Hist<B>, child: &Hist<B>) -> Hist<B> {
-    for (p, c) in parent.iter_mut().zip(child) {
-        for (a, &b) in p.iter_mut().zip(c) {
-            *a -= b;
-        }
+    for (a, &b) in parent.bins.iter_mut().zip(&child.bins) {
+        *a -= b;
     }
     parent
 }

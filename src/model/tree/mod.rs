@@ -31,7 +31,7 @@ mod tests;
 pub use build::ClassificationTree;
 pub use grid::{DaysGrid, ThresholdGrid};
 pub use nodes::{Condition, Counts, Leaf, Node, NodeKind, NodeSpec, Split, SplitRule, TreeFeature};
-pub use params::TreeParams;
+pub use params::{CountsMatrix, TreeParams};
 pub use regression::{RegressionLeaf, RegressionTree};
 pub use score::RowScorer;
 

@@ -4,9 +4,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::build::ClassificationTree;
-use super::fit::{Classes, Fitter, Target};
+use super::fit::{bin_offsets, Classes, Fitter, SparseRows, Target, WeightedClasses};
 use super::grid::ThresholdGrid;
-use super::nodes::{Node, TreeFeature};
+use super::nodes::{Counts, Node, TreeFeature};
 use super::{input, MAX_DEPTH_LIMIT};
 use crate::error::{Error, Result};
 use crate::model::{FeatureKind, FeatureMatrix};
@@ -119,18 +119,88 @@ impl TreeParams {
         let row_ids = row_ids(x, rows)?;
         let positives: u64 = rows.iter().map(|&r| u64::from(y[r])).sum();
         let stat = rows.len() as u64 | (positives << 32);
-        let (features, nodes) = self.grow(x, row_ids, Classes(y), stat);
+        let sparse = SparseRows::of_matrix(x, &bin_offsets(x));
+        let (features, nodes) = self.grow((x, &sparse), row_ids, Classes(y), stat, &holders);
+        Ok(ClassificationTree { features, nodes })
+    }
+
+    /// Fits a tree to weighted rows: row `r` of `x` stands for `counts[r].n` training rows,
+    /// `counts[r].positives` of them positive (rows with `n = 0` take no part). The same
+    /// tree as [`TreeParams::fit`] on the rows expanded, each repeated `n` times with its
+    /// labels, but in the time of the distinct rows: a bootstrap replicate fits on the
+    /// counts of patterns of identical rows. A coarse [`TreeParams::threshold_grid`] counts
+    /// the persons of [`CountsMatrix::persons`] as the holders of a value (so a replicate
+    /// keeps the grid of the sample, not of its resample).
+    ///
+    /// ```
+    /// use banenafspraak::model::{Counts, CountsMatrix, FeatureColumn, FeatureMatrix, TreeParams};
+    /// let x = FeatureMatrix::from_columns(vec![FeatureColumn::numeric("age", 9, vec![1, 5, 9])])?;
+    /// let x = CountsMatrix::new(x, vec![3, 1, 2])?;
+    /// let counts = [Counts { n: 3, positives: 0 }, Counts { n: 0, positives: 0 }, Counts { n: 2, positives: 2 }];
+    /// let params = TreeParams { min_leaf: 2, ..TreeParams::default() };
+    /// let tree = params.fit_counts(&x, &counts)?;
+    /// // The split is at an observed value, 1: the row without a count goes right.
+    /// assert_eq!(tree.try_predict_proba(x.matrix())?, [0.0, 1.0, 1.0]);
+    /// # Ok::<(), banenafspraak::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`TreeParams::fit`]; also when `counts` does not have one entry per row, a count
+    /// has more positives than rows, or no row has a count.
+    pub fn fit_counts(&self, x: &CountsMatrix, counts: &[Counts]) -> Result<ClassificationTree> {
+        self.check()?;
+        let (matrix, persons) = (&x.x, &x.persons);
+        if counts.len() != matrix.n_rows() {
+            return Err(input(format!(
+                "{} counts for a matrix of {} rows",
+                counts.len(),
+                matrix.n_rows()
+            )));
+        }
+        if let Some(r) = counts.iter().position(|c| c.positives > c.n) {
+            return Err(input(format!(
+                "row {r} has {} positives among {} rows",
+                counts[r].positives, counts[r].n
+            )));
+        }
+        let n: u64 = counts.iter().map(|c| c.n).sum();
+        if n == 0 || n > u64::from(u32::MAX) {
+            return Err(input(format!(
+                "{n} rows to fit on; a tree needs between 1 and {} rows",
+                u32::MAX
+            )));
+        }
+        // In range: the matrix has fewer than 2^32 rows (checked when it was made).
+        let row_ids: Vec<u32> = (0..counts.len() as u32)
+            .filter(|&r| counts[r as usize].n > 0)
+            .collect();
+        let positives: u64 = counts.iter().map(|c| c.positives).sum();
+        // n < 2^32, so neither half of a packed bin overflows into the other.
+        let packed = counts.iter().map(|c| c.n | (c.positives << 32)).collect();
+        let holders = |values: &[u16], row_ids: &[u32]| {
+            let mut held = vec![0u64; 1 << 16];
+            for &r in row_ids {
+                held[usize::from(values[r as usize])] += persons[r as usize];
+            }
+            held
+        };
+        let stat = n | (positives << 32);
+        let target = WeightedClasses(packed);
+        let (features, nodes) = self.grow((matrix, &x.sparse), row_ids, target, stat, &holders);
         Ok(ClassificationTree { features, nodes })
     }
 
     /// Grows a tree for `target` over the (checked) training rows whose summed
-    /// statistic is `stat`: the histogram fit both trees share.
+    /// statistic is `stat`: the histogram fit both trees share. `sparse` holds `x`'s
+    /// nonzero values; `holders(values, rows)` counts the persons holding each value (for
+    /// a coarse threshold grid).
     pub(super) fn grow<T: Target>(
         &self,
-        x: &FeatureMatrix,
+        (x, sparse): (&FeatureMatrix, &SparseRows),
         row_ids: Vec<u32>,
         target: T,
         stat: T::Bin,
+        holders: &Holders<'_>,
     ) -> (Vec<TreeFeature>, Vec<Node>) {
         let columns = x.columns();
         let features: Vec<TreeFeature> = columns
@@ -147,13 +217,13 @@ impl TreeParams {
                     .mask(&c.name, &c.kind, || holders(&c.values, &row_ids))
             })
             .collect();
+        let width = columns.len();
         let mut fitter = Fitter {
             params: self,
             cols: columns.iter().map(|c| c.values.as_slice()).collect(),
-            cards: columns
-                .iter()
-                .map(|c| c.kind.cardinality().min(1 << 16))
-                .collect(),
+            sparse,
+            width,
+            offsets: bin_offsets(x),
             categorical: columns
                 .iter()
                 .map(|c| matches!(c.kind, FeatureKind::Categorical { .. }))
@@ -161,7 +231,7 @@ impl TreeParams {
             names: features.iter().map(|f| f.name.clone()).collect(),
             allowed,
             target,
-            total: row_ids.len() as f64,
+            total: T::rows(stat) as f64,
             rows: row_ids,
             scratch: Vec::new(),
             nodes: Vec::new(),
@@ -169,6 +239,52 @@ impl TreeParams {
         let n = fitter.rows.len();
         fitter.grow(0, n, stat, 0, None);
         (features, fitter.nodes)
+    }
+}
+
+/// `holders(values, rows)`: per value of a column, the persons among `rows` holding it.
+pub(super) type Holders<'h> = dyn Fn(&[u16], &[u32]) -> Vec<u64> + 'h;
+
+/// Distinct rows to fit many trees on with different counts ([`TreeParams::fit_counts`]):
+/// the matrix, its nonzero values laid out for fitting once, and the persons each row
+/// stands for.
+#[derive(Debug, Clone)]
+pub struct CountsMatrix {
+    x: FeatureMatrix,
+    sparse: SparseRows,
+    persons: Vec<u64>,
+}
+
+impl CountsMatrix {
+    /// The rows of `x`, row `r` standing for `persons[r]` distinct persons.
+    ///
+    /// # Errors
+    /// [`Error::ModelInput`] when `persons` does not have one entry per row or the matrix
+    /// has `u32::MAX` rows or more.
+    pub fn new(x: FeatureMatrix, persons: Vec<u64>) -> Result<CountsMatrix> {
+        if persons.len() != x.n_rows() || u32::try_from(x.n_rows()).is_err() {
+            return Err(input(format!(
+                "{} person counts for a matrix of {} rows (at most {})",
+                persons.len(),
+                x.n_rows(),
+                u32::MAX - 1
+            )));
+        }
+        Ok(CountsMatrix {
+            sparse: SparseRows::of_matrix(&x, &bin_offsets(&x)),
+            x,
+            persons,
+        })
+    }
+
+    /// The matrix.
+    pub fn matrix(&self) -> &FeatureMatrix {
+        &self.x
+    }
+
+    /// The persons each row stands for.
+    pub fn persons(&self) -> &[u64] {
+        &self.persons
     }
 }
 
@@ -188,7 +304,7 @@ pub(super) fn row_ids(x: &FeatureMatrix, rows: &[usize]) -> Result<Vec<u32>> {
 }
 
 /// Per value, the number of distinct rows among `rows` that hold it.
-fn holders(values: &[u16], rows: &[u32]) -> Vec<u64> {
+pub(super) fn holders(values: &[u16], rows: &[u32]) -> Vec<u64> {
     let mut distinct = rows.to_vec();
     distinct.sort_unstable();
     distinct.dedup();

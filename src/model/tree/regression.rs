@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::build::ClassificationTree;
 use super::display::write_tree;
-use super::fit::Target;
+use super::fit::{bin_offsets, SparseRows, Target};
 use super::nodes::{Condition, Counts, Node, TreeFeature};
 use super::params::{row_ids, TreeParams};
 use super::{input, TIE_TOL};
@@ -191,7 +191,9 @@ impl TreeParams {
             acc += target.bin(r);
             acc
         });
-        let (features, nodes) = self.grow(x, ids, target, stat);
+        let sparse = SparseRows::of_matrix(x, &bin_offsets(x));
+        let holders = &super::params::holders;
+        let (features, nodes) = self.grow((x, &sparse), ids, target, stat, holders);
         Ok(RegressionTree {
             shape: ClassificationTree { features, nodes },
         })
