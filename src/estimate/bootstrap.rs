@@ -1,6 +1,7 @@
 //! One bootstrap replicate, fitted and scored: the three models refitted on their
-//! resampled training rows (drawn as counts over patterns of identical rows), the Elkan-Noto rate re-estimated on resampled held-out
-//! register members, and the scoring plan's cell sums under the refitted pipeline.
+//! resampled training rows (trees on the draws summed over patterns of identical rows),
+//! the Elkan-Noto rate re-estimated on resampled held-out register members, and the
+//! scoring plan's cell sums under the refitted pipeline.
 //!
 //! This is the fit-and-score function that the uncertainty module runs once per
 //! replicate; it uses only what sits below it (the training data, the fitted pipeline and
@@ -10,9 +11,9 @@ use super::correction::Correction;
 use super::fitted::{EncodedRows, FittedPipeline, FittedStage, Scorer};
 use super::plan::{CellSums, ScoringPlan};
 use super::resample::Patterns;
-use super::training::TrainingData;
+use super::training::{expand, TrainingData};
 use crate::error::{Error, Result};
-use crate::model::{FeatureMatrix, ModelSpec, PreparedFeatures};
+use crate::model::{FeatureMatrix, FittedModel, ModelSpec, PreparedFeatures};
 use crate::schema::Population;
 
 /// What a replicate refits: the three stages' training data (comparability, job-find,
@@ -39,8 +40,8 @@ pub(crate) struct FitAndScore<'a> {
     scoring: Scoring,
     /// The held-out register members' features (Elkan-Noto only).
     held_out: Option<FeatureMatrix>,
-    /// Each stage's training part grouped into patterns, once for all replicates.
-    patterns: [Patterns; 3],
+    /// Each tree stage's training part grouped into patterns, once for all replicates.
+    patterns: [Option<Patterns>; 3],
 }
 
 /// What replicates score with, prepared once: each replicate's models read other
@@ -82,7 +83,10 @@ impl<'a> FitAndScore<'a> {
             },
             held_out: (fitted.correction.correction == Correction::ElkanNoto)
                 .then(|| comparability.select(&comparability.held_out_positives())),
-            patterns: std::array::from_fn(|k| Patterns::of(&resampling.data[k])),
+            patterns: std::array::from_fn(|k| {
+                matches!(resampling.specs[k], ModelSpec::Tree(_))
+                    .then(|| Patterns::of(&resampling.data[k]))
+            }),
         })
     }
 
@@ -90,8 +94,14 @@ impl<'a> FitAndScore<'a> {
     /// on threads or on other replicates).
     pub fn replicate(&self, r: u64) -> Result<Replicate> {
         let Resampling { data, specs, seed } = self.resampling;
-        let counts: [_; 3] = std::array::from_fn(|k| self.patterns[k].counts(&data[k], seed, r));
-        let fit = |k: usize| self.patterns[k].refit(specs[k], &data[k], &counts[k], (seed, r));
+        let times: [_; 3] = std::array::from_fn(|k| data[k].bootstrap_times(seed, r));
+        // A tree on the draws summed by pattern is the tree on the rows drawn.
+        let fit = |k: usize| match (specs[k], &self.patterns[k]) {
+            (ModelSpec::Tree(p), Some(patterns)) => Ok(FittedModel::Tree(
+                p.fit_counts(&patterns.x, &patterns.counts(&data[k], &times[k]))?,
+            )),
+            _ => data[k].refit(specs[k], &expand(&times[k])),
+        };
         let (comparability, find, keep) = (fit(0)?, fit(1)?, fit(2)?);
         let (correction, labelling) = match &self.held_out {
             Some(x) => {
@@ -113,10 +123,7 @@ impl<'a> FitAndScore<'a> {
         };
         // The hours model is refitted on the keepers with hours in the job-keep resample.
         let hours = match &self.fitted.hours {
-            Some(h) => {
-                let keepers = self.patterns[2].rows(&data[2], &counts[2], (seed, r), true);
-                Some(h.refit(self.pop, data[2].keep_rows(), &keepers)?)
-            }
+            Some(h) => Some(h.refit(self.pop, data[2].keep_rows(), &expand(&times[2]))?),
             None => None,
         };
         let replicate = FittedPipeline::from_stages(

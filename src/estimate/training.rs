@@ -3,9 +3,10 @@
 //! A [`TrainingData`] is one stage's seeded sample and 80/20 split
 //! ([`TrainingDesign::split`]) with its features encoded: matrix rows `0..n_train` are the
 //! training part, the rest the held-out part. Fitting on it gives the stage's
-//! [`FittedStage`]; a bootstrap replicate refits on a resample of the training rows with
-//! replacement within each class, drawn as counts over patterns of identical rows
-//! ([`Patterns`](super::resample::Patterns)), so a replicate copies no features.
+//! [`FittedStage`]; a bootstrap replicate refits on [`TrainingData::bootstrap_rows`], which
+//! resamples the training rows with replacement within each class. Repeated row indices
+//! count as weights in both model families, so a replicate copies no features; trees
+//! take the draws summed over patterns of identical rows (`resample`).
 //!
 //! **Class sizes.** The design fixes the sample's class sizes at the population's shares,
 //! so a resample keeps the design's shares up to the uncertainty of the population's own
@@ -37,10 +38,9 @@ use crate::schema::{Person, Population};
 /// coincide with the streams of the sample and split (which use the seed itself).
 const BOOTSTRAP_SEED_OFFSET: u64 = 0x626f_6f74_7374_7270;
 
-/// Streams per replicate: stage `stage` (0, 1, 2) uses `stage + sub` with `sub` 0 for its
-/// training resample, 4 for its held-out resample and 8 to spread a resample's pattern
-/// counts over rows, so no two draws of a replicate share a stream.
-const STREAMS_PER_REPLICATE: u64 = 12;
+/// Streams per replicate: a stage's training resample uses `stage`, its held-out resample
+/// `stage + 4`.
+const STREAMS_PER_REPLICATE: u64 = 8;
 
 /// One model's sample, split and encoded features.
 ///
@@ -50,10 +50,10 @@ const STREAMS_PER_REPLICATE: u64 = 12;
 /// let pop = SynthParams { persons: 20_000, seed: 3, ..SynthParams::default() }.generate()?;
 /// let params = EstimationParams::default();
 /// let data = TrainingData::comparability(&params, &pop)?;
-/// // A replicate's positives: both classes stay present.
-/// let mut rng = data.bootstrap_rng(params.design.seed, 0, 0);
-/// let positives = data.bootstrap_class_sizes(&mut rng);
-/// assert!(0 < positives && positives < data.n_train);
+/// // A replicate: as many rows as the training part, with both classes.
+/// let rows = data.bootstrap_rows(params.design.seed, 0);
+/// assert_eq!(rows.len(), data.n_train);
+/// assert!(rows.iter().any(|&r| data.labels[r]) && rows.iter().any(|&r| !data.labels[r]));
 /// # Ok::<(), banenafspraak::Error>(())
 /// ```
 #[derive(Debug, Clone)]
@@ -189,29 +189,45 @@ impl TrainingData {
         spec.fit(&self.x, &self.labels, rows)
     }
 
-    /// The number of positives in bootstrap replicate `replicate`'s resample of the
-    /// training part (its negatives are the rest of `n_train`): around the design's, with
-    /// variance phi n s (1 - s) (see the module doc), both classes kept present so that
-    /// every replicate can be fitted. Draws from `rng`, the replicate's stream of this stage
-    /// ([`TrainingData::bootstrap_rng`]); the rows within each class are then resampled
-    /// with replacement ([`Patterns::counts`](super::resample::Patterns::counts)).
-    pub fn bootstrap_class_sizes(&self, rng: &mut ChaCha8Rng) -> usize {
-        let positives = self.labels[..self.n_train].iter().filter(|&&y| y).count();
+    /// Bootstrap replicate `replicate`: the training part resampled with replacement
+    /// within each class, as ascending matrix rows (a row drawn k times appears k times).
+    /// The rows of [`TrainingData::bootstrap_times`].
+    pub fn bootstrap_rows(&self, seed: u64, replicate: u64) -> Vec<usize> {
+        expand(&self.bootstrap_times(seed, replicate))
+    }
+
+    /// Bootstrap replicate `replicate` as how often each training row is drawn: with
+    /// replacement within each class, as many draws as the training part; the class sizes
+    /// vary with variance phi n s (1 - s) around the design's (see the module doc). Seeded
+    /// by (`seed`, this stage, `replicate`) only, so it does not depend on threads or on
+    /// other replicates.
+    pub fn bootstrap_times(&self, seed: u64, replicate: u64) -> Vec<u32> {
+        let mut rng = self.rng(seed, replicate, 0);
+        let positives: Vec<usize> = (0..self.n_train).filter(|&r| self.labels[r]).collect();
+        let negatives: Vec<usize> = (0..self.n_train).filter(|&r| !self.labels[r]).collect();
         let n = self.n_train as f64;
-        let s = positives as f64 / n;
+        let s = positives.len() as f64 / n;
         let sd = (self.sampling_fraction.clamp(0.0, 1.0) * n * s * (1.0 - s)).sqrt();
-        if positives == 0 || positives == self.n_train {
-            positives
+        // Both classes stay present, so every replicate can be fitted.
+        let n_pos = if positives.is_empty() || negatives.is_empty() {
+            positives.len()
         } else {
-            let drawn = (positives as f64 + sd * standard_normal(rng)).round();
+            let drawn = (positives.len() as f64 + sd * standard_normal(&mut rng)).round();
             drawn.clamp(1.0, (self.n_train - 1) as f64) as usize
+        };
+        let mut times = vec![0u32; self.n_train];
+        for (members, k) in [(&positives, n_pos), (&negatives, self.n_train - n_pos)] {
+            for _ in 0..k {
+                times[members[rng.gen_range(0..members.len())]] += 1;
+            }
         }
+        times
     }
 
     /// The held-out positives resampled with replacement for replicate `replicate`, as
     /// indices into [`TrainingData::held_out_positives`] (ascending).
     pub fn bootstrap_held_out(&self, seed: u64, replicate: u64, m: usize) -> Vec<usize> {
-        let mut rng = self.bootstrap_rng(seed, replicate, 4);
+        let mut rng = self.rng(seed, replicate, 4);
         let mut times = vec![0u32; m];
         for _ in 0..m {
             times[rng.gen_range(0..m)] += 1;
@@ -219,10 +235,7 @@ impl TrainingData {
         expand(&times)
     }
 
-    /// The random stream `sub` (0, 4 or 8) of this stage in replicate `replicate`: seeded
-    /// by (`seed`, stage, replicate) only, so a replicate does not depend on threads or on
-    /// other replicates. The class sizes and counts use `sub` 0, the held-out resample 4.
-    pub fn bootstrap_rng(&self, seed: u64, replicate: u64, sub: u64) -> ChaCha8Rng {
+    fn rng(&self, seed: u64, replicate: u64, sub: u64) -> ChaCha8Rng {
         let mut rng = ChaCha8Rng::seed_from_u64(seed.wrapping_add(BOOTSTRAP_SEED_OFFSET));
         rng.set_stream(replicate * STREAMS_PER_REPLICATE + self.stream + sub);
         rng
@@ -254,10 +267,62 @@ fn standard_normal(rng: &mut ChaCha8Rng) -> f64 {
 }
 
 /// Row `i` repeated `times[i]` times, ascending.
-fn expand(times: &[u32]) -> Vec<usize> {
+pub(crate) fn expand(times: &[u32]) -> Vec<usize> {
     let mut rows = Vec::with_capacity(times.len());
     for (i, &k) in times.iter().enumerate() {
         rows.extend(std::iter::repeat_n(i, k as usize));
     }
     rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::estimate::EstimationParams;
+    use crate::synth::SynthParams;
+
+    #[test]
+    fn bootstrap_rows_are_seeded_per_replicate_and_keep_class_sizes() {
+        let pop = SynthParams {
+            persons: 8_000,
+            seed: 5,
+            ..SynthParams::default()
+        }
+        .generate()
+        .unwrap();
+        let mut params = EstimationParams::default();
+        params.set_min_leaf(50, 10);
+        let data = TrainingData::comparability(&params, &pop).unwrap();
+        let a = data.bootstrap_rows(1, 0);
+        assert_eq!(a, data.bootstrap_rows(1, 0));
+        assert_ne!(a, data.bootstrap_rows(1, 1));
+        assert_ne!(a, data.bootstrap_rows(2, 0));
+        assert!(a.windows(2).all(|w| w[0] <= w[1]));
+        // The whole population is the sample (phi = 1): the positives vary as in an
+        // ordinary bootstrap, sd sqrt(n s (1 - s)).
+        assert_eq!(data.sampling_fraction, 1.0);
+        let pos = |rows: &[usize]| rows.iter().filter(|&&r| data.labels[r]).count() as f64;
+        let n = data.n_train as f64;
+        let s = pos(&data.train_rows()) / n;
+        let draws: Vec<f64> = (0..200).map(|r| pos(&data.bootstrap_rows(1, r))).collect();
+        let mean = draws.iter().sum::<f64>() / 200.0;
+        let sd = (draws.iter().map(|d| (d - mean).powi(2)).sum::<f64>() / 199.0).sqrt();
+        let want = (n * s * (1.0 - s)).sqrt();
+        assert!((mean - n * s).abs() < 0.3 * want, "{mean} vs {}", n * s);
+        assert!((sd / want - 1.0).abs() < 0.2, "{sd} vs {want}");
+        // A stratified design sample (phi small) keeps the class sizes nearly fixed.
+        let mut small = data.clone();
+        small.sampling_fraction = 1e-6;
+        assert!((pos(&small.bootstrap_rows(1, 0)) - n * s).abs() <= 1.0);
+        // About 1 - 1/e of the rows are drawn at least once.
+        let mut distinct = a.clone();
+        distinct.dedup();
+        let share = distinct.len() as f64 / a.len() as f64;
+        assert!((share - 0.632).abs() < 0.03, "{share}");
+        let m = data.held_out_positives().len();
+        assert!(m > 0);
+        let h = data.bootstrap_held_out(1, 0, m);
+        assert_eq!(h.len(), m);
+        assert!(h.iter().all(|&i| i < m));
+    }
 }

@@ -14,7 +14,7 @@
 //!   behind the correction (see the sensitivity table).
 //!   Within each class the rows are drawn with replacement; the class sizes vary by as
 //!   much as the population's own register share is uncertain (see
-//!   [`TrainingData::bootstrap_class_sizes`]).
+//!   [`TrainingData::bootstrap_rows`]).
 //! - **Leaf-rate variance** ([`CountVariances`] in
 //!   [`ExpectedCounts::leaf_rate_variance`](super::ExpectedCounts::leaf_rate_variance),
 //!   trees only): the same sampling error computed analytically with the tree shapes held
