@@ -1,8 +1,7 @@
 //! Bootstrap of the comparability model (issue 5 target: 200 refits of the
 //! 1,000,000-row tree in at most 60 s on the 2-core machine). One iteration is 200
 //! replicates: each resamples the 800,000 training rows of a 1,000,000-person sample
-//! within class ([`TrainingData::bootstrap_times`]), sums the draws over patterns of
-//! identical rows ([`Patterns::counts`]) and refits the depth-5, 1,000-per-leaf tree on
+//! within class, sums the draws over patterns of identical rows ([`Patterns::counts`]) and refits the depth-5, 1,000-per-leaf tree on
 //! the sums, in parallel over replicates as the pipeline runs them. The patterns are grouped once, outside the timing, as a run
 //! groups them once for all replicates.
 
@@ -52,7 +51,7 @@ fn bootstrap(c: &mut Criterion) {
             let leaves: usize = (0..REPLICATES)
                 .into_par_iter()
                 .map(|r| {
-                    let counts = patterns.counts(&data, &data.bootstrap_times(seed, r));
+                    let counts = patterns.counts(&data, seed, r);
                     let model = tree
                         .fit_counts(&patterns.x, &counts)
                         .unwrap_or_else(|e| panic!("{e}"));

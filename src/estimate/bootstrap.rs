@@ -11,7 +11,7 @@ use super::correction::Correction;
 use super::fitted::{EncodedRows, FittedPipeline, FittedStage, Scorer};
 use super::plan::{CellSums, ScoringPlan};
 use super::resample::Patterns;
-use super::training::{expand, TrainingData};
+use super::training::TrainingData;
 use crate::error::{Error, Result};
 use crate::model::{FeatureMatrix, FittedModel, ModelSpec, PreparedFeatures};
 use crate::schema::Population;
@@ -94,13 +94,12 @@ impl<'a> FitAndScore<'a> {
     /// on threads or on other replicates).
     pub fn replicate(&self, r: u64) -> Result<Replicate> {
         let Resampling { data, specs, seed } = self.resampling;
-        let times: [_; 3] = std::array::from_fn(|k| data[k].bootstrap_times(seed, r));
         // A tree on the draws summed by pattern is the tree on the rows drawn.
         let fit = |k: usize| match (specs[k], &self.patterns[k]) {
             (ModelSpec::Tree(p), Some(patterns)) => Ok(FittedModel::Tree(
-                p.fit_counts(&patterns.x, &patterns.counts(&data[k], &times[k]))?,
+                p.fit_counts(&patterns.x, &patterns.counts(&data[k], seed, r))?,
             )),
-            _ => data[k].refit(specs[k], &expand(&times[k])),
+            _ => data[k].refit(specs[k], &data[k].bootstrap_rows(seed, r)),
         };
         let (comparability, find, keep) = (fit(0)?, fit(1)?, fit(2)?);
         let (correction, labelling) = match &self.held_out {
@@ -123,7 +122,11 @@ impl<'a> FitAndScore<'a> {
         };
         // The hours model is refitted on the keepers with hours in the job-keep resample.
         let hours = match &self.fitted.hours {
-            Some(h) => Some(h.refit(self.pop, data[2].keep_rows(), &expand(&times[2]))?),
+            Some(h) => Some(h.refit(
+                self.pop,
+                data[2].keep_rows(),
+                &data[2].bootstrap_rows(seed, r),
+            )?),
             None => None,
         };
         let replicate = FittedPipeline::from_stages(

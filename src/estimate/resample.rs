@@ -4,7 +4,7 @@
 //! patterns rather than of the rows (`TreeParams::fit_counts`).
 //!
 //! **The same resample, not one like it.** The rows are drawn as before
-//! ([`TrainingData::bootstrap_times`]: with replacement within each class, seeded by
+//! ([`TrainingData::bootstrap_draws`]: with replacement within each class, seeded by
 //! (seed, stage, replicate) only) and only then summed by pattern. A tree on the sums is the
 //! tree on the rows drawn, so a replicate, and every interval, is the one the row bootstrap
 //! gives, to the last digit.
@@ -20,8 +20,9 @@ pub struct Patterns {
     /// One row per pattern (the features every row of the pattern has), with the
     /// training rows of each (the persons a coarse threshold grid counts).
     pub x: CountsMatrix,
-    /// The pattern of each training row.
-    pattern: Vec<u32>,
+    /// The pattern of each training row of each class (negatives, positives), in the
+    /// order of [`TrainingData::class_rows`].
+    classes: [Vec<u32>; 2],
 }
 
 impl Patterns {
@@ -54,10 +55,13 @@ impl Patterns {
             pattern[r as usize] = (representatives.len() - 1) as u32;
             *persons.last_mut().expect("a pattern was started") += 1;
         }
+        let classes = data
+            .class_rows()
+            .map(|rows| rows.iter().map(|&r| pattern[r as usize]).collect());
         Patterns {
             x: CountsMatrix::new(data.x.select_rows(&representatives), persons)
                 .expect("one person count per pattern"),
-            pattern,
+            classes,
         }
     }
 
@@ -71,15 +75,16 @@ impl Patterns {
         self.x.persons().is_empty()
     }
 
-    /// A resample's counts per pattern: `times[r]`, how often training row `r` was drawn
-    /// ([`TrainingData::bootstrap_times`]), summed by pattern and class.
-    pub fn counts(&self, data: &TrainingData, times: &[u32]) -> Vec<Counts> {
+    /// Replicate `replicate`'s counts per pattern: the draws of
+    /// [`TrainingData::bootstrap_draws`] summed by pattern and class, without a count per row.
+    pub fn counts(&self, data: &TrainingData, seed: u64, replicate: u64) -> Vec<Counts> {
         let mut counts = vec![Counts { n: 0, positives: 0 }; self.len()];
-        for ((&p, &k), &y) in self.pattern.iter().zip(times).zip(&data.labels) {
-            let c = &mut counts[p as usize];
-            c.n += u64::from(k);
-            c.positives += u64::from(k) * u64::from(y);
-        }
+        let sizes = [self.classes[0].len(), self.classes[1].len()];
+        data.bootstrap_draws(seed, replicate, sizes, |class, i| {
+            let c = &mut counts[self.classes[class][i] as usize];
+            c.n += 1;
+            c.positives += class as u64;
+        });
         counts
     }
 }
@@ -114,10 +119,15 @@ mod tests {
             data.n_train as u64
         );
         let mut rows_of = vec![0u64; patterns.len()];
-        for (r, &p) in patterns.pattern.iter().enumerate() {
-            rows_of[p as usize] += 1;
-            for (c, pc) in data.x.columns().iter().zip(patterns.x.matrix().columns()) {
-                assert_eq!(c.values[r], pc.values[p as usize], "row {r}, pattern {p}");
+        for (rows, patterns_of) in data.class_rows().iter().zip(&patterns.classes) {
+            for (&r, &p) in rows.iter().zip(patterns_of) {
+                rows_of[p as usize] += 1;
+                for (c, pc) in data.x.columns().iter().zip(patterns.x.matrix().columns()) {
+                    assert_eq!(
+                        c.values[r as usize], pc.values[p as usize],
+                        "row {r}, pattern {p}"
+                    );
+                }
             }
         }
         assert_eq!(rows_of, patterns.x.persons());
@@ -141,10 +151,20 @@ mod tests {
             ..TreeParams::default()
         };
         for r in 0..3 {
+            let counts = patterns.counts(&data, 9, r);
             let times = data.bootstrap_times(9, r);
-            let counts = patterns.counts(&data, &times);
-            let drawn: u64 = times.iter().map(|&k| u64::from(k)).sum();
-            assert_eq!(counts.iter().map(|c| c.n).sum::<u64>(), drawn);
+            for (y, want) in [(false, 0), (true, 1)] {
+                // Summed by class, the counts are the rows drawn of that class.
+                let drawn: u64 = (0..data.n_train)
+                    .filter(|&i| data.labels[i] == y)
+                    .map(|i| u64::from(times[i]))
+                    .sum();
+                let counted: u64 = counts
+                    .iter()
+                    .map(|c| [c.n - c.positives, c.positives][want])
+                    .sum();
+                assert_eq!(counted, drawn, "replicate {r}, class {want}");
+            }
             let on_rows = params
                 .fit(&data.x, &data.labels, &data.bootstrap_rows(9, r))
                 .unwrap();

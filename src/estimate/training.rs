@@ -196,32 +196,55 @@ impl TrainingData {
         expand(&self.bootstrap_times(seed, replicate))
     }
 
-    /// Bootstrap replicate `replicate` as how often each training row is drawn: with
-    /// replacement within each class, as many draws as the training part; the class sizes
-    /// vary with variance phi n s (1 - s) around the design's (see the module doc). Seeded
-    /// by (`seed`, this stage, `replicate`) only, so it does not depend on threads or on
-    /// other replicates.
+    /// Bootstrap replicate `replicate` as how often each training row is drawn (the draws
+    /// of [`TrainingData::bootstrap_draws`]).
     pub fn bootstrap_times(&self, seed: u64, replicate: u64) -> Vec<u32> {
+        let classes = self.class_rows();
+        let mut times = vec![0u32; self.n_train];
+        let sizes = [classes[0].len(), classes[1].len()];
+        self.bootstrap_draws(seed, replicate, sizes, |class, i| {
+            times[classes[class][i] as usize] += 1;
+        });
+        times
+    }
+
+    /// The training rows of each class (negatives, positives), ascending.
+    pub fn class_rows(&self) -> [Vec<u32>; 2] {
+        // The training part has fewer than 2^32 rows (u32 row ids throughout the fit).
+        let rows =
+            |y: bool| (0..self.n_train as u32).filter(move |&r| self.labels[r as usize] == y);
+        [rows(false).collect(), rows(true).collect()]
+    }
+
+    /// Bootstrap replicate `replicate`'s draws: `draw(class, i)` for every draw of the
+    /// `i`-th training row of `class` (0 negatives, 1 positives; `sizes` their rows, as in
+    /// [`TrainingData::class_rows`]), with replacement within each class, as many draws as
+    /// the training part. The class sizes vary with variance phi n s (1 - s) around the
+    /// design's (see the module doc). Seeded by (`seed`, this stage, `replicate`) only, so
+    /// it does not depend on threads or on other replicates.
+    pub fn bootstrap_draws(
+        &self,
+        seed: u64,
+        replicate: u64,
+        [negatives, positives]: [usize; 2],
+        mut draw: impl FnMut(usize, usize),
+    ) {
         let mut rng = self.rng(seed, replicate, 0);
-        let positives: Vec<usize> = (0..self.n_train).filter(|&r| self.labels[r]).collect();
-        let negatives: Vec<usize> = (0..self.n_train).filter(|&r| !self.labels[r]).collect();
         let n = self.n_train as f64;
-        let s = positives.len() as f64 / n;
+        let s = positives as f64 / n;
         let sd = (self.sampling_fraction.clamp(0.0, 1.0) * n * s * (1.0 - s)).sqrt();
         // Both classes stay present, so every replicate can be fitted.
-        let n_pos = if positives.is_empty() || negatives.is_empty() {
-            positives.len()
+        let n_pos = if positives == 0 || negatives == 0 {
+            positives
         } else {
-            let drawn = (positives.len() as f64 + sd * standard_normal(&mut rng)).round();
+            let drawn = (positives as f64 + sd * standard_normal(&mut rng)).round();
             drawn.clamp(1.0, (self.n_train - 1) as f64) as usize
         };
-        let mut times = vec![0u32; self.n_train];
-        for (members, k) in [(&positives, n_pos), (&negatives, self.n_train - n_pos)] {
+        for (class, members, k) in [(1, positives, n_pos), (0, negatives, self.n_train - n_pos)] {
             for _ in 0..k {
-                times[members[rng.gen_range(0..members.len())]] += 1;
+                draw(class, rng.gen_range(0..members));
             }
         }
-        times
     }
 
     /// The held-out positives resampled with replacement for replicate `replicate`, as
@@ -267,7 +290,7 @@ fn standard_normal(rng: &mut ChaCha8Rng) -> f64 {
 }
 
 /// Row `i` repeated `times[i]` times, ascending.
-pub(crate) fn expand(times: &[u32]) -> Vec<usize> {
+fn expand(times: &[u32]) -> Vec<usize> {
     let mut rows = Vec::with_capacity(times.len());
     for (i, &k) in times.iter().enumerate() {
         rows.extend(std::iter::repeat_n(i, k as usize));
