@@ -194,14 +194,22 @@ pub(super) fn load(input: &Path, reference_year: u16) -> Option<Population> {
     if head.reference_year != reference_year || head.stamp != now {
         return None;
     }
-    let (stamp, content) = hash_file(input)?;
-    if stamp != head.stamp || content != head.content {
-        return None;
-    }
+    let n = usize::try_from(head.persons).ok()?;
+    // The input is hashed while the columns are read: the two take about as long.
+    let (hashed, pop) = rayon::join(|| hash_file(input), || read_columns(cache, n));
+    let (stamp, content) = hashed?;
+    (stamp == head.stamp && content == head.content)
+        .then_some(pop)
+        .flatten()
+}
+
+/// The population of the columns after a cache's head, if they and the trailer's hash of
+/// them are intact and nothing follows.
+fn read_columns(input: BufReader<File>, n: usize) -> Option<Population> {
     let mut columns = Columns {
-        input: cache,
+        input,
         hash: ContentHash::default(),
-        n: usize::try_from(head.persons).ok()?,
+        n,
     };
     let pop = columns.population()?;
     let mut trailer = [0u8; 8];
