@@ -5,8 +5,9 @@ same method written with pandas + scikit-learn, on one synthetic CSV.
     python3 benches/compare_sklearn.py [--persons 600000] [--seed 1] [--repeat 3] [--keep]
 
 Steps: `cargo build --release` in the repository root (found relative to this file), write
-the CSV with `banenafspraak synth`, then time each side end to end (wall clock, best of
-`--repeat`) and check that both results tables agree. The method is
+the CSV with `banenafspraak synth`, then time each side end to end in `--repeat` paired
+rounds (wall clock; the ratio of the medians is the figure) and check that both results
+tables agree. Rust runs with `--intervals none`: Python computes no intervals either. The method is
 `shared/spec/method.md`; the Python version mirrors `src/estimate/pipeline.rs`,
 `src/model/design.rs`, `src/model/features.rs`, `src/estimate/populations.rs` and
 `src/estimate/aggregate.rs`.
@@ -32,6 +33,7 @@ import argparse
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -105,20 +107,17 @@ def run(cmd, **kw):
         sys.exit(f"compare_sklearn: {cmd[0]} failed: {e}")
 
 
-def time_rust(csv_path, out_path, repeat, env=None):
-    """Best wall-clock seconds of the whole `estimate` process over `repeat` runs."""
+def time_rust(csv_path, out_path, env=None):
+    """Wall-clock seconds of one whole `estimate --intervals none` process."""
     cmd = [
         BINARY, "estimate", "--input", csv_path, "--quiet", "--format", "csv",
         "--output", out_path, "--sample-size", "all", "--seed", str(SPLIT_SEED),
         "--max-depth", str(MAX_DEPTH), "--min-leaf", str(COMPARABILITY_MIN_LEAF),
-        "--job-min-leaf", str(JOB_MIN_LEAF),
+        "--job-min-leaf", str(JOB_MIN_LEAF), "--intervals", "none",
     ]
-    best = float("inf")
-    for _ in range(repeat):
-        t = time.perf_counter()
-        subprocess.run(cmd, check=True, env=env)
-        best = min(best, time.perf_counter() - t)
-    return best
+    t = time.perf_counter()
+    subprocess.run(cmd, check=True, env=env)
+    return time.perf_counter() - t
 
 
 # ---------------------------------------------------------------------------------------
@@ -341,7 +340,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--persons", type=int, default=600_000, help="persons in the synthetic CSV")
     ap.add_argument("--seed", type=int, default=1, help="seed of the synthetic CSV")
-    ap.add_argument("--repeat", type=int, default=3, help="timed runs per side; the best counts")
+    ap.add_argument("--repeat", type=int, default=3, help="paired timed rounds (Rust, Rust on one thread, Python); medians count")
     ap.add_argument("--keep", action="store_true", help="keep the CSV and both results tables")
     args = ap.parse_args()
     if args.repeat < 1 or args.persons < 1:
@@ -363,31 +362,38 @@ def main():
         run([BINARY, "synth", "--persons", str(args.persons), "--seed", str(args.seed),
              "--output", csv_path])
 
-        print(f"\ntiming Rust, best of {args.repeat} ...", flush=True)
-        rust = time_rust(csv_path, rust_csv, args.repeat)
-        rust_1 = time_rust(csv_path, work / "rust-1thread.csv", args.repeat,
-                           env={**os.environ, "RAYON_NUM_THREADS": "1"})
-
-        print(f"timing Python, best of {args.repeat} ...", flush=True)
+        # Paired runs: each round runs Rust, Rust on one thread and Python back to back, so
+        # that a change in the machine's load hits all three alike.
+        print(f"\ntiming {args.repeat} paired rounds ...", flush=True)
         method = PythonMethod(np, pd)
-        runs = [method.run(csv_path, python_csv) for _ in range(args.repeat)]
-        phases, f, stages = min(runs, key=lambda r: r[0]["total"])
-        py = phases["total"]
+        one_thread = {**os.environ, "RAYON_NUM_THREADS": "1"}
+        rust, rust_1, runs = [], [], []
+        for _ in range(args.repeat):
+            rust.append(time_rust(csv_path, rust_csv))
+            rust_1.append(time_rust(csv_path, work / "rust-1thread.csv", env=one_thread))
+            runs.append(method.run(csv_path, python_csv))
+        py = [r[0]["total"] for r in runs]
+        phases, f, stages = sorted(runs, key=lambda r: r[0]["total"])[len(runs) // 2]
+        med = statistics.median
 
         mb = csv_path.stat().st_size / 1e6
         print(f"\n== {args.persons:,} persons ({mb:.0f} MB CSV), {os.cpu_count()} cores, "
-              f"wall clock, best of {args.repeat} ==")
-        print(f"{'Rust  banenafspraak estimate (all cores)':<44} {rust:>7.2f} s")
-        print(f"{'Rust  same, RAYON_NUM_THREADS=1':<44} {rust_1:>7.2f} s")
-        print(f"{'Python pandas + scikit-learn':<44} {py:>7.2f} s")
+              f"wall clock, median (min-max) of {args.repeat} paired rounds ==")
+        span = lambda xs: f"{med(xs):>7.2f} s  ({min(xs):.2f}-{max(xs):.2f})"
+        print(f"{'Rust  banenafspraak estimate (all cores)':<44} {span(rust)}")
+        print(f"{'Rust  same, RAYON_NUM_THREADS=1':<44} {span(rust_1)}")
+        print(f"{'Python pandas + scikit-learn':<44} {span(py)}")
         for name in ["read", "encode", "fit", "score"]:
             label = {"read": "read CSV (pandas, no validation)",
                      "encode": "encode features (one-hot)",
                      "fit": "split, fit 3 trees, validate",
                      "score": "score, aggregate, write"}[name]
-            print(f"  {label:<42} {phases[name]:>7.2f} s")
-        print(f"{'ratio Python / Rust':<44} {py / rust:>7.1f} x")
-        print(f"{'ratio Python / Rust (1 thread)':<44} {py / rust_1:>7.1f} x")
+            print(f"  {label:<42} {phases[name]:>7.2f} s  (the median round)")
+        print(f"{'ratio of medians Python / Rust':<44} {med(py) / med(rust):>7.1f} x")
+        print(f"{'ratio of medians Python / Rust (1 thread)':<44} {med(py) / med(rust_1):>7.1f} x")
+        ratios = [p / r for p, r in zip(py, rust)]
+        print(f"{'paired ratios Python / Rust':<44} "
+              + ", ".join(f"{x:.1f}" for x in ratios))
         print("Rust reads AND validates every row against schema v1; Python skips validation,")
         print("so the comparison favours Python. Python's interpreter start and imports "
               f"({import_seconds:.2f} s) are not counted; Rust's process start is.")
