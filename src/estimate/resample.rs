@@ -100,22 +100,8 @@ impl Patterns {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::estimate::EstimationParams;
+    use crate::estimate::training::tests::comparability_data;
     use crate::model::TreeParams;
-    use crate::synth::SynthParams;
-
-    fn comparability_data(persons: usize) -> TrainingData {
-        let pop = SynthParams {
-            persons,
-            seed: 5,
-            ..SynthParams::default()
-        }
-        .generate()
-        .unwrap();
-        let mut params = EstimationParams::default();
-        params.set_min_leaf(50, 10);
-        TrainingData::comparability(&params, &pop).unwrap()
-    }
 
     #[test]
     fn patterns_group_identical_rows_and_nothing_else() {

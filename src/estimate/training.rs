@@ -299,15 +299,15 @@ fn expand(times: &[u32]) -> Vec<usize> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::estimate::EstimationParams;
     use crate::synth::SynthParams;
 
-    #[test]
-    fn bootstrap_rows_are_seeded_per_replicate_and_keep_class_sizes() {
+    /// The comparability stage's training data of a small synthetic population.
+    pub(in crate::estimate) fn comparability_data(persons: usize) -> TrainingData {
         let pop = SynthParams {
-            persons: 8_000,
+            persons,
             seed: 5,
             ..SynthParams::default()
         }
@@ -315,7 +315,12 @@ mod tests {
         .unwrap();
         let mut params = EstimationParams::default();
         params.set_min_leaf(50, 10);
-        let data = TrainingData::comparability(&params, &pop).unwrap();
+        TrainingData::comparability(&params, &pop).unwrap()
+    }
+
+    #[test]
+    fn bootstrap_rows_are_seeded_per_replicate_and_keep_class_sizes() {
+        let data = comparability_data(8_000);
         let a = data.bootstrap_rows(1, 0);
         assert_eq!(a, data.bootstrap_rows(1, 0));
         assert_ne!(a, data.bootstrap_rows(1, 1));
