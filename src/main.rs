@@ -9,7 +9,9 @@ use banenafspraak::estimate::{ScoredPopulation, Step};
 use banenafspraak::model::design::{job_find_outcome, job_keep_outcome};
 use banenafspraak::report::export::{strict_error, strict_note, Targets};
 use banenafspraak::report::{DisclosureMode, DisclosureRules, Lang, OutputFormat};
-use banenafspraak::schema::{read_path, CacheMode, Population, ReadOptions, RegisterBasis};
+use banenafspraak::schema::{
+    read_path, CacheMode, Person, Population, ReadOptions, RegisterBasis, RowTest,
+};
 #[cfg(feature = "synth")]
 use banenafspraak::synth::SynthParams;
 use banenafspraak::{Error, Result};
@@ -352,12 +354,23 @@ fn summary(input: &std::path::Path, pop: &Population) -> String {
             .count();
         let _ = writeln!(s, "  {:<21} {n:>12}", basis.code());
     }
+    // One pass over the persons for the populations and the job cohorts.
+    let defs = ScoredPopulation::report_populations();
+    let mut tests: Vec<Box<RowTest<'_>>> = defs
+        .iter()
+        .map(|d| {
+            Box::new(move |i: usize, p: &Person<'_>| d.contains_row(pop, i, p)) as Box<RowTest<'_>>
+        })
+        .collect();
+    tests.push(Box::new(|_, p| job_find_outcome(p).is_some()));
+    tests.push(Box::new(|_, p| job_keep_outcome(p).is_some()));
+    let refs: Vec<&RowTest<'_>> = tests.iter().map(|t| t.as_ref()).collect();
+    let counts = pop.count_each(&refs);
     let _ = writeln!(s, "populations (age 16-66, not in the register):");
-    for p in ScoredPopulation::report_populations() {
-        let _ = writeln!(s, "  {:<21} {:>12}", p.label, p.members(pop).len());
+    for (d, n) in defs.iter().zip(&counts) {
+        let _ = writeln!(s, "  {:<21} {n:>12}", d.label);
     }
-    let find = pop.persons().filter_map(|p| job_find_outcome(&p)).count();
-    let keep = pop.persons().filter_map(|p| job_keep_outcome(&p)).count();
+    let (find, keep) = (counts[defs.len()], counts[defs.len() + 1]);
     let _ = writeln!(s, "job cohorts:");
     let _ = writeln!(s, "  {:<21} {find:>12}", "job-find (entrants)");
     let _ = writeln!(s, "  {:<21} {keep:>12}", "job-keep (starters)");

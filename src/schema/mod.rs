@@ -25,6 +25,8 @@ pub use columns::{
     MAX_JOB_HOURS, N_COLUMNS,
 };
 pub use formats::{read_path, read_path_with_progress};
-pub use population::{DaysColumn, Person, Population, RuleViolation, TextColumn, WindowDays};
+pub use population::{
+    DaysColumn, Person, Population, RowTest, RuleViolation, TextColumn, WindowDays,
+};
 pub use read::{read_csv, read_csv_path, read_csv_path_with_progress, CacheMode, ReadOptions};
 pub use write::{write_csv, write_csv_path};

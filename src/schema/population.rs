@@ -427,6 +427,10 @@ impl TextColumn {
     }
 }
 
+/// A test of one person, given its row (for extra columns) and the person: what
+/// [`Population::count_each`] counts.
+pub type RowTest<'t> = dyn Fn(usize, &Person<'_>) -> bool + Sync + 't;
+
 /// Persons stored column-wise, with any extra (non-schema) columns as text.
 ///
 /// ```
@@ -696,6 +700,38 @@ impl Population {
     /// Iterates over all persons.
     pub fn persons(&self) -> impl Iterator<Item = Person<'_>> + '_ {
         (0..self.len()).map(move |i| self.person(i))
+    }
+
+    /// For each test, how many persons pass it (`test(row, person)`), in one pass over the
+    /// rows, in parallel; the counts do not depend on the thread count.
+    ///
+    /// ```
+    /// use banenafspraak::schema::{Person, Population};
+    /// let mut pop = Population::new();
+    /// pop.push(&Person::example());
+    /// pop.push(&Person { age: 70, ..Person::example() });
+    /// let old = |_: usize, p: &Person<'_>| p.age > 66;
+    /// let all = |_: usize, _: &Person<'_>| true;
+    /// assert_eq!(pop.count_each(&[&old, &all]), [1, 2]);
+    /// ```
+    pub fn count_each(&self, tests: &[&RowTest<'_>]) -> Vec<usize> {
+        use rayon::prelude::*;
+        (0..self.len())
+            .into_par_iter()
+            .fold(
+                || vec![0usize; tests.len()],
+                |mut counts, i| {
+                    let p = self.person(i);
+                    for (c, test) in counts.iter_mut().zip(tests) {
+                        *c += usize::from(test(i, &p));
+                    }
+                    counts
+                },
+            )
+            .reduce(
+                || vec![0usize; tests.len()],
+                |a, b| a.iter().zip(&b).map(|(x, y)| x + y).collect(),
+            )
     }
 
     /// Row indices of the persons for which `keep` holds.
