@@ -138,18 +138,13 @@ impl<'a> FitAndScore<'a> {
             self.fitted.job_features().clone(),
         )
         .with_hours(hours);
-        let encoded = match &self.scoring {
-            Scoring::Encoded(rows) => rows.scorer(&replicate)?,
-            Scoring::Prepared { .. } => None,
-        };
-        let cells = match (encoded, &self.scoring) {
-            (Some(scorer), _) => self.plan.cell_sums_encoded(self.pop, &scorer)?,
-            (None, Scoring::Prepared { comparability, job }) => {
+        // Tree specs refit trees, so the rows encoded once can score every replicate.
+        let cells = match &self.scoring {
+            Scoring::Encoded(rows) => self
+                .plan
+                .cell_sums_encoded(self.pop, &rows.scorer(&replicate)?)?,
+            Scoring::Prepared { comparability, job } => {
                 let scorer = Scorer::from_prepared(&replicate, self.pop, comparability, job)?;
-                self.plan.cell_sums(self.pop, &scorer)?
-            }
-            (None, Scoring::Encoded(_)) => {
-                let scorer = Scorer::new(&replicate, self.pop)?;
                 self.plan.cell_sums(self.pop, &scorer)?
             }
         };

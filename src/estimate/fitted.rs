@@ -429,19 +429,21 @@ impl EncodedRows {
         })
     }
 
-    /// A scorer of these rows under `fitted`, when all its models are trees (`None`
-    /// otherwise: other models score whole matrices, see [`Scorer`]).
-    pub(crate) fn scorer<'e>(
-        &'e self,
-        fitted: &'e FittedPipeline,
-    ) -> Result<Option<EncodedScorer<'e>>> {
+    /// A scorer of these rows under `fitted`, whose models must all be trees (other
+    /// models score whole matrices, see [`Scorer`]).
+    ///
+    /// # Errors
+    /// [`Error::ModelInput`](crate::Error::ModelInput) when a model is not a tree.
+    pub(crate) fn scorer<'e>(&'e self, fitted: &'e FittedPipeline) -> Result<EncodedScorer<'e>> {
         let template = self.layout.template();
         let (Some(c), Some(f), Some(k)) = (
             fitted.comparability.model.as_tree(),
             fitted.job_find.model.as_tree(),
             fitted.job_keep.model.as_tree(),
         ) else {
-            return Ok(None);
+            return Err(crate::Error::ModelInput(
+                "rows encoded once are scored by trees only".into(),
+            ));
         };
         let trees = [
             c.row_scorer(&template)?,
@@ -452,12 +454,12 @@ impl EncodedRows {
             Some(h) => Some(h.tree.row_scorer(&template)?),
             None => None,
         };
-        Ok(Some(EncodedScorer {
+        Ok(EncodedScorer {
             rows: self,
             correction: fitted.correction,
             trees,
             hours,
-        }))
+        })
     }
 }
 

@@ -222,7 +222,7 @@ mod tests {
         let sums = plan.cell_sums(&pop, &scorer).unwrap();
         // The rows encoded once (as bootstrap replicates score them) give the same sums.
         let encoded = EncodedRows::new(&fitted, &pop, &plan.rows).unwrap();
-        let once = encoded.scorer(&fitted).unwrap().expect("trees");
+        let once = encoded.scorer(&fitted).unwrap();
         assert_eq!(plan.cell_sums_encoded(&pop, &once).unwrap(), sums);
         let mut seen = 0;
         plan.for_each_group(&mut estimates, |cell, c| {
