@@ -13,7 +13,9 @@ use super::plan::{CellSums, ScoringPlan};
 use super::resample::Patterns;
 use super::training::TrainingData;
 use crate::error::{Error, Result};
-use crate::model::{FeatureMatrix, FittedModel, ModelSpec, PreparedFeatures};
+use crate::model::{
+    FeatureMatrix, FittedModel, ModelSpec, PreparedFeatures, TreeParams, MASK_DEPTH,
+};
 use crate::schema::Population;
 
 /// What a replicate refits: the three stages' training data (comparability, job-find,
@@ -69,11 +71,7 @@ impl<'a> FitAndScore<'a> {
             pop,
             fitted,
             plan,
-            scoring: if resampling
-                .specs
-                .iter()
-                .all(|s| matches!(s, ModelSpec::Tree(_)))
-            {
+            scoring: if Self::masks_fit(&resampling, fitted) {
                 Scoring::Encoded(EncodedRows::new(fitted, pop, &plan.rows)?)
             } else {
                 Scoring::Prepared {
@@ -88,6 +86,17 @@ impl<'a> FitAndScore<'a> {
                     .then(|| Patterns::of(&resampling.data[k]))
             }),
         })
+    }
+
+    /// Whether every replicate's models are trees whose leaves fit a mask, so that the
+    /// rows encoded once can score them.
+    fn masks_fit(resampling: &Resampling<'_>, fitted: &FittedPipeline) -> bool {
+        let shallow = |p: &TreeParams| p.max_depth <= MASK_DEPTH;
+        resampling
+            .specs
+            .iter()
+            .all(|s| matches!(s, ModelSpec::Tree(p) if shallow(p)))
+            && fitted.hours.as_ref().is_none_or(|h| shallow(&h.params))
     }
 
     /// Replicate `r`, seeded by the resampling's seed and `r` only (so it does not depend
@@ -138,7 +147,7 @@ impl<'a> FitAndScore<'a> {
             self.fitted.job_features().clone(),
         )
         .with_hours(hours);
-        // Tree specs refit trees, so the rows encoded once can score every replicate.
+        // Shallow tree specs refit shallow trees: the rows encoded once score them all.
         let cells = match &self.scoring {
             Scoring::Encoded(rows) => self
                 .plan

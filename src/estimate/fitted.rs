@@ -12,15 +12,18 @@ use super::hours::HoursModel;
 use super::populations::ScoredPopulation;
 use crate::error::Result;
 use crate::model::metrics::Validation;
-use crate::model::{FeatureSet, FittedModel, PreparedFeatures, RowScorer};
+use crate::model::{
+    ClassificationTree, FeatureMatrix, FeatureSet, FittedModel, LeafMask, LeafMasks,
+    PreparedFeatures, ALL_LEAVES,
+};
 use crate::schema::Population;
 
-/// Rows scored at a time by one thread: their encoded features (about 40 bytes a row)
-/// stay in the core's cache.
+/// Rows scored at a time by one thread: their leaf masks (32 bytes a row) and a column
+/// of codes stay in the core's cache.
 const SCORE_CHUNK: usize = 1 << 13;
 
-/// Rows walked down a tree together when scoring.
-const LANES: usize = 4;
+/// Rows whose leaf masks are built together: 32 KB of masks stay in the core's L1 cache.
+const MASK_CHUNK: usize = 1 << 10;
 
 /// A fitted model with how it was trained and how it validated.
 #[derive(Debug, Clone, Serialize)]
@@ -126,14 +129,38 @@ impl FittedPipeline {
     /// The three probabilities of the given rows: corrected comparability, job-find and
     /// job-keep, in row order.
     pub fn score(&self, pop: &Population, rows: &[usize]) -> Result<Vec<PersonScores>> {
+        // Filled in parallel: most of a fresh buffer's cost is its first touch.
+        let mut out = Vec::new();
+        out.par_extend(rayon::iter::repeat_n(PersonScores::default(), rows.len()));
+        self.score_into(pop, rows, &mut out)?;
+        Ok(out)
+    }
+
+    /// [`FittedPipeline::score`] into a buffer of one score per row, which saves a fresh
+    /// buffer's allocation when scoring again and again.
+    ///
+    /// # Errors
+    /// As [`FittedPipeline::score`], and [`Error::ModelInput`](crate::Error::ModelInput)
+    /// when `out` does not have one score per row.
+    pub fn score_into(
+        &self,
+        pop: &Population,
+        rows: &[usize],
+        out: &mut [PersonScores],
+    ) -> Result<()> {
+        if out.len() != rows.len() {
+            return Err(crate::Error::ModelInput(format!(
+                "{} rows to score into a buffer of {} scores",
+                rows.len(),
+                out.len()
+            )));
+        }
         let scorer = Scorer::new(self, pop)?;
-        let mut out = vec![PersonScores::default(); rows.len()];
         out.par_chunks_mut(SCORE_CHUNK)
             .zip(rows.par_chunks(SCORE_CHUNK))
             .try_for_each_init(Buffers::default, |b, (out, chunk)| {
                 scorer.score_chunk(chunk, b, out)
-            })?;
-        Ok(out)
+            })
     }
 
     /// Scores every member of the populations once and adds up their expected counts,
@@ -201,24 +228,23 @@ impl FittedPipeline {
     }
 }
 
-/// Per-thread buffers of row-major encoded features.
+/// Per-thread buffers: each row's leaves still standing.
 #[derive(Default)]
 pub(crate) struct Buffers {
-    comparability: Vec<u16>,
-    job: Vec<u16>,
+    leaves: Vec<LeafMask>,
 }
 
 /// A fitted pipeline bound to a population for scoring: features prepared once, and for
-/// trees, scorers over rows laid out contiguously (each row walked down all three trees
-/// while its features are in cache).
+/// trees, their leaf masks over one layout of every feature they read (the rows are then
+/// scored column by column, see [`LeafMasks`]).
 pub(crate) struct Scorer<'a> {
     fitted: &'a FittedPipeline,
     pop: &'a Population,
     pub(crate) comparability: PreparedFeatures,
     pub(crate) job: PreparedFeatures,
-    trees: Option<[RowScorer; 3]>,
-    /// The hours tree over the job rows' layout, with the trees.
-    hours: Option<RowScorer>,
+    /// The layout of the trees' features and their masks over it; `None` for other
+    /// models and for trees with more leaves than a mask holds.
+    masks: Option<(PreparedFeatures, LeafMasks)>,
 }
 
 impl<'a> Scorer<'a> {
@@ -235,7 +261,7 @@ impl<'a> Scorer<'a> {
 
     /// A scorer over feature sets prepared beforehand (which must include every feature
     /// the models read): bootstrap replicates prepare the full sets once, since extra
-    /// columns are costly to prepare and each replicate's trees split on other features.
+    /// columns are costly to prepare and each replicate's models read other features.
     pub(crate) fn from_prepared(
         fitted: &'a FittedPipeline,
         pop: &'a Population,
@@ -254,83 +280,20 @@ impl<'a> Scorer<'a> {
         comparability: PreparedFeatures,
         job: PreparedFeatures,
     ) -> Result<Scorer<'a>> {
-        let trees = match (
-            fitted.comparability.model.as_tree(),
-            fitted.job_find.model.as_tree(),
-            fitted.job_keep.model.as_tree(),
-        ) {
-            (Some(c), Some(f), Some(k)) => Some([
-                c.row_scorer(&comparability.template())?,
-                f.row_scorer(&job.template())?,
-                k.row_scorer(&job.template())?,
-            ]),
-            _ => None,
-        };
-        let hours = match (&trees, &fitted.hours) {
-            (Some(_), Some(h)) => Some(h.tree.row_scorer(&job.template())?),
-            _ => None,
+        let masks = match fitted.trees() {
+            Some(trees) => {
+                let layout = comparability.union(&job);
+                LeafMasks::new(&trees, &layout.template())?.map(|m| (layout, m))
+            }
+            None => None,
         };
         Ok(Scorer {
             fitted,
             pop,
             comparability,
             job,
-            trees,
-            hours,
+            masks,
         })
-    }
-
-    /// The scores of persons from their encoded rows under the comparability layout
-    /// (`comparability`, `wc` values a row) and the job layout (`job`, `wj` a row), for
-    /// tree models (`trees` and `hours` bound to those layouts). Rows go down the trees
-    /// [`LANES`] at a time.
-    fn score_rows(
-        correction: &CorrectionFactor,
-        [c, find, keep]: &[RowScorer; 3],
-        hours: Option<&RowScorer>,
-        (comparability, wc): (&[u16], usize),
-        (job, wj): (&[u16], usize),
-        out: &mut [PersonScores],
-    ) {
-        let person = |p: f64, q: f64, k: f64, h: Option<f64>| PersonScores {
-            comparable: correction.apply(p),
-            find: q,
-            keep: k,
-            hours: h,
-        };
-        let done = out.len() - out.len() % LANES;
-        let mut blocks = out.chunks_exact_mut(LANES);
-        for (b, block) in blocks.by_ref().enumerate() {
-            let rc: [&[u16]; LANES] = std::array::from_fn(|l| {
-                let i = b * LANES + l;
-                &comparability[i * wc..(i + 1) * wc]
-            });
-            let rj: [&[u16]; LANES] = std::array::from_fn(|l| {
-                let i = b * LANES + l;
-                &job[i * wj..(i + 1) * wj]
-            });
-            let (p, q, k) = (
-                c.predict_many(rc),
-                find.predict_many(rj),
-                keep.predict_many(rj),
-            );
-            let h = hours.map(|h| h.predict_many(rj));
-            for (l, o) in block.iter_mut().enumerate() {
-                *o = person(p[l], q[l], k[l], h.map(|h| h[l]));
-            }
-        }
-        for (i, o) in out.iter_mut().enumerate().skip(done) {
-            let (rc, rj) = (
-                &comparability[i * wc..(i + 1) * wc],
-                &job[i * wj..(i + 1) * wj],
-            );
-            *o = person(
-                c.predict(rc),
-                find.predict(rj),
-                keep.predict(rj),
-                hours.map(|h| h.predict(rj)),
-            );
-        }
     }
 
     pub(crate) fn score_chunk(
@@ -340,57 +303,78 @@ impl<'a> Scorer<'a> {
         out: &mut [PersonScores],
     ) -> Result<()> {
         let f = self.fitted;
-        match &self.trees {
-            Some(trees) => {
-                let (wc, wj) = (self.comparability.width().max(1), self.job.width().max(1));
-                self.comparability
-                    .encode_rows(self.pop, chunk, &mut b.comparability)?;
-                self.job.encode_rows(self.pop, chunk, &mut b.job)?;
-                // A width of 0 (single-leaf trees) is read as one column of zeros.
-                b.comparability.resize(chunk.len() * wc, 0);
-                b.job.resize(chunk.len() * wj, 0);
-                Self::score_rows(
-                    &f.correction,
-                    trees,
-                    self.hours.as_ref(),
-                    (&b.comparability, wc),
-                    (&b.job, wj),
-                    &mut out[..chunk.len()],
-                );
-            }
-            None => {
-                let xc = self.comparability.encode(self.pop, chunk)?;
-                let p = f.comparability.model.try_predict_proba(&xc)?;
-                let xj = self.job.encode(self.pop, chunk)?;
-                let q = f.job_find.model.try_predict_proba(&xj)?;
-                let k = f.job_keep.model.try_predict_proba(&xj)?;
-                let h = match &f.hours {
-                    Some(h) => Some(h.tree.predict(&xj)?),
-                    None => None,
-                };
-                for (j, (o, ((&p, &q), &k))) in
-                    out.iter_mut().zip(p.iter().zip(&q).zip(&k)).enumerate()
-                {
-                    *o = PersonScores {
-                        comparable: f.correction.apply(p),
-                        find: q,
-                        keep: k,
-                        hours: h.as_ref().map(|h| h[j]),
-                    };
+        let out = &mut out[..chunk.len()];
+        if let Some((layout, masks)) = &self.masks {
+            for (chunk, out) in chunk.chunks(MASK_CHUNK).zip(out.chunks_mut(MASK_CHUNK)) {
+                b.leaves.clear();
+                b.leaves.resize(chunk.len(), ALL_LEAVES);
+                for (k, position) in masks.positions().enumerate() {
+                    let sink = masks.column(k).rule_out(&mut b.leaves);
+                    layout.for_each_code(self.pop, chunk, position, sink)?;
                 }
+                f.scores_of_leaves(masks, &b.leaves, out);
             }
+            return Ok(());
+        }
+        let xc = self.comparability.encode(self.pop, chunk)?;
+        let p = f.comparability.model.try_predict_proba(&xc)?;
+        let xj = self.job.encode(self.pop, chunk)?;
+        let q = f.job_find.model.try_predict_proba(&xj)?;
+        let k = f.job_keep.model.try_predict_proba(&xj)?;
+        let h = match &f.hours {
+            Some(h) => Some(h.tree.predict(&xj)?),
+            None => None,
+        };
+        for (j, (o, ((&p, &q), &k))) in out.iter_mut().zip(p.iter().zip(&q).zip(&k)).enumerate() {
+            *o = PersonScores {
+                comparable: f.correction.apply(p),
+                find: q,
+                keep: k,
+                hours: h.as_ref().map(|h| h[j]),
+            };
         }
         Ok(())
     }
 }
 
-/// Rows of a population encoded once, row-major, in one layout holding every feature of
-/// both feature sets: bootstrap replicates score the same rows with many pipelines, whose
-/// trees split on different features, and need not encode them again each time.
+impl FittedPipeline {
+    /// The trees in the order [`FittedPipeline::scores_of_leaves`] reads their masks:
+    /// comparability, job-find, job-keep and the hours tree if any; `None` unless the
+    /// three models are trees.
+    fn trees(&self) -> Option<Vec<&ClassificationTree>> {
+        let mut trees = vec![
+            self.comparability.model.as_tree()?,
+            self.job_find.model.as_tree()?,
+            self.job_keep.model.as_tree()?,
+        ];
+        trees.extend(self.hours.as_ref().map(|h| h.tree.shape()));
+        Some(trees)
+    }
+
+    /// The scores of rows from the leaves their masks leave in [`FittedPipeline::trees`].
+    fn scores_of_leaves(
+        &self,
+        masks: &LeafMasks,
+        leaves: &[LeafMask],
+        out: &mut [PersonScores],
+    ) {
+        let hours = self.hours.is_some();
+        for (o, m) in out.iter_mut().zip(leaves) {
+            *o = PersonScores {
+                comparable: self.correction.apply(masks.value(0, m)),
+                find: masks.value(1, m),
+                keep: masks.value(2, m),
+                hours: hours.then(|| masks.value(3, m)),
+            };
+        }
+    }
+}
+
+/// Rows of a population encoded once, a column per feature of both feature sets:
+/// bootstrap replicates score the same rows with many pipelines, whose trees split on
+/// different features, and need not encode them again each time.
 pub(crate) struct EncodedRows {
-    layout: PreparedFeatures,
-    width: usize,
-    values: Vec<u16>,
+    columns: FeatureMatrix,
 }
 
 impl EncodedRows {
@@ -408,81 +392,56 @@ impl EncodedRows {
                 .chain(fitted.job_features.features())
                 .cloned(),
         );
-        let layout = union.prepare(pop)?;
-        // A width of 0 is read as one column of zeros, as in `Scorer::score_chunk`.
-        let width = layout.width().max(1);
-        let mut values = vec![0u16; rows.len() * width];
-        values
-            .par_chunks_mut(SCORE_CHUNK * width)
-            .zip(rows.par_chunks(SCORE_CHUNK))
-            .try_for_each_init(Vec::new, |buf, (out, chunk)| -> Result<()> {
-                layout.encode_rows(pop, chunk, buf)?;
-                if layout.width() > 0 {
-                    out.copy_from_slice(buf);
-                }
-                Ok(())
-            })?;
         Ok(EncodedRows {
-            layout,
-            width,
-            values,
+            columns: union.prepare(pop)?.encode(pop, rows)?,
         })
     }
 
-    /// A scorer of these rows under `fitted`, whose models must all be trees (other
-    /// models score whole matrices, see [`Scorer`]).
+    /// A scorer of these rows under `fitted`, whose models must all be trees of at most
+    /// [`MASK_LEAVES`](crate::model::MASK_LEAVES) leaves (other models score whole
+    /// matrices, see [`Scorer`]).
     ///
     /// # Errors
-    /// [`Error::ModelInput`](crate::Error::ModelInput) when a model is not a tree.
+    /// [`Error::ModelInput`](crate::Error::ModelInput) when a model is not such a tree.
     pub(crate) fn scorer<'e>(&'e self, fitted: &'e FittedPipeline) -> Result<EncodedScorer<'e>> {
-        let template = self.layout.template();
-        let (Some(c), Some(f), Some(k)) = (
-            fitted.comparability.model.as_tree(),
-            fitted.job_find.model.as_tree(),
-            fitted.job_keep.model.as_tree(),
-        ) else {
-            return Err(crate::Error::ModelInput(
-                "rows encoded once are scored by trees only".into(),
-            ));
-        };
-        let trees = [
-            c.row_scorer(&template)?,
-            f.row_scorer(&template)?,
-            k.row_scorer(&template)?,
-        ];
-        let hours = match &fitted.hours {
-            Some(h) => Some(h.tree.row_scorer(&template)?),
-            None => None,
-        };
+        let not_trees =
+            || crate::Error::ModelInput("rows encoded once are scored by trees of at most 64 leaves only".into());
+        let trees = fitted.trees().ok_or_else(not_trees)?;
+        let masks = LeafMasks::new(&trees, &self.columns)?.ok_or_else(not_trees)?;
         Ok(EncodedScorer {
             rows: self,
-            correction: fitted.correction,
-            trees,
-            hours,
+            fitted,
+            masks,
         })
     }
 }
 
-/// Tree models bound to the layout of [`EncodedRows`].
+/// Tree models bound to the columns of [`EncodedRows`].
 pub(crate) struct EncodedScorer<'e> {
     rows: &'e EncodedRows,
-    correction: CorrectionFactor,
-    trees: [RowScorer; 3],
-    hours: Option<RowScorer>,
+    fitted: &'e FittedPipeline,
+    masks: LeafMasks,
 }
 
 impl EncodedScorer<'_> {
-    /// The scores of rows `start..start + out.len()` of the encoded rows.
-    pub(crate) fn score_range(&self, start: usize, out: &mut [PersonScores]) {
-        let w = self.rows.width;
-        let values = &self.rows.values[start * w..(start + out.len()) * w];
-        Scorer::score_rows(
-            &self.correction,
-            &self.trees,
-            self.hours.as_ref(),
-            (values, w),
-            (values, w),
-            out,
-        );
+    /// The scores of rows `start..start + out.len()` of the encoded rows; `leaves` is a
+    /// buffer.
+    pub(crate) fn score_range(
+        &self,
+        start: usize,
+        leaves: &mut Vec<LeafMask>,
+        out: &mut [PersonScores],
+    ) {
+        leaves.clear();
+        leaves.resize(out.len(), ALL_LEAVES);
+        let columns = self.rows.columns.columns();
+        for (k, position) in self.masks.positions().enumerate() {
+            let codes = &columns[position].values[start..start + out.len()];
+            codes
+                .iter()
+                .copied()
+                .for_each(self.masks.column(k).rule_out(leaves));
+        }
+        self.fitted.scores_of_leaves(&self.masks, leaves, out);
     }
 }

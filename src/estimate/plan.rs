@@ -104,9 +104,9 @@ impl ScoringPlan {
     ) -> Result<Vec<CellSums>> {
         self.sums_with(
             pop,
-            || (),
-            |_, (k, _), scores| {
-                scorer.score_range(k * PLAN_CHUNK, scores);
+            Vec::new,
+            |leaves, (k, _), scores| {
+                scorer.score_range(k * PLAN_CHUNK, leaves, scores);
                 Ok(())
             },
         )

@@ -376,44 +376,47 @@ impl Feature {
         })
     }
 
-    /// Writes the value of row `rows[r]` to `out[r * stride + offset]`, r = 0, 1, ...
+    /// Writes the value of row `rows[r]` to `out[r]`, r = 0, 1, ...
     fn fill(
         &self,
         pop: &Population,
         rows: &[usize],
         kind: &FeatureKind,
         out: &mut [u16],
-        (stride, offset): (usize, usize),
     ) -> Result<()> {
-        // Whole rows of `out` at a time: cheaper than a strided iterator.
-        fn put<T: Copy>(
-            v: &[T],
-            rows: &[usize],
-            out: &mut [u16],
-            (stride, offset): (usize, usize),
-            f: impl Fn(T) -> u16,
-        ) {
-            for (o, &i) in out.chunks_exact_mut(stride).zip(rows) {
-                o[offset] = f(v[i]);
+        let mut out = out.iter_mut();
+        self.for_each_code(pop, rows, kind, |v| {
+            if let Some(o) = out.next() {
+                *o = v;
             }
+        })
+    }
+
+    /// Calls `sink` with the value of each of `rows`, in order.
+    fn for_each_code(
+        &self,
+        pop: &Population,
+        rows: &[usize],
+        kind: &FeatureKind,
+        mut sink: impl FnMut(u16),
+    ) -> Result<()> {
+        fn put<T: Copy>(v: &[T], rows: &[usize], f: impl Fn(T) -> u16, sink: impl FnMut(u16)) {
+            rows.iter().map(|&i| f(v[i])).for_each(sink);
         }
-        let stride = (stride, offset);
         let code = |i: u8| u16::from(i);
         match self {
-            Feature::Days(d) => put(pop.days(*d), rows, out, stride, |v| v),
-            Feature::Sex => put(pop.sex(), rows, out, stride, |v| code(v.index())),
-            Feature::Migration => put(pop.migration(), rows, out, stride, |v| code(v.index())),
-            Feature::Generation => put(pop.generation(), rows, out, stride, code),
-            Feature::Education => put(pop.education(), rows, out, stride, |v| code(v.index())),
-            Feature::YearsSpecialSecondary => {
-                put(pop.years_special_secondary(), rows, out, stride, code)
-            }
-            Feature::DisabilityPct => put(pop.disability_pct(), rows, out, stride, code),
-            Feature::WiaClass => put(pop.wia_class(), rows, out, stride, |v| code(v.index())),
-            Feature::Age => put(pop.age(), rows, out, stride, code),
+            Feature::Days(d) => put(pop.days(*d), rows, |v| v, sink),
+            Feature::Sex => put(pop.sex(), rows, |v| code(v.index()), sink),
+            Feature::Migration => put(pop.migration(), rows, |v| code(v.index()), sink),
+            Feature::Generation => put(pop.generation(), rows, code, sink),
+            Feature::Education => put(pop.education(), rows, |v| code(v.index()), sink),
+            Feature::YearsSpecialSecondary => put(pop.years_special_secondary(), rows, code, sink),
+            Feature::DisabilityPct => put(pop.disability_pct(), rows, code, sink),
+            Feature::WiaClass => put(pop.wia_class(), rows, |v| code(v.index()), sink),
+            Feature::Age => put(pop.age(), rows, code, sink),
             Feature::ExtraNumber(name) => {
-                for (o, &i) in out.chunks_exact_mut(stride.0).zip(rows) {
-                    o[offset] = extra_number(pop, name, i)?;
+                for &i in rows {
+                    sink(extra_number(pop, name, i)?);
                 }
             }
             Feature::ExtraCategory(name) => {
@@ -423,11 +426,13 @@ impl Feature {
                         "cat:{name} was prepared as a number"
                     )));
                 };
-                for (o, &i) in out.chunks_exact_mut(stride.0).zip(rows) {
+                for &i in rows {
                     // Levels come from the whole column, so every cell is found.
-                    o[offset] = levels
-                        .binary_search_by(|l| l.as_str().cmp(col.get(i)))
-                        .unwrap_or(0) as u16;
+                    sink(
+                        levels
+                            .binary_search_by(|l| l.as_str().cmp(col.get(i)))
+                            .unwrap_or(0) as u16,
+                    );
                 }
             }
         }
@@ -605,6 +610,19 @@ impl PreparedFeatures {
         PreparedFeatures { features, kinds }
     }
 
+    /// This set followed by the features of `other` it lacks (both prepared on the same
+    /// population, so a feature in both has one encoding).
+    pub fn union(&self, other: &PreparedFeatures) -> PreparedFeatures {
+        let mut out = self.clone();
+        for (f, k) in other.features.iter().zip(&other.kinds) {
+            if !out.features.contains(f) {
+                out.features.push(f.clone());
+                out.kinds.push(k.clone());
+            }
+        }
+        out
+    }
+
     /// A matrix without rows that names the features and their kinds, in order.
     pub fn template(&self) -> FeatureMatrix {
         FeatureMatrix {
@@ -628,7 +646,7 @@ impl PreparedFeatures {
         use rayon::prelude::*;
         let column = |(f, kind): (&Feature, &FeatureKind)| -> Result<FeatureColumn> {
             let mut values = vec![0u16; rows.len()];
-            f.fill(pop, rows, kind, &mut values, (1, 0))?;
+            f.fill(pop, rows, kind, &mut values)?;
             Ok(FeatureColumn {
                 name: f.name(),
                 kind: kind.clone(),
@@ -651,16 +669,19 @@ impl PreparedFeatures {
         FeatureMatrix::new(rows.len(), columns)
     }
 
-    /// Encodes the given rows row-major into `out`: row r's features are
-    /// `out[r * width .. (r + 1) * width]`, in the set's order.
-    pub fn encode_rows(&self, pop: &Population, rows: &[usize], out: &mut Vec<u16>) -> Result<()> {
-        let width = self.width();
-        out.clear();
-        out.resize(rows.len() * width, 0);
-        for (k, (f, kind)) in self.features.iter().zip(&self.kinds).enumerate() {
-            f.fill(pop, rows, kind, out, (width, k))?;
-        }
-        Ok(())
+    /// Calls `sink` with the `k`-th feature's value of each of `rows`, in order: scoring
+    /// reads the values as they come, without a column in between.
+    ///
+    /// # Panics
+    /// When `k >= self.width()`.
+    pub fn for_each_code(
+        &self,
+        pop: &Population,
+        rows: &[usize],
+        k: usize,
+        sink: impl FnMut(u16),
+    ) -> Result<()> {
+        self.features[k].for_each_code(pop, rows, &self.kinds[k], sink)
     }
 }
 

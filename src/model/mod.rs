@@ -19,8 +19,8 @@ pub use logistic::BinaryLabel;
 pub use logistic::{FeatureEncoding, FittedLogistic, LogisticParams, Solver};
 pub use metrics::{auc, brier, calibration, log_loss, CalibrationBin, Validation};
 pub use tree::{
-    ClassificationTree, Condition, Counts, CountsMatrix, DaysGrid, Leaf, Node, NodeKind, NodeSpec,
-    RegressionLeaf, RegressionTree, RowScorer, Split, SplitRule, ThresholdGrid, TreeFeature,
+    ClassificationTree, LeafMask, LeafMasks, MaskColumn, ALL_LEAVES, MASK_DEPTH, MASK_LEAVES, MASK_TREES, Condition, Counts, CountsMatrix, DaysGrid, Leaf, Node, NodeKind, NodeSpec,
+    RegressionLeaf, RegressionTree, Split, SplitRule, ThresholdGrid, TreeFeature,
     TreeParams,
 };
 

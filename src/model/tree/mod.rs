@@ -21,6 +21,7 @@ mod build;
 mod display;
 mod fit;
 mod grid;
+mod masks;
 mod nodes;
 mod params;
 mod regression;
@@ -33,7 +34,7 @@ pub use grid::{DaysGrid, ThresholdGrid};
 pub use nodes::{Condition, Counts, Leaf, Node, NodeKind, NodeSpec, Split, SplitRule, TreeFeature};
 pub use params::{CountsMatrix, TreeParams};
 pub use regression::{RegressionLeaf, RegressionTree};
-pub use score::RowScorer;
+pub use masks::{LeafMask, LeafMasks, MaskColumn, ALL_LEAVES, MASK_DEPTH, MASK_LEAVES, MASK_TREES};
 
 use crate::error::Error;
 

@@ -265,13 +265,10 @@ impl RegressionTree {
         self.shape.try_predict_proba(x)
     }
 
-    /// A scorer for rows laid out like `template` (as
-    /// [`ClassificationTree::row_scorer`]); it returns leaf means.
-    ///
-    /// # Errors
-    /// As [`ClassificationTree::row_scorer`].
-    pub fn row_scorer(&self, template: &FeatureMatrix) -> Result<super::RowScorer> {
-        self.shape.row_scorer(template)
+    /// The tree as a classification tree whose leaf probabilities are the means, for
+    /// scoring with the classification trees ([`crate::model::LeafMasks`]).
+    pub(crate) fn shape(&self) -> &ClassificationTree {
+        &self.shape
     }
 
     /// The names of the features the tree splits on, each once, in feature order.

@@ -1,5 +1,6 @@
 //! Scoring: a tree resolved against a feature matrix (by feature name) and flattened into
-//! branch-free steps, for whole matrices or for rows laid out like a template.
+//! branch-free steps. Several trees over the same rows score faster by leaf masks
+//! ([`super::LeafMasks`]).
 
 use rayon::prelude::*;
 
@@ -114,23 +115,7 @@ impl ClassificationTree {
         Ok((steps, probability))
     }
 
-    /// A scorer for rows stored contiguously in the column order of `template` (a matrix
-    /// whose rows are not read, e.g. [`crate::model::features::PreparedFeatures::template`]):
-    /// the fastest way to score many rows with several models at once.
-    ///
-    /// # Errors
-    /// As [`ClassificationTree::try_predict_proba`], for the template's features.
-    pub fn row_scorer(&self, template: &FeatureMatrix) -> Result<RowScorer> {
-        let (steps, probability) =
-            self.flatten(|feature| self.position(template, feature).map(|j| j as u32))?;
-        Ok(RowScorer {
-            steps,
-            probability,
-            depth: self.depth(),
-        })
-    }
-
-    fn position(&self, x: &FeatureMatrix, feature: usize) -> Result<usize> {
+    pub(super) fn position(&self, x: &FeatureMatrix, feature: usize) -> Result<usize> {
         let f = &self.features[feature];
         let Some(j) = x.position(&f.name) else {
             return Err(input(format!(
@@ -183,44 +168,6 @@ struct Compiled<'x> {
     steps: Vec<Step>,
     probability: Vec<f64>,
     depth: usize,
-}
-
-/// A tree bound to a row layout ([`ClassificationTree::row_scorer`]).
-#[derive(Debug, Clone)]
-pub struct RowScorer {
-    steps: Vec<Step>,
-    probability: Vec<f64>,
-    depth: usize,
-}
-
-impl RowScorer {
-    /// The probability of the leaf `row` falls in; `row` holds the template's features in
-    /// order (a missing value reads as 0).
-    #[inline]
-    pub fn predict(&self, row: &[u16]) -> f64 {
-        let mut node = 0usize;
-        for _ in 0..self.depth {
-            let s = self.steps[node];
-            let v = row.get(s.col as usize).copied().unwrap_or(0);
-            node = s.next[usize::from(v.wrapping_sub(s.lo) > s.span)] as usize;
-        }
-        self.probability[node]
-    }
-
-    /// [`RowScorer::predict`] of `N` rows at once, walked down the tree in lockstep so
-    /// that the rows' dependent reads overlap instead of waiting on each other.
-    #[inline]
-    pub fn predict_many<const N: usize>(&self, rows: [&[u16]; N]) -> [f64; N] {
-        let mut node = [0usize; N];
-        for _ in 0..self.depth {
-            for (n, row) in node.iter_mut().zip(&rows) {
-                let s = self.steps[*n];
-                let v = row.get(s.col as usize).copied().unwrap_or(0);
-                *n = s.next[usize::from(v.wrapping_sub(s.lo) > s.span)] as usize;
-            }
-        }
-        node.map(|n| self.probability[n])
-    }
 }
 
 impl Compiled<'_> {
