@@ -197,7 +197,7 @@ mod tests {
                 if j % 2 == 0 {
                     FeatureColumn::numeric(&format!("n{j}"), card - 1, values)
                 } else {
-                    let levels = (0..card).map(|k| format!("l{k}")).collect();
+                    let levels: Vec<String> = (0..card).map(|k| format!("l{k}")).collect();
                     FeatureColumn::categorical(&format!("c{j}"), levels, values)
                 }
             })
