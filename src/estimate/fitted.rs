@@ -352,12 +352,7 @@ impl FittedPipeline {
     }
 
     /// The scores of rows from the leaves their masks leave in [`FittedPipeline::trees`].
-    fn scores_of_leaves(
-        &self,
-        masks: &LeafMasks,
-        leaves: &[LeafMask],
-        out: &mut [PersonScores],
-    ) {
+    fn scores_of_leaves(&self, masks: &LeafMasks, leaves: &[LeafMask], out: &mut [PersonScores]) {
         let hours = self.hours.is_some();
         for (o, m) in out.iter_mut().zip(leaves) {
             *o = PersonScores {
@@ -404,8 +399,11 @@ impl EncodedRows {
     /// # Errors
     /// [`Error::ModelInput`](crate::Error::ModelInput) when a model is not such a tree.
     pub(crate) fn scorer<'e>(&'e self, fitted: &'e FittedPipeline) -> Result<EncodedScorer<'e>> {
-        let not_trees =
-            || crate::Error::ModelInput("rows encoded once are scored by trees of at most 64 leaves only".into());
+        let not_trees = || {
+            crate::Error::ModelInput(
+                "rows encoded once are scored by trees of at most 64 leaves only".into(),
+            )
+        };
         let trees = fitted.trees().ok_or_else(not_trees)?;
         let masks = LeafMasks::new(&trees, &self.columns)?.ok_or_else(not_trees)?;
         Ok(EncodedScorer {

@@ -102,14 +102,10 @@ impl ScoringPlan {
         pop: &Population,
         scorer: &EncodedScorer<'_>,
     ) -> Result<Vec<CellSums>> {
-        self.sums_with(
-            pop,
-            Vec::new,
-            |leaves, (k, _), scores| {
-                scorer.score_range(k * PLAN_CHUNK, leaves, scores);
-                Ok(())
-            },
-        )
+        self.sums_with(pop, Vec::new, |leaves, (k, _), scores| {
+            scorer.score_range(k * PLAN_CHUNK, leaves, scores);
+            Ok(())
+        })
     }
 
     /// The cell sums of the scores `score(buffers, (chunk number, chunk), out)` gives each

@@ -86,10 +86,12 @@ impl LeafMasks {
         for (t, tree) in trees.iter().enumerate() {
             let (leaves, below) = tree.leaf_order();
             values.push(std::array::from_fn(|i| {
-                leaves.get(i).map_or(f64::NAN, |&id| match tree.nodes[id].kind {
-                    NodeKind::Leaf { probability } => probability,
-                    NodeKind::Split(_) => f64::NAN,
-                })
+                leaves
+                    .get(i)
+                    .map_or(f64::NAN, |&id| match tree.nodes[id].kind {
+                        NodeKind::Leaf { probability } => probability,
+                        NodeKind::Split(_) => f64::NAN,
+                    })
             }));
             for node in &tree.nodes {
                 if let NodeKind::Split(s) = &node.kind {
@@ -195,10 +197,10 @@ mod tests {
                 let card: u16 = [1096, 5, 11, 2][j];
                 let values = (0..n).map(|_| rng.gen_range(0..card)).collect();
                 if j % 2 == 0 {
-                    FeatureColumn::numeric(&format!("n{j}"), card - 1, values)
+                    FeatureColumn::numeric(format!("n{j}"), card - 1, values)
                 } else {
                     let levels: Vec<String> = (0..card).map(|k| format!("l{k}")).collect();
-                    FeatureColumn::categorical(&format!("c{j}"), levels, values)
+                    FeatureColumn::categorical(format!("c{j}"), levels, values)
                 }
             })
             .collect();
@@ -296,7 +298,9 @@ mod tests {
         assert!(LeafMasks::new(&[&shallow; MASK_TREES + 1], &x)
             .unwrap()
             .is_none());
-        assert!(LeafMasks::new(&[&shallow; MASK_TREES], &x).unwrap().is_some());
+        assert!(LeafMasks::new(&[&shallow; MASK_TREES], &x)
+            .unwrap()
+            .is_some());
     }
 
     #[test]

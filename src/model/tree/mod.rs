@@ -31,10 +31,10 @@ mod tests;
 
 pub use build::ClassificationTree;
 pub use grid::{DaysGrid, ThresholdGrid};
+pub use masks::{LeafMask, LeafMasks, MaskColumn, ALL_LEAVES, MASK_DEPTH, MASK_LEAVES, MASK_TREES};
 pub use nodes::{Condition, Counts, Leaf, Node, NodeKind, NodeSpec, Split, SplitRule, TreeFeature};
 pub use params::{CountsMatrix, TreeParams};
 pub use regression::{RegressionLeaf, RegressionTree};
-pub use masks::{LeafMask, LeafMasks, MaskColumn, ALL_LEAVES, MASK_DEPTH, MASK_LEAVES, MASK_TREES};
 
 use crate::error::Error;
 
