@@ -32,6 +32,7 @@ mod saved_models;
 mod scenarios;
 mod schema_formats;
 mod schema_rules;
+mod scoring;
 mod select;
 mod strict_export;
 mod synth;
