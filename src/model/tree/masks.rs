@@ -59,10 +59,12 @@ impl MaskColumn {
     /// `masks` (a row each, starting as all ones) the leaves each value excludes.
     #[inline]
     pub fn rule_out<'a>(&'a self, masks: &'a mut [LeafMask]) -> impl FnMut(u16) + 'a {
-        let last = self.table.len().saturating_sub(1);
+        // The table and the rows as local slices, so that the loop keeps them in registers.
+        let table = &self.table[..];
+        let last = table.len().saturating_sub(1);
         let mut masks = masks.iter_mut();
         move |v| {
-            if let (Some(m), Some(e)) = (masks.next(), self.table.get(usize::from(v).min(last))) {
+            if let (Some(m), Some(e)) = (masks.next(), table.get(usize::from(v).min(last))) {
                 // Whole words at once, so that the compiler may use one vector AND.
                 *m = std::array::from_fn(|t| m[t] & e[t]);
             }
