@@ -36,10 +36,23 @@ pub(super) struct Rules<'a> {
     pub max_problems: usize,
 }
 
+/// A block's records parsed, in pieces to be added to the [`Tally`] in order.
+pub(super) struct Parsed {
+    pieces: Vec<Piece>,
+    /// Bytes of the block the pieces consumed (the rest is an unfinished record).
+    pub consumed: usize,
+}
+
+impl Parsed {
+    /// Data rows parsed, valid or not.
+    pub fn rows(&self) -> u64 {
+        self.pieces.iter().map(|p| p.rows).sum()
+    }
+}
+
 /// Parses the records of `data` (a block starting at a record boundary), in parallel where
-/// it pays; `eof` when the block ends the input. Returns how many bytes were consumed (the
-/// rest is an unfinished record) after adding everything to `acc`.
-pub(super) fn parse_block(data: &[u8], eof: bool, rules: &Rules<'_>, acc: &mut Tally) -> usize {
+/// it pays; `eof` when the block ends the input.
+pub(super) fn parse_block(data: &[u8], eof: bool, rules: &Rules<'_>) -> Parsed {
     let n = rayon::current_num_threads()
         .saturating_mul(2)
         .min(data.len() / MIN_PIECE);
@@ -59,16 +72,14 @@ pub(super) fn parse_block(data: &[u8], eof: bool, rules: &Rules<'_>, acc: &mut T
             .all(|(p, &b)| p.consumed == b)
         {
             let consumed = pieces.last().map_or(0, |p| p.consumed);
-            for p in pieces {
-                acc.add(p);
-            }
-            return consumed;
+            return Parsed { pieces, consumed };
         }
     }
     let piece = parse_piece(data, 0, data.len(), eof, rules);
-    let consumed = piece.consumed;
-    acc.add(piece);
-    consumed
+    Parsed {
+        consumed: piece.consumed,
+        pieces: vec![piece],
+    }
 }
 
 /// `n + 1` positions from 0 to `data.len()`, each after a line break that an even number
@@ -202,11 +213,14 @@ impl Tally {
         self.id_hashes.reserve(n);
     }
 
-    pub fn rows(&self) -> u64 {
-        self.rows
+    /// Adds a block's pieces, in order.
+    pub fn add(&mut self, parsed: Parsed) {
+        for p in parsed.pieces {
+            self.add_piece(p);
+        }
     }
 
-    fn add(&mut self, p: Piece) {
+    fn add_piece(&mut self, p: Piece) {
         let (row0, line0) = (self.pop.len() as u64, self.next_line);
         let room = self.max.saturating_sub(self.problems.len());
         self.problems

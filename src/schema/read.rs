@@ -8,7 +8,7 @@ use std::io::Read;
 use std::path::Path;
 
 use super::cache::{self, ContentHash};
-use super::chunks::{parse_block, Rules, Tally};
+use super::chunks::{parse_block, Parsed, Rules, Tally};
 use super::columns::DEFAULT_REFERENCE_YEAR;
 use super::population::Population;
 use super::row::{header_error, Layout};
@@ -278,19 +278,31 @@ pub(super) fn read_stream<R: Read>(
     };
     let mut tally = Tally::new(&layout, first_line, opts.max_problems);
     let mut first_block = true;
+    // The block parsed last, added to the tally while the next one is parsed.
+    let mut pending: Option<Parsed> = None;
     loop {
         blocks.fill(BLOCK)?;
         let eof = blocks.eof;
-        let held = blocks.data().len();
-        let used = parse_block(blocks.data(), eof, &rules, &mut tally);
+        let data = blocks.data();
+        let held = data.len();
+        let (parsed, ()) = rayon::join(
+            || parse_block(data, eof, &rules),
+            || {
+                if let Some(p) = pending.take() {
+                    tally.add(p);
+                }
+            },
+        );
+        let used = parsed.consumed;
         if first_block && used > 0 {
             // Size the columns from the first block's bytes per row.
             if let Some(size) = size {
-                let per_row = used as f64 / tally.rows().max(1) as f64;
+                let per_row = used as f64 / parsed.rows().max(1) as f64;
                 tally.reserve((size as f64 / per_row * 1.02) as usize);
             }
             first_block = false;
         }
+        pending = Some(parsed);
         blocks.consume(used);
         if eof {
             break;
@@ -298,6 +310,9 @@ pub(super) fn read_stream<R: Read>(
         if used == 0 && held > 0 {
             blocks.grow()?;
         }
+    }
+    if let Some(p) = pending {
+        tally.add(p);
     }
     tally.finish(source).map_err(Error::InvalidRows)
 }
