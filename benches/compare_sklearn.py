@@ -110,7 +110,7 @@ def run(cmd, **kw):
     try:
         subprocess.run(cmd, check=True, **kw)
     except (OSError, subprocess.CalledProcessError) as e:
-        sys.exit(f"compare_sklearn: {cmd[0]} failed: {e}")
+        sys.exit(f"compare_sklearn: {cmd[0]} failed: {e}\n{getattr(e, 'stderr', None) or ''}")
 
 
 def rust_command(csv_path, out_path, intervals):
@@ -426,7 +426,7 @@ def main():
               f"{version_of(['rustc', '--version'])}\n")
         # The intervals for the check of agreement: the same Rust run with the default 200
         # bootstrap replicates, not timed.
-        run(rust_command(csv_path, rust_csv, "bootstrap"))
+        run(rust_command(csv_path, rust_csv, "bootstrap"), stderr=subprocess.PIPE, text=True)
         ok = compare(pd, rust_csv, python_csv)
         if args.keep:
             print(f"\nkept: {work}")
