@@ -18,8 +18,8 @@ use crate::model::{
 };
 use crate::schema::Population;
 
-/// Rows scored at a time by one thread: their leaf masks (32 bytes a row) and a column
-/// of codes stay in the core's cache.
+/// Rows per parallel task when scoring; the sums of [`FittedPipeline::estimate`] are
+/// merged in these chunks' order.
 const SCORE_CHUNK: usize = 1 << 13;
 
 /// Rows whose leaf masks are built together: 32 KB of masks stay in the core's L1 cache.

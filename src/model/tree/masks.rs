@@ -36,12 +36,51 @@ pub const ALL_LEAVES: LeafMask = [Word::MAX; MASK_TREES];
 
 /// Several trees bound to a row layout, scored by leaf bitmasks
 /// ([`LeafMasks::new`]).
+///
+/// Two trees scored together, column by column, as the walk down each tree scores them:
+///
+/// ```
+/// use banenafspraak::model::{
+///     ClassificationTree, FeatureColumn, FeatureKind, FeatureMatrix, LeafMasks, NodeSpec,
+///     SplitRule, TreeFeature, ALL_LEAVES,
+/// };
+///
+/// let days = TreeFeature { name: "days".into(), kind: FeatureKind::Numeric { max: 1095 } };
+/// let age = TreeFeature { name: "age".into(), kind: FeatureKind::Numeric { max: 99 } };
+/// let a = ClassificationTree::from_nodes(vec![days.clone()], vec![
+///     NodeSpec::split("days", SplitRule::AtMost(13), 1, 2),
+///     NodeSpec::leaf(0.1),
+///     NodeSpec::leaf(0.6),
+/// ])?;
+/// let b = ClassificationTree::from_nodes(vec![days, age], vec![
+///     NodeSpec::split("age", SplitRule::AtMost(30), 1, 2),
+///     NodeSpec::leaf(0.2),
+///     NodeSpec::split("days", SplitRule::AtMost(200), 3, 4),
+///     NodeSpec::leaf(0.3),
+///     NodeSpec::leaf(0.9),
+/// ])?;
+/// let x = FeatureMatrix::from_columns(vec![
+///     FeatureColumn::numeric("age", 99, vec![25, 40, 40]),
+///     FeatureColumn::numeric("days", 1095, vec![500, 10, 700]),
+/// ])?;
+/// let masks = LeafMasks::new(&[&a, &b], &x)?.expect("small trees fit a mask");
+/// let mut leaves = vec![ALL_LEAVES; x.n_rows()];
+/// for (k, position) in masks.positions().enumerate() {
+///     let codes = x.columns()[position].values.iter().copied();
+///     codes.for_each(masks.column(k).rule_out(&mut leaves));
+/// }
+/// let scored: Vec<[f64; 2]> = leaves.iter().map(|m| [masks.value(0, m), masks.value(1, m)]).collect();
+/// assert_eq!(scored, [[0.6, 0.2], [0.1, 0.3], [0.6, 0.9]]);
+/// assert_eq!(a.try_predict_proba(&x)?, [0.6, 0.1, 0.6]);
+/// assert_eq!(b.try_predict_proba(&x)?, [0.2, 0.3, 0.9]);
+/// # Ok::<(), banenafspraak::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct LeafMasks {
     columns: Vec<MaskColumn>,
     /// Per tree, the leaves' values from left to right, padded with NaN to one more than
-    /// [`MASK_LEAVES`] so that an
-    /// empty mask (which the tables cannot produce) indexes NaN rather than out of bounds.
+    /// [`MASK_LEAVES`] so that an empty mask (which the tables cannot produce) indexes NaN
+    /// rather than out of bounds.
     values: Vec<[f64; MASK_LEAVES + 1]>,
 }
 
