@@ -12,7 +12,7 @@
 //! the row went right, so `l` is ruled out.
 
 use super::build::ClassificationTree;
-use super::nodes::NodeKind;
+use super::nodes::{NodeKind, SplitRule};
 use crate::error::Result;
 use crate::model::FeatureMatrix;
 
@@ -98,7 +98,7 @@ impl MaskColumn {
     /// `masks` (a row each, starting as all ones) the leaves each value excludes.
     #[inline]
     pub fn rule_out<'a>(&'a self, masks: &'a mut [LeafMask]) -> impl FnMut(u16) + 'a {
-        // The table and the rows as local slices, so that the loop keeps them in registers.
+        // The table as a local slice, so that the loop keeps it in registers.
         let table = &self.table[..];
         let last = table.len().saturating_sub(1);
         let mut masks = masks.iter_mut();
@@ -122,17 +122,13 @@ impl LeafMasks {
         if trees.len() > MASK_TREES || trees.iter().any(|t| t.n_leaves() > MASK_LEAVES) {
             return Ok(None);
         }
-        let mut splits: Vec<(usize, usize, super::SplitRule, Word)> = Vec::new();
+        let mut splits: Vec<(usize, usize, SplitRule, Word)> = Vec::new();
         let mut values = Vec::with_capacity(trees.len());
         for (t, tree) in trees.iter().enumerate() {
             let (leaves, below) = tree.leaf_order();
             values.push(std::array::from_fn(|i| {
-                leaves
-                    .get(i)
-                    .map_or(f64::NAN, |&id| match tree.nodes[id].kind {
-                        NodeKind::Leaf { probability } => probability,
-                        NodeKind::Split(_) => f64::NAN,
-                    })
+                let leaf = leaves.get(i).map(|&id| &tree.nodes[id]);
+                leaf.and_then(|n| n.probability()).unwrap_or(f64::NAN)
             }));
             for node in &tree.nodes {
                 if let NodeKind::Split(s) = &node.kind {
@@ -144,7 +140,7 @@ impl LeafMasks {
         let mut columns: Vec<MaskColumn> = Vec::new();
         for &(position, t, rule, left) in &splits {
             let top = match rule {
-                super::SplitRule::AtMost(v) | super::SplitRule::Equals(v) => usize::from(v),
+                SplitRule::AtMost(v) | SplitRule::Equals(v) => usize::from(v),
             };
             let at = match columns.iter().position(|c| c.position == position) {
                 Some(at) => at,
