@@ -307,21 +307,13 @@ fn id_hash(bytes: &[u8]) -> u64 {
     h ^ (h >> 29)
 }
 
-/// Every repeat of an earlier id: (row, row of its first occurrence), by row. Sorts the
-/// hashes alone first (the common case has no repeat and stops there).
+/// Every repeat of an earlier id: (row, row of its first occurrence), by row. Looks for
+/// repeated hashes alone first (the common case has none and stops there).
 fn repeated_ids(ids: &TextColumn, hashes: &[u64]) -> Vec<(usize, usize)> {
-    let mut sorted = hashes.to_vec();
-    sorted.par_sort_unstable();
-    let mut shared: Vec<u64> = sorted
-        .windows(2)
-        .filter(|w| w[0] == w[1])
-        .map(|w| w[0])
-        .collect();
-    drop(sorted);
+    let shared = shared_hashes(hashes);
     if shared.is_empty() {
         return Vec::new();
     }
-    shared.dedup();
     let mut keyed: Vec<(u64, usize)> = hashes
         .iter()
         .enumerate()
@@ -340,6 +332,68 @@ fn repeated_ids(ids: &TextColumn, hashes: &[u64]) -> Vec<(usize, usize)> {
     repeats
 }
 
+/// The hashes that occur more than once, ascending. They are spread over buckets by their
+/// top byte, in parallel over parts of the rows, and each bucket is then sorted on its
+/// own: many sorts that fit the cache instead of one that does not.
+fn shared_hashes(hashes: &[u64]) -> Vec<u64> {
+    const BUCKETS: usize = 256;
+    let bucket = |h: u64| (h >> 56) as usize;
+    let parts: Vec<&[u64]> = hashes.chunks(hashes.len().div_ceil(PARTS).max(1)).collect();
+    let counts: Vec<[usize; BUCKETS]> = parts
+        .par_iter()
+        .map(|part| {
+            let mut c = [0; BUCKETS];
+            part.iter().for_each(|&h| c[bucket(h)] += 1);
+            c
+        })
+        .collect();
+    // Bucket after bucket, each holding the parts' hashes in part order.
+    let mut spread = vec![0u64; hashes.len()];
+    let mut slots: Vec<Vec<&mut [u64]>> = parts.iter().map(|_| Vec::new()).collect();
+    let mut buckets: Vec<usize> = Vec::with_capacity(BUCKETS);
+    let mut rest = &mut spread[..];
+    for b in 0..BUCKETS {
+        buckets.push(counts.iter().map(|c| c[b]).sum());
+        for (slot, c) in slots.iter_mut().zip(&counts) {
+            let (here, after) = rest.split_at_mut(c[b]);
+            slot.push(here);
+            rest = after;
+        }
+    }
+    parts.par_iter().zip(&mut slots).for_each(|(part, slot)| {
+        let mut filled = [0; BUCKETS];
+        for &h in *part {
+            let b = bucket(h);
+            slot[b][filled[b]] = h;
+            filled[b] += 1;
+        }
+    });
+    let mut sorted: Vec<&mut [u64]> = Vec::with_capacity(BUCKETS);
+    let mut rest = &mut spread[..];
+    for n in buckets {
+        let (here, after) = rest.split_at_mut(n);
+        sorted.push(here);
+        rest = after;
+    }
+    let mut shared: Vec<u64> = sorted
+        .into_par_iter()
+        .flat_map_iter(|b| {
+            b.sort_unstable();
+            let repeats: Vec<u64> = b
+                .windows(2)
+                .filter(|w| w[0] == w[1])
+                .map(|w| w[0])
+                .collect();
+            repeats
+        })
+        .collect();
+    shared.dedup();
+    shared
+}
+
+/// Parts of the id hashes spread over buckets in parallel.
+const PARTS: usize = 4;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -355,6 +409,44 @@ mod tests {
             // Never inside the quoted "x\ny".
             assert_ne!(p, 7);
         }
+    }
+
+    #[test]
+    fn shared_hashes_are_the_repeated_ones_in_every_bucket() {
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let mut hashes: Vec<u64> = (0..50_000)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x
+            })
+            .collect();
+        // Repeats in the first and last bucket, across parts, and three times over.
+        hashes.extend([
+            0,
+            5,
+            u64::MAX,
+            0,
+            u64::MAX,
+            hashes[3],
+            hashes[40_000],
+            hashes[3],
+        ]);
+        hashes.push(5);
+        let mut seen = std::collections::BTreeMap::new();
+        hashes
+            .iter()
+            .for_each(|&h| *seen.entry(h).or_insert(0) += 1);
+        let want: Vec<u64> = seen
+            .into_iter()
+            .filter(|&(_, n)| n > 1)
+            .map(|(h, _)| h)
+            .collect();
+        assert_eq!(want.len(), 5);
+        assert_eq!(shared_hashes(&hashes), want);
+        assert!(shared_hashes(&[]).is_empty());
+        assert!(shared_hashes(&hashes[..1000]).is_empty());
     }
 
     #[test]
