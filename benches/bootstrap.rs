@@ -53,7 +53,7 @@ fn bootstrap(c: &mut Criterion) {
                 .map(|r| {
                     let counts = patterns.counts(&data, seed, r);
                     let model = tree
-                        .fit_counts(&patterns.x, &counts)
+                        .fit_draws(&patterns.x, &counts)
                         .unwrap_or_else(|e| panic!("{e}"));
                     model.n_leaves()
                 })

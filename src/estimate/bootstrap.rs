@@ -106,7 +106,7 @@ impl<'a> FitAndScore<'a> {
         // A tree on the draws summed by pattern is the tree on the rows drawn.
         let fit = |k: usize| match (specs[k], &self.patterns[k]) {
             (ModelSpec::Tree(p), Some(patterns)) => Ok(FittedModel::Tree(
-                p.fit_counts(&patterns.x, &patterns.counts(&data[k], seed, r))?,
+                p.fit_draws(&patterns.x, &patterns.counts(&data[k], seed, r))?,
             )),
             _ => data[k].refit(specs[k], &data[k].bootstrap_rows(seed, r)),
         };

@@ -1,7 +1,7 @@
 //! A bootstrap replicate's resample as counts over patterns: a stage's training rows with
 //! identical encoded features form one pattern, and a tree sees only how often each
 //! pattern's positives and negatives were drawn, so it is fitted in the time of the
-//! patterns rather than of the rows (`TreeParams::fit_counts`).
+//! patterns rather than of the rows (`TreeParams::fit_draws`).
 //!
 //! **The same resample, not one like it.** The rows are drawn as before
 //! ([`TrainingData::bootstrap_draws`]: with replacement within each class, seeded by
@@ -12,7 +12,7 @@
 use rayon::prelude::*;
 
 use super::training::TrainingData;
-use crate::model::{Counts, CountsMatrix};
+use crate::model::{CountsMatrix, DrawCounts};
 
 /// One stage's training part grouped into patterns of identical encoded features.
 #[derive(Debug, Clone)]
@@ -76,24 +76,37 @@ impl Patterns {
     }
 
     /// Replicate `replicate`'s counts per pattern: the draws of
-    /// [`TrainingData::bootstrap_draws`] summed by pattern and class, without a count per row.
-    pub fn counts(&self, data: &TrainingData, seed: u64, replicate: u64) -> Vec<Counts> {
-        // Counted per class in 4 bytes a pattern, so the counts the random draws land on
-        // stay in the core's cache. Fewer than 2^32 draws in all (u32 row ids).
-        let mut drawn = [vec![0u32; self.len()], vec![0u32; self.len()]];
+    /// [`TrainingData::bootstrap_draws`] tallied by pattern and class.
+    pub fn counts(&self, data: &TrainingData, seed: u64, replicate: u64) -> DrawCounts {
         let sizes = [self.classes[0].len(), self.classes[1].len()];
-        data.bootstrap_draws(seed, replicate, sizes, |class, i| {
-            drawn[class][self.classes[class][i] as usize] += 1;
+        self.tally(|draw| data.bootstrap_draws(seed, replicate, sizes, draw))
+    }
+
+    /// The draws `draws(draw)` makes (`draw(class, i)` for the `i`-th training row of
+    /// `class`), tallied by pattern.
+    fn tally(&self, draws: impl FnOnce(&mut dyn FnMut(usize, usize))) -> DrawCounts {
+        // The draws are first counted per row, a byte each, so that the random draws land
+        // in the core's cache; the rows are then added to their patterns in row order.
+        // Every 256th draw of a row wraps its byte and is kept aside.
+        let mut times = self.classes.each_ref().map(|rows| vec![0u8; rows.len()]);
+        let mut wrapped = Vec::new();
+        draws(&mut |class, i| {
+            let t = &mut times[class][i];
+            *t = t.wrapping_add(1);
+            if *t == 0 {
+                wrapped.push((class, i));
+            }
         });
-        let [negatives, positives] = drawn;
-        negatives
-            .into_iter()
-            .zip(positives)
-            .map(|(q, p)| Counts {
-                n: u64::from(q) + u64::from(p),
-                positives: u64::from(p),
-            })
-            .collect()
+        let mut drawn = DrawCounts::new(self.len());
+        for (class, (patterns, times)) in self.classes.iter().zip(&times).enumerate() {
+            for (&p, &t) in patterns.iter().zip(times) {
+                drawn.add(p as usize, class == 1, u32::from(t));
+            }
+        }
+        for (class, i) in wrapped {
+            drawn.add(self.classes[class][i] as usize, class == 1, 256);
+        }
+        drawn
     }
 }
 
@@ -137,6 +150,29 @@ mod tests {
     }
 
     #[test]
+    fn rows_drawn_hundreds_of_times_are_counted_in_full() {
+        let data = comparability_data(8_000);
+        let patterns = Patterns::of(&data);
+        // Every row of both classes drawn 1 to 700 times (a byte wraps at 256).
+        let times = |class: usize, i: usize| (i * 37 + class * 11) % 700 + 1;
+        let drawn = patterns.tally(|draw| {
+            for class in 0..2 {
+                for i in 0..patterns.classes[class].len() {
+                    (0..times(class, i)).for_each(|_| draw(class, i));
+                }
+            }
+        });
+        let mut want = DrawCounts::new(patterns.len());
+        for (class, rows) in patterns.classes.iter().enumerate() {
+            for (i, &p) in rows.iter().enumerate() {
+                want.add(p as usize, class == 1, times(class, i) as u32);
+            }
+        }
+        assert!(drawn.counts().eq(want.counts()));
+        assert!(drawn.counts().any(|c| c.n > 256));
+    }
+
+    #[test]
     fn a_tree_on_pattern_counts_is_the_tree_on_the_rows_drawn() {
         let data = comparability_data(8_000);
         let patterns = Patterns::of(&data);
@@ -154,7 +190,7 @@ mod tests {
                     .map(|i| u64::from(times[i]))
                     .sum();
                 let counted: u64 = counts
-                    .iter()
+                    .counts()
                     .map(|c| [c.n - c.positives, c.positives][want])
                     .sum();
                 assert_eq!(counted, drawn, "replicate {r}, class {want}");
@@ -162,7 +198,7 @@ mod tests {
             let on_rows = params
                 .fit(&data.x, &data.labels, &data.bootstrap_rows(9, r))
                 .unwrap();
-            let on_counts = params.fit_counts(&patterns.x, &counts).unwrap();
+            let on_counts = params.fit_draws(&patterns.x, &counts).unwrap();
             assert_eq!(on_rows, on_counts, "replicate {r}");
             assert!(on_rows.n_leaves() > 1);
         }

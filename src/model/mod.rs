@@ -19,9 +19,10 @@ pub use logistic::BinaryLabel;
 pub use logistic::{FeatureEncoding, FittedLogistic, LogisticParams, Solver};
 pub use metrics::{auc, brier, calibration, log_loss, CalibrationBin, Validation};
 pub use tree::{
-    ClassificationTree, Condition, Counts, CountsMatrix, DaysGrid, Leaf, LeafMask, LeafMasks,
-    MaskColumn, Node, NodeKind, NodeSpec, RegressionLeaf, RegressionTree, Split, SplitRule,
-    ThresholdGrid, TreeFeature, TreeParams, ALL_LEAVES, MASK_DEPTH, MASK_LEAVES, MASK_TREES,
+    ClassificationTree, Condition, Counts, CountsMatrix, DaysGrid, DrawCounts, Leaf, LeafMask,
+    LeafMasks, MaskColumn, Node, NodeKind, NodeSpec, RegressionLeaf, RegressionTree, Split,
+    SplitRule, ThresholdGrid, TreeFeature, TreeParams, ALL_LEAVES, MASK_DEPTH, MASK_LEAVES,
+    MASK_TREES,
 };
 
 /// A fitted model that gives each row of a feature matrix a probability of the outcome.

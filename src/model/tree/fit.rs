@@ -74,9 +74,9 @@ impl Target for Classes<'_> {
 /// The classification target over weighted rows: each row stands for `n` training rows,
 /// `positives` of them with the outcome, packed as [`Classes`] packs one row (a bootstrap
 /// replicate's counts over patterns of identical rows).
-pub(super) struct WeightedClasses(pub(super) Vec<u64>);
+pub(super) struct WeightedClasses<'a>(pub(super) &'a [u64]);
 
-impl Target for WeightedClasses {
+impl Target for WeightedClasses<'_> {
     type Bin = u64;
     const GAIN_UNIT: f64 = 1.0;
     #[inline]

@@ -33,7 +33,7 @@ pub use build::ClassificationTree;
 pub use grid::{DaysGrid, ThresholdGrid};
 pub use masks::{LeafMask, LeafMasks, MaskColumn, ALL_LEAVES, MASK_DEPTH, MASK_LEAVES, MASK_TREES};
 pub use nodes::{Condition, Counts, Leaf, Node, NodeKind, NodeSpec, Split, SplitRule, TreeFeature};
-pub use params::{CountsMatrix, TreeParams};
+pub use params::{CountsMatrix, DrawCounts, TreeParams};
 pub use regression::{RegressionLeaf, RegressionTree};
 
 use crate::error::Error;

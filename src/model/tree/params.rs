@@ -149,12 +149,11 @@ impl TreeParams {
     /// has more positives than rows, or no row has a count.
     pub fn fit_counts(&self, x: &CountsMatrix, counts: &[Counts]) -> Result<ClassificationTree> {
         self.check()?;
-        let (matrix, persons) = (&x.x, &x.persons);
-        if counts.len() != matrix.n_rows() {
+        if counts.len() != x.x.n_rows() {
             return Err(input(format!(
                 "{} counts for a matrix of {} rows",
                 counts.len(),
-                matrix.n_rows()
+                x.x.n_rows()
             )));
         }
         if let Some(r) = counts.iter().position(|c| c.positives > c.n) {
@@ -163,20 +162,48 @@ impl TreeParams {
                 counts[r].positives, counts[r].n
             )));
         }
+        let packed: Vec<u64> = counts.iter().map(|c| c.n | (c.positives << 32)).collect();
         let n: u64 = counts.iter().map(|c| c.n).sum();
+        self.fit_packed(x, &packed, n)
+    }
+
+    /// As [`TreeParams::fit_counts`], for counts tallied draw by draw (a bootstrap
+    /// replicate's, [`DrawCounts`]): the same tree, without a [`Counts`] per row in between.
+    ///
+    /// # Errors
+    /// As [`TreeParams::fit_counts`]; also when more than `u32::MAX` draws were added.
+    pub fn fit_draws(&self, x: &CountsMatrix, draws: &DrawCounts) -> Result<ClassificationTree> {
+        self.check()?;
+        if draws.packed.len() != x.x.n_rows() {
+            return Err(input(format!(
+                "{} counts for a matrix of {} rows",
+                draws.packed.len(),
+                x.x.n_rows()
+            )));
+        }
+        self.fit_packed(x, &draws.packed, draws.added)
+    }
+
+    /// The tree on rows counted as `packed[r] = n | positives << 32`, `n` rows in all.
+    fn fit_packed(&self, x: &CountsMatrix, packed: &[u64], n: u64) -> Result<ClassificationTree> {
         if n == 0 || n > u64::from(u32::MAX) {
             return Err(input(format!(
                 "{n} rows to fit on; a tree needs between 1 and {} rows",
                 u32::MAX
             )));
         }
-        // In range: the matrix has fewer than 2^32 rows (checked when it was made).
-        let row_ids: Vec<u32> = (0..counts.len() as u32)
-            .filter(|&r| counts[r as usize].n > 0)
-            .collect();
-        let positives: u64 = counts.iter().map(|c| c.positives).sum();
-        // n < 2^32, so neither half of a packed bin overflows into the other.
-        let packed = counts.iter().map(|c| c.n | (c.positives << 32)).collect();
+        let (matrix, persons) = (&x.x, &x.persons);
+        // The rows with a count, without a branch on each (a third of a replicate's rows
+        // are not drawn, at random). Ids fit: the matrix has fewer than 2^32 rows.
+        let mut row_ids = vec![0u32; packed.len()];
+        let mut kept = 0;
+        for (r, &b) in (0u32..).zip(packed) {
+            row_ids[kept] = r;
+            kept += usize::from(b & 0xFFFF_FFFF > 0);
+        }
+        row_ids.truncate(kept);
+        // n < 2^32, so the halves of every sum stay apart.
+        let stat: u64 = packed.iter().sum();
         let holders = |values: &[u16], row_ids: &[u32]| {
             let mut held = vec![0u64; 1 << 16];
             for &r in row_ids {
@@ -184,7 +211,6 @@ impl TreeParams {
             }
             held
         };
-        let stat = n | (positives << 32);
         let target = WeightedClasses(packed);
         let (features, nodes) = self.grow((matrix, &x.sparse), row_ids, target, stat, &holders);
         Ok(ClassificationTree { features, nodes })
@@ -285,6 +311,61 @@ impl CountsMatrix {
     /// The persons each row stands for.
     pub fn persons(&self) -> &[u64] {
         &self.persons
+    }
+}
+
+/// A bootstrap replicate's draws counted per row of a [`CountsMatrix`], for
+/// [`TreeParams::fit_draws`]: each row's draws and positives among them, packed as the
+/// fitter's bins (`n | positives << 32`) so that a draw is one add and the fit reads the
+/// counts as they are.
+///
+/// ```
+/// use banenafspraak::model::{Counts, DrawCounts};
+/// let mut draws = DrawCounts::new(3);
+/// for (row, positive, times) in [(0, false, 1), (2, true, 2), (0, true, 1)] {
+///     draws.add(row, positive, times);
+/// }
+/// let counts: Vec<Counts> = draws.counts().collect();
+/// assert_eq!(counts[0], Counts { n: 2, positives: 1 });
+/// assert_eq!(counts[1], Counts { n: 0, positives: 0 });
+/// assert_eq!(counts[2], Counts { n: 2, positives: 2 });
+/// ```
+#[derive(Debug, Clone)]
+pub struct DrawCounts {
+    packed: Vec<u64>,
+    /// Draws added in all: beyond `u32::MAX` a row's count could run into its positives,
+    /// and the fit refuses them.
+    added: u64,
+}
+
+impl DrawCounts {
+    /// No draws yet, for a matrix of `rows` rows.
+    pub fn new(rows: usize) -> DrawCounts {
+        DrawCounts {
+            packed: vec![0; rows],
+            added: 0,
+        }
+    }
+
+    /// `times` draws of row `row`, positives or not.
+    ///
+    /// # Panics
+    /// When `row` is not a row of the matrix.
+    #[inline]
+    pub fn add(&mut self, row: usize, positive: bool, times: u32) {
+        // Past 2^32 - 1 draws in all a row's halves may run together; the fit refuses that.
+        let times = u64::from(times);
+        self.packed[row] =
+            self.packed[row].wrapping_add(times | (times * u64::from(positive)) << 32);
+        self.added += times;
+    }
+
+    /// Each row's count, in row order (while at most `u32::MAX` draws were added).
+    pub fn counts(&self) -> impl Iterator<Item = Counts> + '_ {
+        self.packed.iter().map(|&b| Counts {
+            n: b & 0xFFFF_FFFF,
+            positives: b >> 32,
+        })
     }
 }
 
