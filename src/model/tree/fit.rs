@@ -282,6 +282,27 @@ impl<T: Target> Fitter<'_, T> {
             .then_some((feature, rule))
     }
 
+    /// Adds a leaf of statistic `stat` at `depth` and returns its id.
+    fn leaf(&mut self, stat: T::Bin, depth: usize) -> usize {
+        let (counts, value) = T::node(stat);
+        self.nodes.push(Node {
+            depth,
+            counts: Some(counts),
+            kind: NodeKind::Leaf { probability: value },
+        });
+        self.nodes.len() - 1
+    }
+
+    /// The statistic of the rows `rule` sends left, read off the node's histogram (exact:
+    /// the bins hold integers).
+    fn left_of(&self, hist: &Hist<T::Bin>, feature: usize, rule: SplitRule) -> T::Bin {
+        let (lo, span) = rule.interval();
+        let mut left = T::Bin::default();
+        let bins = self.feature(hist, feature).iter().skip(usize::from(lo));
+        bins.take(usize::from(span) + 1).for_each(|&b| left += b);
+        left
+    }
+
     /// Grows the subtree over `rows[start..end]` and returns its root's id.
     pub(super) fn grow(
         &mut self,
@@ -291,13 +312,7 @@ impl<T: Target> Fitter<'_, T> {
         depth: usize,
         hist: Option<Hist<T::Bin>>,
     ) -> usize {
-        let id = self.nodes.len();
-        let (counts, value) = T::node(stat);
-        self.nodes.push(Node {
-            depth,
-            counts: Some(counts),
-            kind: NodeKind::Leaf { probability: value },
-        });
+        let id = self.leaf(stat, depth);
         if !self.may_split(stat, depth) {
             return id;
         }
@@ -305,20 +320,17 @@ impl<T: Target> Fitter<'_, T> {
         let Some((feature, rule)) = self.best_split(&hist, stat) else {
             return id;
         };
-        let (n_left, left_stat) = partition(
-            &mut self.rows[start..end],
-            &mut self.scratch,
-            self.cols[feature],
-            &self.target,
-            rule,
-        );
-        let mid = start + n_left;
+        let left_stat = self.left_of(&hist, feature, rule);
         let mut right_stat = stat;
         right_stat -= left_stat;
         let need_left = self.may_split(left_stat, depth + 1);
         let need_right = self.may_split(right_stat, depth + 1);
-        // Count only the smaller child; the larger one's histogram is the parent's minus it.
-        let (hist_left, hist_right) = if need_left || need_right {
+        // Leaves need no rows of their own: the rows are partitioned, and a child counted,
+        // only when a child splits again.
+        let (left, right) = if need_left || need_right {
+            let col = self.cols[feature];
+            let mid = start + partition(&mut self.rows[start..end], &mut self.scratch, col, rule);
+            // Count only the smaller child; the larger one's histogram is the parent's minus it.
             let left_smaller = mid - start <= end - mid;
             let (small, need_large) = if left_smaller {
                 (self.histogram(start, mid), need_right)
@@ -326,16 +338,19 @@ impl<T: Target> Fitter<'_, T> {
                 (self.histogram(mid, end), need_left)
             };
             let large = need_large.then(|| subtract(hist, &small));
-            if left_smaller {
+            let (hist_left, hist_right) = if left_smaller {
                 (Some(small), large)
             } else {
                 (large, Some(small))
-            }
+            };
+            let left = self.grow(start, mid, left_stat, depth + 1, hist_left);
+            (left, self.grow(mid, end, right_stat, depth + 1, hist_right))
         } else {
-            (None, None)
+            (
+                self.leaf(left_stat, depth + 1),
+                self.leaf(right_stat, depth + 1),
+            )
         };
-        let left = self.grow(start, mid, left_stat, depth + 1, hist_left);
-        let right = self.grow(mid, end, right_stat, depth + 1, hist_right);
         self.nodes[id].kind = NodeKind::Split(Split {
             feature,
             feature_name: self.names[feature].clone(),
@@ -412,31 +427,23 @@ fn best_in_feature<T: Target>(
     best
 }
 
-/// Stable in-place partition of `rows` by `rule` (left first); returns the left size and
-/// its statistic. Stability keeps each node's rows in increasing order, so column reads
+/// Stable in-place partition of `rows` by `rule` (left first); returns the left size.
+/// Stability keeps each node's rows in increasing order, so column reads
 /// stay monotone and cache-friendly.
-fn partition<T: Target>(
-    rows: &mut [u32],
-    scratch: &mut Vec<u32>,
-    col: &[u16],
-    target: &T,
-    rule: SplitRule,
-) -> (usize, T::Bin) {
+fn partition(rows: &mut [u32], scratch: &mut Vec<u32>, col: &[u16], rule: SplitRule) -> usize {
     scratch.clear();
     let mut w = 0;
-    let mut stat = T::Bin::default();
     for i in 0..rows.len() {
         let r = rows[i];
         if rule.holds(col[r as usize]) {
             rows[w] = r;
             w += 1;
-            stat += target.bin(r);
         } else {
             scratch.push(r);
         }
     }
     rows[w..].copy_from_slice(scratch);
-    (w, stat)
+    w
 }
 
 /// `parent - child`, bin by bin, reusing the parent's memory. Exact: bins hold integers
