@@ -428,8 +428,8 @@ fn best_in_feature<T: Target>(
 }
 
 /// Stable in-place partition of `rows` by `rule` (left first); returns the left size.
-/// Stability keeps each node's rows in increasing order, so column reads
-/// stay monotone and cache-friendly.
+/// Stability keeps each node's rows in increasing order, so column reads stay monotone
+/// and cache-friendly.
 fn partition(rows: &mut [u32], scratch: &mut Vec<u32>, col: &[u16], rule: SplitRule) -> usize {
     scratch.clear();
     let mut w = 0;
