@@ -79,32 +79,51 @@ impl Patterns {
     /// [`TrainingData::bootstrap_draws`] tallied by pattern and class.
     pub fn counts(&self, data: &TrainingData, seed: u64, replicate: u64) -> DrawCounts {
         let sizes = [self.classes[0].len(), self.classes[1].len()];
-        self.tally(|draw| data.bootstrap_draws(seed, replicate, sizes, draw))
+        let mut times = RowTimes::new(self);
+        data.bootstrap_draws(seed, replicate, sizes, |class, i| times.add(class, i));
+        times.by_pattern(self)
+    }
+}
+
+/// A replicate's draws counted per training row of each class, a byte each, so that the
+/// random draws land in the core's cache; [`RowTimes::by_pattern`] then adds the rows to
+/// their patterns in row order. Every 256th draw of a row wraps its byte and is kept aside.
+struct RowTimes {
+    times: [Vec<u8>; 2],
+    wrapped: Vec<(usize, usize)>,
+}
+
+impl RowTimes {
+    fn new(patterns: &Patterns) -> RowTimes {
+        RowTimes {
+            times: patterns
+                .classes
+                .each_ref()
+                .map(|rows| vec![0u8; rows.len()]),
+            wrapped: Vec::new(),
+        }
     }
 
-    /// The draws `draws(draw)` makes (`draw(class, i)` for the `i`-th training row of
-    /// `class`), tallied by pattern.
-    fn tally(&self, draws: impl FnOnce(&mut dyn FnMut(usize, usize))) -> DrawCounts {
-        // The draws are first counted per row, a byte each, so that the random draws land
-        // in the core's cache; the rows are then added to their patterns in row order.
-        // Every 256th draw of a row wraps its byte and is kept aside.
-        let mut times = self.classes.each_ref().map(|rows| vec![0u8; rows.len()]);
-        let mut wrapped = Vec::new();
-        draws(&mut |class, i| {
-            let t = &mut times[class][i];
-            *t = t.wrapping_add(1);
-            if *t == 0 {
-                wrapped.push((class, i));
-            }
-        });
-        let mut drawn = DrawCounts::new(self.len());
-        for (class, (patterns, times)) in self.classes.iter().zip(&times).enumerate() {
-            for (&p, &t) in patterns.iter().zip(times) {
+    /// One draw of the `i`-th training row of `class`.
+    #[inline]
+    fn add(&mut self, class: usize, i: usize) {
+        let t = &mut self.times[class][i];
+        *t = t.wrapping_add(1);
+        if *t == 0 {
+            self.wrapped.push((class, i));
+        }
+    }
+
+    /// The draws by pattern.
+    fn by_pattern(self, patterns: &Patterns) -> DrawCounts {
+        let mut drawn = DrawCounts::new(patterns.len());
+        for (class, (rows, times)) in patterns.classes.iter().zip(&self.times).enumerate() {
+            for (&p, &t) in rows.iter().zip(times) {
                 drawn.add(p as usize, class == 1, u32::from(t));
             }
         }
-        for (class, i) in wrapped {
-            drawn.add(self.classes[class][i] as usize, class == 1, 256);
+        for (class, i) in self.wrapped {
+            drawn.add(patterns.classes[class][i] as usize, class == 1, 256);
         }
         drawn
     }
@@ -155,13 +174,13 @@ mod tests {
         let patterns = Patterns::of(&data);
         // Every row of both classes drawn 1 to 700 times (a byte wraps at 256).
         let times = |class: usize, i: usize| (i * 37 + class * 11) % 700 + 1;
-        let drawn = patterns.tally(|draw| {
-            for class in 0..2 {
-                for i in 0..patterns.classes[class].len() {
-                    (0..times(class, i)).for_each(|_| draw(class, i));
-                }
+        let mut counted = RowTimes::new(&patterns);
+        for class in 0..2 {
+            for i in 0..patterns.classes[class].len() {
+                (0..times(class, i)).for_each(|_| counted.add(class, i));
             }
-        });
+        }
+        let drawn = counted.by_pattern(&patterns);
         let mut want = DrawCounts::new(patterns.len());
         for (class, rows) in patterns.classes.iter().enumerate() {
             for (i, &p) in rows.iter().enumerate() {
