@@ -7,12 +7,11 @@ same method written with pandas + scikit-learn, on one synthetic CSV.
 Steps: `cargo build --release` in the repository root (found relative to this file), write
 the CSV with `banenafspraak synth`, then time each side end to end in `--repeat` paired
 rounds (wall clock; the ratio of the medians is the figure) and check that both results
-tables agree. Rust runs with `--intervals none`: Python computes no intervals either. One more
-Rust run, not timed, gives the 95% bootstrap intervals (200 replicates) that the check of
-agreement uses. The method is
-`shared/spec/method.md`; the Python version mirrors `src/estimate/pipeline.rs`,
-`src/model/design.rs`, `src/model/features.rs`, `src/estimate/populations.rs` and
-`src/estimate/aggregate.rs`.
+tables agree. Rust runs with `--intervals none`: Python computes no intervals either. One
+more Rust run, not timed, gives the 95% bootstrap intervals (200 replicates) that the check
+of agreement uses. The method is `shared/spec/method.md`; the Python version mirrors
+`src/estimate/pipeline.rs`, `src/model/design.rs`, `src/model/features.rs`,
+`src/estimate/populations.rs` and `src/estimate/aggregate.rs`.
 
 What the comparison does and does not hold equal:
 - Rust validates every row against schema v1 while reading; Python does not validate at

@@ -22,7 +22,7 @@
 //! evenly over the leaves (NUG) were half as wide as its real error, because the total
 //! number of register members is the main uncertainty of its count.
 
-use rand::{Rng, RngCore, SeedableRng};
+use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use super::correction::LabellingRate;
@@ -316,11 +316,8 @@ impl UniformDraws {
         let mut left = k;
         while left > 0 {
             if self.next == self.held {
-                let mut bytes = [0u8; 8 * DRAW_BUFFER];
-                self.rng.fill_bytes(&mut bytes);
-                for (w, b) in self.words.iter_mut().zip(bytes.chunks_exact(8)) {
-                    *w = u64::from_le_bytes(b.try_into().unwrap_or_default());
-                }
+                // The stream's next words, as `next_u64` reads them (little-endian).
+                self.rng.fill(&mut self.words[..]);
                 (self.next, self.held) = (0, DRAW_BUFFER);
             }
             let mut n = 0;

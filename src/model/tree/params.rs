@@ -149,13 +149,7 @@ impl TreeParams {
     /// has more positives than rows, or no row has a count.
     pub fn fit_counts(&self, x: &CountsMatrix, counts: &[Counts]) -> Result<ClassificationTree> {
         self.check()?;
-        if counts.len() != x.x.n_rows() {
-            return Err(input(format!(
-                "{} counts for a matrix of {} rows",
-                counts.len(),
-                x.x.n_rows()
-            )));
-        }
+        x.check_counts(counts.len())?;
         if let Some(r) = counts.iter().position(|c| c.positives > c.n) {
             return Err(input(format!(
                 "row {r} has {} positives among {} rows",
@@ -174,13 +168,7 @@ impl TreeParams {
     /// As [`TreeParams::fit_counts`]; also when more than `u32::MAX` draws were added.
     pub fn fit_draws(&self, x: &CountsMatrix, draws: &DrawCounts) -> Result<ClassificationTree> {
         self.check()?;
-        if draws.packed.len() != x.x.n_rows() {
-            return Err(input(format!(
-                "{} counts for a matrix of {} rows",
-                draws.packed.len(),
-                x.x.n_rows()
-            )));
-        }
+        x.check_counts(draws.packed.len())?;
         self.fit_packed(x, &draws.packed, draws.added)
     }
 
@@ -311,6 +299,17 @@ impl CountsMatrix {
     /// The persons each row stands for.
     pub fn persons(&self) -> &[u64] {
         &self.persons
+    }
+
+    /// Refuses `n` counts unless there is one per row.
+    fn check_counts(&self, n: usize) -> Result<()> {
+        if n == self.x.n_rows() {
+            return Ok(());
+        }
+        Err(input(format!(
+            "{n} counts for a matrix of {} rows",
+            self.x.n_rows()
+        )))
     }
 }
 
