@@ -81,8 +81,11 @@ impl<'a> FitAndScore<'a> {
             },
             held_out: (fitted.correction.correction == Correction::ElkanNoto)
                 .then(|| comparability.select(&comparability.held_out_positives())),
+            // The hours model is refitted on the job-keep tree's rows, so that stage
+            // draws rows (it is small: the cohort of job finders).
             patterns: std::array::from_fn(|k| {
-                matches!(resampling.specs[k], ModelSpec::Tree(_))
+                let rows_needed = k == 2 && fitted.hours.is_some();
+                (matches!(resampling.specs[k], ModelSpec::Tree(_)) && !rows_needed)
                     .then(|| Patterns::of(&resampling.data[k]))
             }),
         })
@@ -103,12 +106,19 @@ impl<'a> FitAndScore<'a> {
     /// on threads or on other replicates).
     pub fn replicate(&self, r: u64) -> Result<Replicate> {
         let Resampling { data, specs, seed } = self.resampling;
-        // A tree on the draws summed by pattern is the tree on the rows drawn.
-        let fit = |k: usize| match (specs[k], &self.patterns[k]) {
-            (ModelSpec::Tree(p), Some(patterns)) => Ok(FittedModel::Tree(
+        // The stages without patterns draw rows.
+        let rows: [Option<Vec<usize>>; 3] = std::array::from_fn(|k| {
+            self.patterns[k]
+                .is_none()
+                .then(|| data[k].bootstrap_rows(seed, r))
+        });
+        let fit = |k: usize| match (specs[k], &self.patterns[k], &rows[k]) {
+            (ModelSpec::Tree(p), Some(patterns), _) => Ok(FittedModel::Tree(
                 p.fit_draws(&patterns.x, &patterns.counts(&data[k], seed, r))?,
             )),
-            _ => data[k].refit(specs[k], &data[k].bootstrap_rows(seed, r)),
+            (spec, _, rows) => {
+                data[k].refit(spec, rows.as_deref().expect("drawn without patterns"))
+            }
         };
         let (comparability, find, keep) = (fit(0)?, fit(1)?, fit(2)?);
         let (correction, labelling) = match &self.held_out {
@@ -131,11 +141,12 @@ impl<'a> FitAndScore<'a> {
         };
         // The hours model is refitted on the keepers with hours in the job-keep resample.
         let hours = match &self.fitted.hours {
-            Some(h) => Some(h.refit(
-                self.pop,
-                data[2].keep_rows(),
-                &data[2].bootstrap_rows(seed, r),
-            )?),
+            Some(h) => {
+                let rows = rows[2]
+                    .as_deref()
+                    .expect("job-keep has no patterns with hours");
+                Some(h.refit(self.pop, data[2].keep_rows(), rows)?)
+            }
             None => None,
         };
         let replicate = FittedPipeline::from_stages(

@@ -17,7 +17,8 @@
 //! 3. `hours`: the hours model of banen (on the job-keep rows; schema v1.1).
 //!    `fitted`: the fitted models bound together and the scoring of populations.
 //! 4. `plan`: the groups each scored person counts in, for repeated scoring.
-//! 5. `training`: the rows a model learns from and their bootstrap class sizes.
+//! 5. `draws`: the bootstrap's random draws (uniform, Poisson, counts over groups).
+//!    `training`: the rows a model learns from and their bootstrap resamples.
 //!    `resample`: a replicate's resample as counts over patterns of identical rows.
 //! 6. `bootstrap`: one replicate fitted and scored (the fit-and-score function).
 //! 7. `uncertainty`: intervals (the bootstrap run over replicates, the leaf-rate variance).
@@ -30,6 +31,7 @@ pub mod aggregate;
 mod bootstrap;
 pub mod correction;
 pub mod diagnostics;
+mod draws;
 pub mod expr;
 pub mod fitted;
 pub mod hours;

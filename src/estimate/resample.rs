@@ -3,11 +3,11 @@
 //! pattern's positives and negatives were drawn, so it is fitted in the time of the
 //! patterns rather than of the rows (`TreeParams::fit_draws`).
 //!
-//! **The same resample, not one like it.** The rows are drawn as before
-//! ([`TrainingData::bootstrap_draws`]: with replacement within each class, seeded by
-//! (seed, stage, replicate) only) and only then summed by pattern. A tree on the sums is the
-//! tree on the rows drawn, so a replicate, and every interval, is the one the row bootstrap
-//! gives, to the last digit.
+//! **The row bootstrap, drawn by pattern.** The rows of a class that share a pattern are
+//! one group, and [`TrainingData::bootstrap_counts`] draws the counts of the groups
+//! directly, with the distribution of rows drawn one at a time within each class (with
+//! replacement, seeded by (seed, stage, replicate) only) and summed by pattern. A tree on
+//! the counts is the tree on any rows with those counts.
 
 use rayon::prelude::*;
 
@@ -20,48 +20,38 @@ pub struct Patterns {
     /// One row per pattern (the features every row of the pattern has), with the
     /// training rows of each (the persons a coarse threshold grid counts).
     pub x: CountsMatrix,
-    /// The pattern of each training row of each class (negatives, positives), in the
-    /// order of [`TrainingData::class_rows`].
-    classes: [Vec<u32>; 2],
+    /// Each class's groups (negatives, positives): the patterns with rows of the class,
+    /// ascending.
+    groups: [Groups; 2],
+}
+
+/// The patterns a class's training rows fall in, and the rows in each.
+#[derive(Debug, Clone, Default)]
+struct Groups {
+    pattern: Vec<u32>,
+    size: Vec<u32>,
 }
 
 impl Patterns {
     /// Groups the training part `0..n_train` of `data` into patterns.
     pub fn of(data: &TrainingData) -> Patterns {
-        let columns = data.x.columns();
-        let width = columns.len();
-        let n = data.n_train;
-        let mut keys = vec![0u16; n * width];
-        keys.par_chunks_mut(width.max(1))
-            .enumerate()
-            .for_each(|(r, key)| {
-                for (k, c) in key.iter_mut().zip(columns) {
-                    *k = c.values[r];
-                }
-            });
-        let key = |r: u32| &keys[r as usize * width..(r as usize + 1) * width];
-        let mut order: Vec<u32> = (0..n as u32).collect();
-        // Ties broken by the row, so the patterns are numbered the same on every run and
-        // thread count.
-        order.par_sort_unstable_by(|&a, &b| key(a).cmp(key(b)).then(a.cmp(&b)));
-        let mut pattern = vec![0u32; n];
-        let (mut representatives, mut persons) = (Vec::new(), Vec::<u64>::new());
-        for (i, &r) in order.iter().enumerate() {
-            if i == 0 || key(order[i - 1]) != key(r) {
-                representatives.push(r as usize);
-                persons.push(0);
+        let (representatives, persons, pattern) = group_rows(data);
+        let groups = data.class_rows().map(|rows| {
+            let mut size = vec![0u32; persons.len()];
+            rows.iter()
+                .for_each(|&r| size[pattern[r as usize] as usize] += 1);
+            let mut groups = Groups::default();
+            for (p, &m) in size.iter().enumerate().filter(|(_, &m)| m > 0) {
+                // Fewer patterns than rows, and rows are u32 ids.
+                groups.pattern.push(p as u32);
+                groups.size.push(m);
             }
-            // Fewer patterns than rows, and rows are u32 ids.
-            pattern[r as usize] = (representatives.len() - 1) as u32;
-            *persons.last_mut().expect("a pattern was started") += 1;
-        }
-        let classes = data
-            .class_rows()
-            .map(|rows| rows.iter().map(|&r| pattern[r as usize]).collect());
+            groups
+        });
         Patterns {
             x: CountsMatrix::new(data.x.select_rows(&representatives), persons)
                 .expect("one person count per pattern"),
-            classes,
+            groups,
         }
     }
 
@@ -75,58 +65,54 @@ impl Patterns {
         self.x.persons().is_empty()
     }
 
-    /// Replicate `replicate`'s counts per pattern: the draws of
-    /// [`TrainingData::bootstrap_draws`] tallied by pattern and class.
+    /// Replicate `replicate`'s counts per pattern: [`TrainingData::bootstrap_counts`]
+    /// over each class's groups.
     pub fn counts(&self, data: &TrainingData, seed: u64, replicate: u64) -> DrawCounts {
-        let sizes = [self.classes[0].len(), self.classes[1].len()];
-        let mut times = RowTimes::new(self);
-        data.bootstrap_draws(seed, replicate, sizes, |class, i| times.add(class, i));
-        times.by_pattern(self)
-    }
-}
-
-/// A replicate's draws counted per training row of each class, a byte each, so that the
-/// random draws land in the core's cache; [`RowTimes::by_pattern`] then adds the rows to
-/// their patterns in row order. Every 256th draw of a row wraps its byte and is kept aside.
-struct RowTimes {
-    times: [Vec<u8>; 2],
-    wrapped: Vec<(usize, usize)>,
-}
-
-impl RowTimes {
-    fn new(patterns: &Patterns) -> RowTimes {
-        RowTimes {
-            times: patterns
-                .classes
-                .each_ref()
-                .map(|rows| vec![0u8; rows.len()]),
-            wrapped: Vec::new(),
-        }
-    }
-
-    /// One draw of the `i`-th training row of `class`.
-    #[inline]
-    fn add(&mut self, class: usize, i: usize) {
-        let t = &mut self.times[class][i];
-        *t = t.wrapping_add(1);
-        if *t == 0 {
-            self.wrapped.push((class, i));
-        }
-    }
-
-    /// The draws by pattern.
-    fn by_pattern(self, patterns: &Patterns) -> DrawCounts {
-        let mut drawn = DrawCounts::new(patterns.len());
-        for (class, (rows, times)) in patterns.classes.iter().zip(&self.times).enumerate() {
-            for (&p, &t) in rows.iter().zip(times) {
-                drawn.add(p as usize, class == 1, u32::from(t));
+        let [negatives, positives] = &self.groups;
+        let counts = data.bootstrap_counts(seed, replicate, [&negatives.size, &positives.size]);
+        let mut drawn = DrawCounts::new(self.len());
+        for (class, (groups, counts)) in self.groups.iter().zip(&counts).enumerate() {
+            for (&p, &c) in groups.pattern.iter().zip(counts) {
+                drawn.add(p as usize, class == 1, c);
             }
-        }
-        for (class, i) in self.wrapped {
-            drawn.add(patterns.classes[class][i] as usize, class == 1, 256);
         }
         drawn
     }
+}
+
+/// The training part's rows grouped by their encoded features: a representative row and
+/// the number of rows of each pattern, and the pattern of every row.
+fn group_rows(data: &TrainingData) -> (Vec<usize>, Vec<u64>, Vec<u32>) {
+    let columns = data.x.columns();
+    let width = columns.len();
+    let n = data.n_train;
+    let mut keys = vec![0u16; n * width];
+    keys.par_chunks_mut(width.max(1))
+        .enumerate()
+        .for_each(|(r, key)| {
+            for (k, c) in key.iter_mut().zip(columns) {
+                *k = c.values[r];
+            }
+        });
+    let key = |r: u32| &keys[r as usize * width..(r as usize + 1) * width];
+    let mut order: Vec<u32> = (0..n as u32).collect();
+    // Ties broken by the row, so the patterns are numbered the same on every run and
+    // thread count. In key order, similar patterns sit close in the fits' reads: numbered
+    // in hash order instead they were grouped in half the time, and the replicates' fits
+    // took longer than that saved.
+    order.par_sort_unstable_by(|&a, &b| key(a).cmp(key(b)).then(a.cmp(&b)));
+    let mut pattern = vec![0u32; n];
+    let (mut representatives, mut persons) = (Vec::new(), Vec::<u64>::new());
+    for (i, &r) in order.iter().enumerate() {
+        if i == 0 || key(order[i - 1]) != key(r) {
+            representatives.push(r as usize);
+            persons.push(0);
+        }
+        // Fewer patterns than rows, and rows are u32 ids.
+        pattern[r as usize] = (representatives.len() - 1) as u32;
+        *persons.last_mut().expect("a pattern was started") += 1;
+    }
+    (representatives, persons, pattern)
 }
 
 #[cfg(test)]
@@ -144,17 +130,29 @@ mod tests {
             patterns.x.persons().iter().sum::<u64>(),
             data.n_train as u64
         );
+        let (_, _, pattern) = group_rows(&data);
         let mut rows_of = vec![0u64; patterns.len()];
-        for (rows, patterns_of) in data.class_rows().iter().zip(&patterns.classes) {
-            for (&r, &p) in rows.iter().zip(patterns_of) {
-                rows_of[p as usize] += 1;
+        for (rows, groups) in data.class_rows().iter().zip(&patterns.groups) {
+            let mut size = vec![0u32; patterns.len()];
+            for &r in rows {
+                let p = pattern[r as usize] as usize;
+                (size[p], rows_of[p]) = (size[p] + 1, rows_of[p] + 1);
                 for (c, pc) in data.x.columns().iter().zip(patterns.x.matrix().columns()) {
-                    assert_eq!(
-                        c.values[r as usize], pc.values[p as usize],
-                        "row {r}, pattern {p}"
-                    );
+                    assert_eq!(c.values[r as usize], pc.values[p], "row {r}, pattern {p}");
                 }
             }
+            // A class's groups: the patterns with its rows, ascending, and their rows.
+            let want: Vec<(u32, u32)> = (0..patterns.len() as u32)
+                .zip(size)
+                .filter(|&(_, m)| m > 0)
+                .collect();
+            let got: Vec<(u32, u32)> = groups
+                .pattern
+                .iter()
+                .copied()
+                .zip(groups.size.iter().copied())
+                .collect();
+            assert_eq!(got, want);
         }
         assert_eq!(rows_of, patterns.x.persons());
         // Distinct patterns: no two representatives are equal.
@@ -169,57 +167,63 @@ mod tests {
     }
 
     #[test]
-    fn rows_drawn_hundreds_of_times_are_counted_in_full() {
+    fn a_tree_on_pattern_counts_is_the_tree_on_rows_with_those_counts() {
         let data = comparability_data(8_000);
         let patterns = Patterns::of(&data);
-        // Every row of both classes drawn 1 to 700 times (a byte wraps at 256).
-        let times = |class: usize, i: usize| (i * 37 + class * 11) % 700 + 1;
-        let mut counted = RowTimes::new(&patterns);
-        for class in 0..2 {
-            for i in 0..patterns.classes[class].len() {
-                (0..times(class, i)).for_each(|_| counted.add(class, i));
-            }
-        }
-        let drawn = counted.by_pattern(&patterns);
-        let mut want = DrawCounts::new(patterns.len());
-        for (class, rows) in patterns.classes.iter().enumerate() {
-            for (i, &p) in rows.iter().enumerate() {
-                want.add(p as usize, class == 1, times(class, i) as u32);
-            }
-        }
-        assert!(drawn.counts().eq(want.counts()));
-        assert!(drawn.counts().any(|c| c.n > 256));
-    }
-
-    #[test]
-    fn a_tree_on_pattern_counts_is_the_tree_on_the_rows_drawn() {
-        let data = comparability_data(8_000);
-        let patterns = Patterns::of(&data);
+        let (_, _, pattern) = group_rows(&data);
         let params = TreeParams {
             min_leaf: 50,
             ..TreeParams::default()
         };
         for r in 0..3 {
             let counts = patterns.counts(&data, 9, r);
-            let times = data.bootstrap_times(9, r);
-            for (y, want) in [(false, 0), (true, 1)] {
-                // Summed by class, the counts are the rows drawn of that class.
-                let drawn: u64 = (0..data.n_train)
-                    .filter(|&i| data.labels[i] == y)
-                    .map(|i| u64::from(times[i]))
-                    .sum();
-                let counted: u64 = counts
-                    .counts()
-                    .map(|c| [c.n - c.positives, c.positives][want])
-                    .sum();
-                assert_eq!(counted, drawn, "replicate {r}, class {want}");
+            assert_eq!(
+                counts.counts().map(|c| c.n).sum::<u64>(),
+                data.n_train as u64,
+                "replicate {r}: as many draws as training rows"
+            );
+            // Each pattern's draws of a class put on its first row of that class.
+            let mut times = vec![0u32; data.n_train];
+            let mut seen = [vec![false; patterns.len()], vec![false; patterns.len()]];
+            let per_pattern: Vec<_> = counts.counts().collect();
+            for (class, rows) in data.class_rows().iter().enumerate() {
+                for &row in rows {
+                    let p = pattern[row as usize] as usize;
+                    if !std::mem::replace(&mut seen[class][p], true) {
+                        let c = per_pattern[p];
+                        times[row as usize] = [c.n - c.positives, c.positives][class] as u32;
+                    }
+                }
             }
-            let on_rows = params
-                .fit(&data.x, &data.labels, &data.bootstrap_rows(9, r))
-                .unwrap();
+            let rows: Vec<usize> = times
+                .iter()
+                .enumerate()
+                .flat_map(|(i, &k)| std::iter::repeat_n(i, k as usize))
+                .collect();
+            let on_rows = params.fit(&data.x, &data.labels, &rows).unwrap();
             let on_counts = params.fit_draws(&patterns.x, &counts).unwrap();
             assert_eq!(on_rows, on_counts, "replicate {r}");
             assert!(on_rows.n_leaves() > 1);
         }
+    }
+
+    #[test]
+    fn pattern_counts_are_seeded_by_replicate_and_vary_the_class_sizes() {
+        let data = comparability_data(8_000);
+        let patterns = Patterns::of(&data);
+        let positives = |r: u64| -> u64 {
+            patterns
+                .counts(&data, 9, r)
+                .counts()
+                .map(|c| c.positives)
+                .sum()
+        };
+        let a: Vec<_> = patterns.counts(&data, 9, 0).counts().collect();
+        assert_eq!(a, patterns.counts(&data, 9, 0).counts().collect::<Vec<_>>());
+        assert_ne!(a, patterns.counts(&data, 9, 1).counts().collect::<Vec<_>>());
+        // The whole population is the sample (phi = 1), so the positives vary.
+        assert_eq!(data.sampling_fraction, 1.0);
+        let drawn: Vec<u64> = (0..20).map(positives).collect();
+        assert!(drawn.iter().any(|&p| p != drawn[0]), "{drawn:?}");
     }
 }

@@ -26,6 +26,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use super::correction::LabellingRate;
+use super::draws::UniformDraws;
 use super::fitted::FittedStage;
 use super::level::ConfidenceLevel;
 use crate::error::{Error, Result};
@@ -196,15 +197,18 @@ impl TrainingData {
         expand(&self.bootstrap_times(seed, replicate))
     }
 
-    /// Bootstrap replicate `replicate` as how often each training row is drawn (the draws
-    /// of [`TrainingData::bootstrap_draws`]).
+    /// Bootstrap replicate `replicate` as how often each training row is drawn (the
+    /// counts of [`TrainingData::bootstrap_counts`] with a group for every row).
     pub fn bootstrap_times(&self, seed: u64, replicate: u64) -> Vec<u32> {
         let classes = self.class_rows();
+        let ones = classes.each_ref().map(|rows| vec![1; rows.len()]);
+        let counts = self.bootstrap_counts(seed, replicate, [&ones[0], &ones[1]]);
         let mut times = vec![0u32; self.n_train];
-        let sizes = [classes[0].len(), classes[1].len()];
-        self.bootstrap_draws(seed, replicate, sizes, |class, i| {
-            times[classes[class][i] as usize] += 1;
-        });
+        for (rows, counts) in classes.iter().zip(&counts) {
+            for (&r, &c) in rows.iter().zip(counts) {
+                times[r as usize] = c;
+            }
+        }
         times
     }
 
@@ -216,19 +220,23 @@ impl TrainingData {
         [rows(false).collect(), rows(true).collect()]
     }
 
-    /// Bootstrap replicate `replicate`'s draws: `draw(class, i)` for every draw of the
-    /// `i`-th training row of `class` (0 negatives, 1 positives; `sizes` their rows, as in
-    /// [`TrainingData::class_rows`]), with replacement within each class, as many draws as
-    /// the training part. The class sizes vary with variance phi n s (1 - s) around the
-    /// design's (see the module doc). Seeded by (`seed`, this stage, `replicate`) only, so
-    /// it does not depend on threads or on other replicates.
-    pub fn bootstrap_draws(
+    /// Bootstrap replicate `replicate`: the training part resampled with replacement
+    /// within each class, as many rows as the training part, counted over groups of each
+    /// class's rows (`groups[0]` the sizes of the negatives' groups, `groups[1]` the
+    /// positives'; they hold all training rows). The counts have the distribution of
+    /// rows drawn one at a time and summed by group, and are drawn a group at a time
+    /// (`draws`). The class sizes vary with variance phi n s (1 - s) around the design's
+    /// (see the module doc). Seeded by (`seed`, this stage, `replicate`) only, so it does
+    /// not depend on threads or on other replicates.
+    pub fn bootstrap_counts(
         &self,
         seed: u64,
         replicate: u64,
-        [negatives, positives]: [usize; 2],
-        mut draw: impl FnMut(usize, usize),
-    ) {
+        groups: [&[u32]; 2],
+    ) -> [Vec<u32>; 2] {
+        let [negatives, positives] =
+            groups.map(|sizes| sizes.iter().map(|&m| m as usize).sum::<usize>());
+        debug_assert_eq!(negatives + positives, self.n_train);
         let mut rng = self.rng(seed, replicate, 0);
         let n = self.n_train as f64;
         let s = positives as f64 / n;
@@ -240,10 +248,10 @@ impl TrainingData {
             let drawn = (positives as f64 + sd * standard_normal(&mut rng)).round();
             drawn.clamp(1.0, (self.n_train - 1) as f64) as usize
         };
-        let mut uniform = UniformDraws::new(rng);
-        for (class, members, k) in [(1, positives, n_pos), (0, negatives, self.n_train - n_pos)] {
-            uniform.draw(members, k, |i| draw(class, i));
-        }
+        let mut draws = UniformDraws::new(rng);
+        let drawn_positives = draws.counts_over_groups(groups[1], n_pos);
+        let drawn_negatives = draws.counts_over_groups(groups[0], self.n_train - n_pos);
+        [drawn_negatives, drawn_positives]
     }
 
     /// The held-out positives resampled with replacement for replicate `replicate`, as
@@ -277,66 +285,6 @@ pub(crate) fn labelling_rate(
     LabellingRate::from_scores(&model.try_predict_proba(&held_out)?, level)
 }
 
-/// Uniform draws from `0..range`: the numbers `rng.gen_range(0..range)` gives one call
-/// after another (rand 0.8 for a 64-bit `usize`: a 64-bit word `v` times `range`, its high
-/// half taken if its low half is at most `zone`, else the next word), from the same words
-/// of the stream, but read a buffer at a time and kept or passed over without a branch.
-/// About a quarter of the words are passed over for a range like 800,000, and a branch on
-/// each would be mispredicted that often; the draws set the bootstrap's pace.
-struct UniformDraws {
-    rng: ChaCha8Rng,
-    words: [u64; DRAW_BUFFER],
-    /// `words[next..held]` are the stream's next words, not yet used.
-    next: usize,
-    held: usize,
-}
-
-/// Words of the stream read at a time.
-const DRAW_BUFFER: usize = 256;
-
-impl UniformDraws {
-    fn new(rng: ChaCha8Rng) -> UniformDraws {
-        UniformDraws {
-            rng,
-            words: [0; DRAW_BUFFER],
-            next: 0,
-            held: 0,
-        }
-    }
-
-    /// Calls `sink` with `k` draws from `0..range`, in order (none when `range` is 0,
-    /// where `gen_range` would panic).
-    fn draw(&mut self, range: usize, k: usize, mut sink: impl FnMut(usize)) {
-        if range == 0 {
-            return;
-        }
-        let range = range as u64;
-        let zone = (range << range.leading_zeros()).wrapping_sub(1);
-        let mut kept = [0u64; DRAW_BUFFER];
-        let mut left = k;
-        while left > 0 {
-            if self.next == self.held {
-                // The stream's next words, as `next_u64` reads them (little-endian).
-                self.rng.fill(&mut self.words[..]);
-                (self.next, self.held) = (0, DRAW_BUFFER);
-            }
-            let mut n = 0;
-            for &v in &self.words[self.next..self.held] {
-                let m = u128::from(v) * u128::from(range);
-                kept[n] = (m >> 64) as u64;
-                n += usize::from(m as u64 <= zone);
-                self.next += 1;
-                if n == left {
-                    break;
-                }
-            }
-            left -= n;
-            // Below `range`, a usize.
-            kept[..n].iter().for_each(|&i| sink(i as usize));
-        }
-    }
-}
-
 /// A standard normal deviate (Box-Muller).
 fn standard_normal(rng: &mut ChaCha8Rng) -> f64 {
     // 1 - u lies in (0, 1], so the logarithm is finite.
@@ -359,33 +307,6 @@ pub(super) mod tests {
     use super::*;
     use crate::estimate::EstimationParams;
     use crate::synth::SynthParams;
-
-    #[test]
-    fn uniform_draws_are_gen_range_one_call_after_another() {
-        // Ranges that pass over up to half the words (1 passes over half of them), and
-        // counts that end inside and across the buffer.
-        let cases = [
-            (1, [792_709, 7_291, 3]),
-            (2, [1, 1 << 40, 5_000_001]),
-            (3, [2, usize::MAX / 3 + 7, 1_000]),
-        ];
-        for (seed, ranges) in cases {
-            let rng = || {
-                let mut r = ChaCha8Rng::seed_from_u64(seed);
-                r.set_stream(9);
-                // A word used before, as the class sizes' normal deviate uses two.
-                let _: f64 = r.gen();
-                r
-            };
-            let (mut one, mut batched) = (rng(), UniformDraws::new(rng()));
-            for (range, k) in ranges.into_iter().zip([1_000, 1, 777]) {
-                let mut got = Vec::new();
-                batched.draw(range, k, |i| got.push(i));
-                let want: Vec<usize> = (0..k).map(|_| one.gen_range(0..range)).collect();
-                assert_eq!(got, want, "seed {seed}, range {range}");
-            }
-        }
-    }
 
     /// The comparability stage's training data of a small synthetic population.
     pub(in crate::estimate) fn comparability_data(persons: usize) -> TrainingData {
