@@ -1,8 +1,9 @@
 //! Bootstrap of the comparability model (issue 5 target: 200 refits of the
 //! 1,000,000-row tree in at most 60 s on the 2-core machine). One iteration is 200
 //! replicates: each resamples the 800,000 training rows of a 1,000,000-person sample
-//! within class, sums the draws over patterns of identical rows ([`Patterns::counts`]) and refits the depth-5, 1,000-per-leaf tree on
-//! the sums, in parallel over replicates as the pipeline runs them. The patterns are grouped once, outside the timing, as a run
+//! within class, drawn as counts over patterns of identical rows ([`Patterns::counts`]),
+//! and refits the depth-5, 1,000-per-leaf tree on the counts, in parallel over replicates
+//! as the pipeline runs them. The patterns are grouped once, outside the timing, as a run
 //! groups them once for all replicates.
 
 use std::hint::black_box;

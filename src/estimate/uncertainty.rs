@@ -14,7 +14,8 @@
 //!   behind the correction (see the sensitivity table).
 //!   Within each class the rows are drawn with replacement; the class sizes vary by as
 //!   much as the population's own register share is uncertain (see
-//!   [`TrainingData::bootstrap_rows`]).
+//!   [`TrainingData::bootstrap_counts`]; trees take the draws as counts over patterns of
+//!   identical rows).
 //! - **Leaf-rate variance** ([`CountVariances`] in
 //!   [`ExpectedCounts::leaf_rate_variance`](super::ExpectedCounts::leaf_rate_variance),
 //!   trees only): the same sampling error computed analytically with the tree shapes held
