@@ -6,7 +6,8 @@
 //! [`FittedStage`]; a bootstrap replicate refits on [`TrainingData::bootstrap_rows`], which
 //! resamples the training rows with replacement within each class. Repeated row indices
 //! count as weights in both model families, so a replicate copies no features; trees
-//! take the draws summed over patterns of identical rows (`resample`).
+//! draw the same resample as counts over patterns of identical rows instead
+//! ([`TrainingData::bootstrap_counts`], `resample`).
 //!
 //! **Class sizes.** The design fixes the sample's class sizes at the population's shares,
 //! so a resample keeps the design's shares up to the uncertainty of the population's own
