@@ -83,28 +83,17 @@ impl Patterns {
 /// The training part's rows grouped by their encoded features: a representative row and
 /// the number of rows of each pattern, and the pattern of every row.
 fn group_rows(data: &TrainingData) -> (Vec<usize>, Vec<u64>, Vec<u32>) {
-    let columns = data.x.columns();
-    let width = columns.len();
     let n = data.n_train;
-    let mut keys = vec![0u16; n * width];
-    keys.par_chunks_mut(width.max(1))
-        .enumerate()
-        .for_each(|(r, key)| {
-            for (k, c) in key.iter_mut().zip(columns) {
-                *k = c.values[r];
-            }
-        });
-    let key = |r: u32| &keys[r as usize * width..(r as usize + 1) * width];
-    let mut order: Vec<u32> = (0..n as u32).collect();
+    let keys = Keys::packed(data).unwrap_or_else(|| Keys::slices(data));
     // Ties broken by the row, so the patterns are numbered the same on every run and
     // thread count. In key order, similar patterns sit close in the fits' reads: numbered
     // in hash order instead they were grouped in half the time, and the replicates' fits
     // took longer than that saved.
-    order.par_sort_unstable_by(|&a, &b| key(a).cmp(key(b)).then(a.cmp(&b)));
+    let order = keys.order(n);
     let mut pattern = vec![0u32; n];
     let (mut representatives, mut persons) = (Vec::new(), Vec::<u64>::new());
     for (i, &r) in order.iter().enumerate() {
-        if i == 0 || key(order[i - 1]) != key(r) {
+        if i == 0 || !keys.same(order[i - 1], r) {
             representatives.push(r as usize);
             persons.push(0);
         }
@@ -115,11 +104,90 @@ fn group_rows(data: &TrainingData) -> (Vec<usize>, Vec<u64>, Vec<u32>) {
     (representatives, persons, pattern)
 }
 
+/// The training rows' encoded features as sort keys.
+enum Keys {
+    /// Each row's values packed into one integer, the first column in the highest bits,
+    /// each in as many bits as its largest value needs: ordered as the values are.
+    Packed(Vec<u128>),
+    /// Each row's values, `width` at a time (when they need more than 128 bits).
+    Slices { values: Vec<u16>, width: usize },
+}
+
+impl Keys {
+    /// The packed keys, if the values fit in 128 bits (the 16 comparability features
+    /// of the default run need 117).
+    fn packed(data: &TrainingData) -> Option<Keys> {
+        let n = data.n_train;
+        let columns = data.x.columns();
+        let bits: Vec<u32> = columns
+            .iter()
+            .map(|c| {
+                let max = c.values[..n].par_iter().copied().max().unwrap_or(0);
+                u16::BITS - max.leading_zeros()
+            })
+            .collect();
+        if bits.iter().sum::<u32>() > u128::BITS {
+            return None;
+        }
+        let mut keys = vec![0u128; n];
+        keys.par_iter_mut().enumerate().for_each(|(r, key)| {
+            for (c, &b) in columns.iter().zip(&bits) {
+                *key = (*key << b) | u128::from(c.values[r]);
+            }
+        });
+        Some(Keys::Packed(keys))
+    }
+
+    fn slices(data: &TrainingData) -> Keys {
+        let columns = data.x.columns();
+        let width = columns.len();
+        let mut values = vec![0u16; data.n_train * width];
+        values
+            .par_chunks_mut(width.max(1))
+            .enumerate()
+            .for_each(|(r, key)| {
+                for (k, c) in key.iter_mut().zip(columns) {
+                    *k = c.values[r];
+                }
+            });
+        Keys::Slices { values, width }
+    }
+
+    /// The rows `0..n` in key order, ties by row.
+    fn order(&self, n: usize) -> Vec<u32> {
+        match self {
+            Keys::Packed(keys) => {
+                let mut pairs: Vec<(u128, u32)> =
+                    (0..n as u32).map(|r| (keys[r as usize], r)).collect();
+                pairs.par_sort_unstable();
+                pairs.into_iter().map(|(_, r)| r).collect()
+            }
+            Keys::Slices { values, width } => {
+                let key = |r: u32| &values[r as usize * width..(r as usize + 1) * width];
+                let mut order: Vec<u32> = (0..n as u32).collect();
+                order.par_sort_unstable_by(|&a, &b| key(a).cmp(key(b)).then(a.cmp(&b)));
+                order
+            }
+        }
+    }
+
+    /// Whether rows `a` and `b` have the same values.
+    fn same(&self, a: u32, b: u32) -> bool {
+        let (a, b) = (a as usize, b as usize);
+        match self {
+            Keys::Packed(keys) => keys[a] == keys[b],
+            Keys::Slices { values, width } => {
+                values[a * width..(a + 1) * width] == values[b * width..(b + 1) * width]
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::estimate::training::tests::comparability_data;
-    use crate::model::TreeParams;
+    use crate::model::{FeatureColumn, FeatureMatrix, TreeParams};
 
     #[test]
     fn patterns_group_identical_rows_and_nothing_else() {
@@ -164,6 +232,31 @@ mod tests {
         keys.sort_unstable();
         keys.dedup();
         assert_eq!(keys.len(), patterns.len());
+    }
+
+    #[test]
+    fn packed_keys_order_and_group_rows_as_their_values() {
+        let data = comparability_data(8_000);
+        let n = data.n_train;
+        let packed = Keys::packed(&data).expect("the comparability features fit 128 bits");
+        let slices = Keys::slices(&data);
+        let order = packed.order(n);
+        assert_eq!(order, slices.order(n));
+        let same: Vec<bool> = order.windows(2).map(|w| packed.same(w[0], w[1])).collect();
+        let want: Vec<bool> = order.windows(2).map(|w| slices.same(w[0], w[1])).collect();
+        assert_eq!(same, want);
+        assert!(same.contains(&true) && same.contains(&false));
+        // Every column twice: too wide to pack, grouped by the values themselves, into
+        // the same patterns.
+        let mut wide = data.clone();
+        let again = data.x.columns().iter().map(|c| FeatureColumn {
+            name: format!("{} again", c.name),
+            ..c.clone()
+        });
+        let twice = data.x.columns().iter().cloned().chain(again).collect();
+        wide.x = FeatureMatrix::from_columns(twice).unwrap();
+        assert!(Keys::packed(&wide).is_none());
+        assert_eq!(group_rows(&wide), group_rows(&data));
     }
 
     #[test]
