@@ -833,3 +833,24 @@ fn pruning_merges_a_refused_leaf_with_its_sibling_into_their_parent() {
     assert_eq!(tree.pruned(|_| false).unwrap(), (tree.clone(), 0));
     assert_eq!(tree.pruned(|_| true).unwrap().0.n_leaves(), 1);
 }
+
+#[test]
+fn bins_stored_in_four_bytes_fit_the_same_tree() {
+    // A column of 65,536 values takes the histogram past 2^16 bins, so the sparse rows
+    // store their bins in four bytes instead of two; it holds only zeros, so it never
+    // splits and the tree must be the same.
+    let (x, y) = random_data(3000, 3);
+    let mut columns = x.columns().to_vec();
+    columns.push(numeric("wide", u16::MAX, vec![0; x.n_rows()]));
+    let wide = matrix(columns);
+    assert!(super::fit::bin_offsets(&wide).last() > Some(&(1 << 16)));
+    assert!(super::fit::bin_offsets(&x).last() <= Some(&(1 << 16)));
+    let p = params(4, 20);
+    let (narrow_tree, wide_tree) = (
+        p.fit(&x, &y, &all(&x)).unwrap(),
+        p.fit(&wide, &y, &all(&wide)).unwrap(),
+    );
+    assert!(narrow_tree.n_leaves() > 4);
+    assert_eq!(narrow_tree.nodes(), wide_tree.nodes());
+    assert_eq!(proba(&narrow_tree, &x), proba(&wide_tree, &wide));
+}
