@@ -193,8 +193,8 @@ impl UniformDraws {
     }
 }
 
-/// How many of the ascending `positions` fall in each group, the groups laid end to end
-/// with `widths[g]` positions each.
+/// How many of the ascending `positions` (repeats allowed) fall in each group, the groups
+/// laid end to end with `widths[g]` positions each.
 fn hits_per_group(widths: &[u32], positions: &[usize]) -> Vec<u32> {
     let mut hits = vec![0u32; widths.len()];
     let (mut end, mut next) = (0usize, 0usize);
@@ -204,7 +204,7 @@ fn hits_per_group(widths: &[u32], positions: &[usize]) -> Vec<u32> {
         while next < positions.len() && positions[next] < end {
             next += 1;
         }
-        // At most `w` positions of a group of `w`.
+        // At most the draws of a resample, fewer than 2^32.
         *h = (next - start) as u32;
     }
     hits
